@@ -1,0 +1,145 @@
+// End-to-end: the built CLI bundle (dist/cli.js) as a user runs it.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseResults } from '../src/model/results.ts';
+import { parseVerdict } from '../src/model/verdict.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const cli = path.join(root, 'dist/cli.js');
+const fixtures = path.join(root, '__tests__/fixtures');
+let work: string;
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: work,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  work = mkdtempSync(path.join(tmpdir(), 'perf-cli-'));
+});
+
+describe('perf-action CLI bundle', () => {
+  const spin = path.join(fixtures, 'spin/perf.yml');
+
+  it('runs, writes results, and gates a 30% slowdown as regressed while the same code is not', () => {
+    const first = run(['run', '--config', spin, '--out', 'base.json', '--json', 'v0.json', '--markdown', 'r0.md']);
+    expect(first.stderr).toMatch(/spin \(bench\)/);
+    expect(first.code).toBe(0);
+    const base = parseResults(readFileSync(path.join(work, 'base.json'), 'utf8'), 'base.json');
+    const ids = base.suites[0]?.metrics.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['spin/spin[ms=0.2]', 'spin/spin[ms=0.4]']));
+    for (const m of base.suites[0]?.metrics ?? []) {
+      expect(m.samples).toHaveLength(5);
+      expect(m.unit).toBe('ms');
+      expect(m.better).toBe('lower');
+    }
+    const v0 = parseVerdict(readFileSync(path.join(work, 'v0.json'), 'utf8'), 'v0.json');
+    expect(v0.status).toBe('pass');
+    expect(v0.comparisons.every((c) => c.verdict === 'new')).toBe(true);
+    expect(readFileSync(path.join(work, 'r0.md'), 'utf8')).toMatch(/baseline/i);
+
+    const same = run(['run', '--config', spin, '--baseline', 'base.json', '--json', 'v1.json']);
+    const v1 = parseVerdict(readFileSync(path.join(work, 'v1.json'), 'utf8'), 'v1.json');
+    expect(v1.comparisons.map((c) => c.verdict)).not.toContain('regressed');
+    expect(v1.baseline?.source).toBe('base.json');
+    expect(same.code).toBe(0);
+
+    const slow = run(
+      [
+        'run',
+        '--config',
+        spin,
+        '--baseline',
+        'base.json',
+        '--out',
+        'slow.json',
+        '--json',
+        'v2.json',
+        '--markdown',
+        'r2.md',
+      ],
+      {
+        SPIN_FACTOR: '1.3',
+      },
+    );
+    expect(slow.code).toBe(1);
+    const v2 = parseVerdict(readFileSync(path.join(work, 'v2.json'), 'utf8'), 'v2.json');
+    expect(v2.status).toBe('fail');
+    for (const c of v2.comparisons) {
+      expect(c.verdict).toBe('regressed');
+      expect(c.ratio).toBeGreaterThan(1.2);
+      expect(c.ratio).toBeLessThan(1.4);
+    }
+    expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/regress/i);
+    expect(slow.stdout).toMatch(/regress/i);
+
+    // `compare` reaches the same decision from the two files.
+    const cmp = run(['compare', '--base', 'base.json', '--head', 'slow.json', '--config', spin, '--json', 'v3.json']);
+    expect(cmp.code).toBe(1);
+    const v3 = parseVerdict(readFileSync(path.join(work, 'v3.json'), 'utf8'), 'v3.json');
+    expect(v3.comparisons.map((c) => c.verdict)).toEqual(v2.comparisons.map((c) => c.verdict));
+  });
+
+  it('passes a linear scaling check and fails a quadratic one', () => {
+    const r = run(['run', '--config', path.join(fixtures, 'spin/scaling.yml'), '--json', 'scaling.json']);
+    expect(r.code).toBe(1);
+    const v = parseVerdict(readFileSync(path.join(work, 'scaling.json'), 'utf8'), 'scaling.json');
+    const byName = Object.fromEntries(v.criteria.map((c) => [c.name, c]));
+    expect(byName.linear?.status).toBe('pass');
+    expect(byName.linear?.actual).toBeLessThan(1.2);
+    expect(byName.quadratic?.status).toBe('fail');
+    expect(byName.quadratic?.actual).toBeGreaterThan(1.6);
+  });
+
+  it('exits 2 on a misspelled key, naming the line and the right key', () => {
+    const r = run(['validate', '--config', path.join(fixtures, 'broken/typo.yml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /typo\.yml:6:5: suites\[0\]\.replicats: unknown key "replicats" \(did you mean "replicates"\?\)/,
+    );
+  });
+
+  it('exits 2 on a benchmark file that does not load, naming the file', () => {
+    const r = run(['run', '--config', path.join(fixtures, 'broken/perf.yml'), '--out', 'broken.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/broken\.bench\.ts/);
+    // What was measured (here: the failed suite itself) is still written.
+    const doc = parseResults(readFileSync(path.join(work, 'broken.json'), 'utf8'), 'broken.json');
+    expect(doc.suites[0]?.ok).toBe(false);
+    expect(doc.suites[0]?.error).toMatch(/broken\.bench\.ts/);
+  });
+
+  it('exits 2 on a missing baseline before running anything, and says a corrupt one is corrupt', () => {
+    const missing = run(['run', '--config', spin, '--baseline', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/baseline file .*nope\.json not found/);
+    expect(missing.stderr).not.toMatch(/spin \(bench\)/);
+    writeFileSync(path.join(work, 'cut.json'), '{"schema":"perf-action/results@1","suites":[{"na');
+    const cut = run(['run', '--config', spin, '--baseline', 'cut.json']);
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(/cut\.json: is not valid JSON/);
+    writeFileSync(path.join(work, 'future.json'), JSON.stringify({ schema: 'perf-action/results@2' }));
+    const future = run(['compare', '--base', 'future.json', '--head', 'future.json']);
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(/results@2, a major version this perf-action cannot read/);
+  });
+
+  it('exits 2 on usage errors with help', () => {
+    expect(run(['frobnicate']).code).toBe(2);
+    const r = run(['run', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Usage:/);
+    expect(run(['compare', '--base', 'a.json']).stderr).toMatch(/--head/);
+    expect(run(['--help']).code).toBe(0);
+  });
+});

@@ -1,0 +1,274 @@
+// Malformed, truncated and partly bad tool output: errors name the file, the line or JSON path and what was
+// expected; a file with some bad entries keeps the good ones and warns.
+
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { IngestError, type IngestFormat, ingest, ingestFiles } from '../suites/ingest/index.ts';
+
+const dir = new URL('./fixtures/ingest/', import.meta.url);
+const read = (rel: string) => readFileSync(new URL(rel, dir), 'utf8');
+
+function failure(run: () => unknown): IngestError {
+  try {
+    run();
+  } catch (err) {
+    if (err instanceof IngestError) return err;
+    throw err;
+  }
+  throw new Error('expected an IngestError');
+}
+
+async function failureAsync(run: () => Promise<unknown>): Promise<IngestError> {
+  try {
+    await run();
+  } catch (err) {
+    if (err instanceof IngestError) return err;
+    throw err;
+  }
+  throw new Error('expected an IngestError');
+}
+
+describe('truncated JSON', () => {
+  const cases: Array<[string, IngestFormat]> = [
+    ['pytest-benchmark/json-5.2.3.json', 'pytest-benchmark'],
+    ['hyperfine/params.json', 'hyperfine'],
+    ['google-benchmark/reps.json', 'google-benchmark'],
+    ['k6/handle-summary.json', 'k6'],
+    ['k6/summary-export.json', 'k6'],
+    ['vitest/bench.json', 'vitest'],
+    ['jmh/jmh-result.json', 'jmh'],
+    ['locust/run.json', 'locust'],
+    ['custom/custom.json', 'custom'],
+    ['criterion/target/criterion/fib 20/new/estimates.json', 'criterion'],
+  ];
+  it.each(cases)('%s cut short: detected as %s, error at the last line, "truncated"', (rel, format) => {
+    const full = read(rel);
+    const cut = full.slice(0, Math.floor(full.length * 0.6));
+    const lines = cut.split('\n');
+    const err = failure(() => ingest({ text: cut, source: rel }, { suite: 's' }));
+    expect(err.source).toBe(rel);
+    expect(err.location).toBe(`line ${lines.length}, column ${(lines[lines.length - 1] as string).length + 1}`);
+    expect(err.message).toContain(`${rel} at line ${lines.length}`);
+    expect(err.message).toContain('expected complete JSON');
+    expect(err.message).toContain('was it truncated?');
+    // the same with the format given
+    expect(failure(() => ingest({ text: cut, source: rel }, { suite: 's', format })).location).toBe(err.location);
+  });
+
+  it('reports a syntax error in the middle with its line and column', () => {
+    const text = '{\n  "results": [\n    { "command": "a", "mean": 0.1 },,\n  ]\n}\n';
+    const err = failure(() => ingest({ text, source: 'h.json' }, { suite: 's', format: 'hyperfine' }));
+    expect(err.location).toBe('line 3, column 37');
+    expect(err.message).toBe(
+      "h.json at line 3, column 37: expected complete JSON (a hyperfine --export-json report), found invalid JSON (Unexpected token ',')",
+    );
+  });
+});
+
+describe('bad entries are skipped with a warning that says where and why', () => {
+  it('pytest-benchmark: a non-numeric mean', () => {
+    const doc = JSON.parse(read('pytest-benchmark/save-5.2.3.json'));
+    doc.benchmarks[1].stats.mean = 'abc';
+    const out = ingest({ text: JSON.stringify(doc), source: 'p.json' }, { suite: 's' });
+    expect(out.metrics).toHaveLength(4);
+    expect(out.metrics.some((m) => m.params?.n === 1000)).toBe(false);
+    expect(out.warnings).toEqual([
+      'p.json at $.benchmarks[1].stats.mean: expected a number, found "abc"; entry skipped',
+    ]);
+  });
+
+  it('pytest-benchmark: every entry bad is an error, with the first problem', () => {
+    const doc = { benchmarks: [{ name: 'test_a', stats: {} }, { name: 'test_b' }] };
+    const err = failure(() =>
+      ingest({ text: JSON.stringify(doc), source: 'p.json' }, { suite: 's', format: 'pytest-benchmark' }),
+    );
+    expect(err.message).toBe(
+      'p.json: expected at least one benchmark in "benchmarks", found no usable entry (first problem: p.json at $.benchmarks[0].stats: expected a "mean" or "median" time, or "data", found nothing; entry skipped)',
+    );
+  });
+
+  it('go: a cut-off result line is skipped, with its line number', () => {
+    const lines = read('go/multi.txt').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('BenchmarkTopo-2'));
+    lines[at] = 'BenchmarkTopo-2                   \t    2000\t       249.8 ns/op\t     440';
+    const out = ingest({ text: lines.join('\n'), source: 'go.txt' }, { suite: 's' });
+    expect(out.metrics.find((m) => m.id === 's/graph/Topo')?.samples).toEqual(
+      [0.0002371, 0.000224].map((v) => expect.closeTo(v, 12)),
+    );
+    expect(out.warnings).toEqual([
+      `go.txt at line ${at + 1}: expected \`<value> <unit>\` pairs after the iteration count, found "BenchmarkTopo-2                   \\t    2000\\t       249.8 ns/op\\t     440"; entry skipped`,
+    ]);
+  });
+
+  it('go: output cut short keeps what was complete; output with no result is an error', () => {
+    const text = read('go/multi.txt');
+    const cut = text.slice(0, text.indexOf('BenchmarkConsume/single-2') + 50);
+    const out = ingest({ text: cut, source: 'go.txt' }, { suite: 's', format: 'go' });
+    expect(out.metrics.find((m) => m.id === 's/Consume/batch')?.samples).toHaveLength(3);
+    expect(out.warnings[0]).toMatch(/^go\.txt at line 11: expected `<value> <unit>` pairs/);
+    const err = failure(() => ingest({ text: 'goos: linux\nPASS\n', source: 'go.txt' }, { suite: 's', format: 'go' }));
+    expect(err.message).toBe(
+      'go.txt: expected at least one result line (BenchmarkName  <iterations>  <value> ns/op), found none',
+    );
+  });
+
+  it('Locust CSV: a bad number is skipped with its line; a missing column or an open quote is an error', () => {
+    const text = read('locust/run_stats.csv').replace('GET,/health,740,', 'GET,/health,lots,');
+    const out = ingest({ text, source: 'run_stats.csv' }, { suite: 's' });
+    expect(out.metrics.some((m) => m.id.startsWith('s/health/'))).toBe(false);
+    expect(out.metrics.some((m) => m.id === 's/create_workflow/latency')).toBe(true);
+    expect(out.warnings).toEqual([
+      'run_stats.csv at line 3: expected a number in "Request Count", found "lots"; entry skipped',
+    ]);
+    const noName = read('locust/run_stats.csv').replace('Type,Name,', 'Type,Endpoint,');
+    expect(failure(() => ingest({ text: noName, source: 'x.csv' }, { suite: 's', format: 'locust' })).message).toBe(
+      'x.csv at line 1: expected a "Name" column in the header, found none',
+    );
+    const open = `${read('locust/run_stats.csv')}GET,"/unfinished,1`;
+    expect(failure(() => ingest({ text: open, source: 'x.csv' }, { suite: 's' })).message).toBe(
+      'x.csv at line 6: expected a closing quote, found the end of the file: was it truncated?',
+    );
+  });
+
+  it('Locust: a broken history file costs the samples, not the results', async () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+    writeFileSync(path.join(tmp, 'run_stats.csv'), read('locust/run_stats.csv'));
+    writeFileSync(path.join(tmp, 'run_stats_history.csv'), 'Timestamp,User Count,Type,Name\n1,2,,Aggregated\n');
+    const out = await ingestFiles([path.join(tmp, 'run')], { suite: 's' });
+    expect(out.metrics).toHaveLength(12);
+    expect(out.metrics.every((m) => m.samples === undefined)).toBe(true);
+    expect(out.warnings).toEqual([
+      `${path.join(tmp, 'run_stats_history.csv')} at line 1: expected a "Total Request Count" column in the header, found none; the history is not used, so these metrics have no per-window samples`,
+    ]);
+  });
+
+  it('Locust: the failures file is refused with a pointer to the stats file', () => {
+    expect(
+      failure(() => ingest({ text: read('locust/run_failures.csv'), source: 'run_failures.csv' }, { suite: 's' }))
+        .message,
+    ).toBe(
+      "run_failures.csv at line 1: expected Locust's <prefix>_stats.csv, found its failures file (<prefix>_failures.csv)",
+    );
+  });
+
+  it('k6: a bad metric is skipped by its JSON path; metrics that are not an object are an error', () => {
+    const doc = JSON.parse(read('k6/handle-summary.json'));
+    doc.metrics['http_req_duration{name:create_workflow}'].values = { avg: 'slow' };
+    const out = ingest({ text: JSON.stringify(doc), source: 'k6.json' }, { suite: 's' });
+    expect(out.warnings).toEqual([
+      'k6.json at $.metrics["http_req_duration{name:create_workflow}"].values.avg: expected a number, found "slow"; entry skipped',
+    ]);
+    expect(out.metrics.find((m) => m.id === 's/http_req_duration')?.stats.p95).toBe(44.75);
+    const err = failure(() => ingest({ text: '{"root_group": {}, "metrics": []}', source: 'k6.json' }, { suite: 's' }));
+    expect(err.message).toBe('k6.json at $.metrics: expected an object, found an array of 0');
+  });
+
+  it('hyperfine, Google Benchmark, JMH, custom: paths to the bad field', () => {
+    expect(
+      failure(() => ingest({ text: '{"results": {}}', source: 'h.json' }, { suite: 's', format: 'hyperfine' })).message,
+    ).toBe('h.json at $.results: expected an array, found an object');
+    const gb = JSON.parse(read('google-benchmark/single.json'));
+    gb.benchmarks[2].time_unit = 'fortnights';
+    const gout = ingest({ text: JSON.stringify(gb), source: 'g.json' }, { suite: 's' });
+    expect(gout.warnings[0]).toBe(
+      'g.json at $.benchmarks[2].time_unit: expected ns, us, ms or s, found "fortnights"; entry skipped',
+    );
+    expect(gout.metrics.some((m) => m.name === 'BM_Copy')).toBe(false);
+    const jmh = JSON.parse(read('jmh/jmh-result.json'));
+    delete jmh[4].primaryMetric;
+    const jout = ingest({ text: JSON.stringify(jmh), source: 'j.json' }, { suite: 's' });
+    expect(jout.warnings).toEqual(['j.json at $[4].primaryMetric: expected an object, found nothing; entry skipped']);
+    const custom = ingest(
+      { text: '[{"name": "a", "unit": "ms", "value": 1}, {"name": "b", "unit": "ms"}]', source: 'c.json' },
+      { suite: 's' },
+    );
+    expect(custom.metrics.map((m) => m.id)).toEqual(['s/a']);
+    expect(custom.warnings).toEqual(['c.json at $[1].value: expected a number, found nothing; entry skipped']);
+  });
+
+  it('criterion: sample.json alone says what to pass instead', () => {
+    const rel = 'criterion/target/criterion/fib 20/new/sample.json';
+    expect(failure(() => ingest({ text: read(rel), source: rel }, { suite: 's' })).message).toBe(
+      `${rel} at $: expected criterion estimates (<benchmark>/new/estimates.json, or the whole target/criterion directory), found criterion's sample.json, which has none`,
+    );
+    const est = read('criterion/target/criterion/fib 20/new/estimates.json');
+    expect(failure(() => ingest({ text: est, source: 'estimates.json' }, { suite: 's' })).message).toMatch(
+      /^estimates\.json: expected the path of a criterion estimates file/,
+    );
+  });
+});
+
+describe('options and unknown input', () => {
+  it('an empty file, unrecognised content, an unknown format or a bad suite name', () => {
+    expect(failure(() => ingest({ text: '  \n', source: 'e.json' }, { suite: 's', format: 'jmh' })).message).toBe(
+      'e.json: expected a JMH -rf json report, found an empty file',
+    );
+    expect(failure(() => ingest({ text: 'hello world\n', source: 'x.txt' }, { suite: 's' })).message).toBe(
+      'x.txt: expected output of one of pytest-benchmark, locust, k6, hyperfine, go, google-benchmark, criterion, benchmarkjs, jmh, vitest, custom (could not tell which tool wrote it; pass --format), found "hello world\\n"',
+    );
+    expect(
+      failure(() => ingest({ text: '[]', source: 'x.json' }, { suite: 's', format: 'nunit' as IngestFormat })).message,
+    ).toMatch(/^x\.json: expected a format among auto, pytest-benchmark, .*, found "nunit"$/);
+    expect(failure(() => ingest({ text: '[]', source: 'x.json' }, { suite: 'a/b', format: 'custom' })).message).toBe(
+      'x.json: expected a suite name without "/" to put the metrics under, found "a/b"',
+    );
+  });
+
+  it('too many raw values are reduced to quantiles, with stats from all of them', () => {
+    const doc = JSON.parse(read('pytest-benchmark/save-5.2.3.json'));
+    const data = Array.from({ length: 5001 }, (_, i) => (i + 1) * 1e-6);
+    doc.benchmarks = [{ ...doc.benchmarks[0], stats: { ...doc.benchmarks[0].stats, data } }];
+    const out = ingest({ text: JSON.stringify(doc), source: 'p.json' }, { suite: 's' });
+    const m = out.metrics[0];
+    expect(m?.samples).toHaveLength(2000);
+    expect(m?.samples?.[0]).toBeCloseTo(0.001, 12);
+    expect(m?.samples?.[1999]).toBeCloseTo(5.001, 12);
+    expect(m?.stats.n).toBe(5001);
+    expect(m?.stats.median).toBeCloseTo(2.501, 12);
+    expect(out.warnings).toEqual([
+      'p.json: 1 metric(s) had more than 2000 raw values; kept 2000 evenly spaced quantiles of each (their stats use every value)',
+    ]);
+  });
+});
+
+describe('ingestFiles', () => {
+  const fixture = (rel: string) => fileURLToPath(new URL(rel, dir));
+
+  it('names a missing path, refuses mixing tools, and keeps the first of a repeated id', async () => {
+    const missing = fixture('locust/nope');
+    expect((await failureAsync(() => ingestFiles([missing], { suite: 's' }))).message).toBe(
+      `${missing}: expected a file or directory, found nothing at that path`,
+    );
+    const mixed = await failureAsync(() =>
+      ingestFiles([fixture('go/cpu.txt'), fixture('hyperfine/named.json')], { suite: 's' }),
+    );
+    expect(mixed.message).toBe(
+      `${fixture('hyperfine/named.json')}: expected go output like ${fixture('go/cpu.txt')} (one suite reads one tool), found hyperfine output`,
+    );
+    const twice = await ingestFiles([fixture('hyperfine/named.json'), fixture('hyperfine/named.json')], { suite: 's' });
+    expect(twice.metrics.map((m) => m.id)).toEqual(['s/quick', 's/sleep_0.003']);
+    expect(twice.warnings).toEqual([
+      `${fixture('hyperfine/named.json')}: s/quick was already read from an earlier file; kept the first`,
+      `${fixture('hyperfine/named.json')}: s/sleep_0.003 was already read from an earlier file; kept the first`,
+    ]);
+  });
+
+  it('reads both files of a Locust prefix once when both are given, and a directory without criterion files is an error', async () => {
+    const out = await ingestFiles([fixture('locust/run_stats.csv'), fixture('locust/run_stats_history.csv')], {
+      suite: 's',
+    });
+    expect(out.metrics).toHaveLength(12);
+    expect(out.metrics.find((m) => m.id === 's/all/latency')?.samples).toHaveLength(20);
+    const empty = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+    writeFileSync(path.join(empty, 'notes.txt'), 'nothing here');
+    expect((await failureAsync(() => ingestFiles([empty], { suite: 's' }))).message).toBe(
+      `${empty}: expected a target/criterion directory with <benchmark>/new/estimates.json files, found none`,
+    );
+    expect(
+      (await failureAsync(() => ingestFiles([fixture('criterion/target')], { suite: 's', format: 'go' }))).message,
+    ).toBe(`${fixture('criterion/target')}: expected go output, found criterion output`);
+  });
+});

@@ -1,0 +1,80 @@
+// The action's inputs (action.yml), read and checked in one place so a typo fails with a clear message.
+
+export type Mode = 'run' | 'report';
+export type BaselineSource = 'cache' | 'file' | 'none';
+export type SavePolicy = 'auto' | 'always' | 'never';
+export type CommentPolicy = 'always' | 'on-change' | 'on-failure' | 'never';
+
+export interface ActionInputs {
+  config?: string;
+  githubToken: string;
+  mode: Mode;
+  baseline: BaselineSource;
+  baselineFile?: string;
+  saveBaseline: SavePolicy;
+  comment: CommentPolicy;
+  commentId?: string;
+  failOn?: Array<'criteria' | 'regression'>;
+  results?: string;
+  workingDirectory: string;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(`input "${name}" is "${value}"; use one of: ${allowed.join(', ')}`);
+}
+
+/** `get` is core.getInput: it returns '' for inputs that were not given. */
+export function readInputs(get: (name: string) => string): ActionInputs {
+  const mode = oneOf('mode', get('mode'), ['run', 'report'] as const, 'run');
+  const baselineRaw = get('baseline');
+  // `baseline: path/to/file.json` is a file baseline; the keywords choose a store.
+  const isFile = baselineRaw !== '' && !['cache', 'file', 'none'].includes(baselineRaw);
+  const baseline = isFile ? 'file' : oneOf('baseline', baselineRaw, ['cache', 'file', 'none'] as const, 'cache');
+  const baselineFile = isFile ? baselineRaw : get('baseline-file') || undefined;
+  if (baseline === 'file' && !baselineFile) {
+    throw new InputError(
+      'input "baseline" is "file" but no file was given: set baseline-file (or baseline: path/to/results.json)',
+    );
+  }
+  const failOnRaw = get('fail-on');
+  let failOn: ActionInputs['failOn'];
+  if (failOnRaw !== '') {
+    const items = failOnRaw
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter((s) => s !== '' && s !== 'none');
+    for (const it of items) {
+      if (it !== 'criteria' && it !== 'regression') {
+        throw new InputError(`input "fail-on" has "${it}"; use criteria, regression, both, or none`);
+      }
+    }
+    failOn = items as Array<'criteria' | 'regression'>;
+  }
+  const results = get('results') || undefined;
+  if (mode === 'report' && !results) {
+    throw new InputError('mode: report needs the input "results": the results file the pull_request workflow uploaded');
+  }
+  const commentId = get('comment-id') || undefined;
+  if (commentId && !/^[A-Za-z0-9_.-]+$/.test(commentId)) {
+    throw new InputError(`input "comment-id" is "${commentId}"; use letters, digits, "_", "." or "-"`);
+  }
+  return {
+    ...(get('config') ? { config: get('config') } : {}),
+    githubToken: get('github-token'),
+    mode,
+    baseline,
+    ...(baselineFile ? { baselineFile } : {}),
+    saveBaseline: oneOf('save-baseline', get('save-baseline'), ['auto', 'always', 'never'] as const, 'auto'),
+    comment: oneOf('comment', get('comment'), ['always', 'on-change', 'on-failure', 'never'] as const, 'always'),
+    ...(commentId ? { commentId } : {}),
+    ...(failOn ? { failOn } : {}),
+    ...(results ? { results } : {}),
+    workingDirectory: get('working-directory') || '.',
+  };
+}

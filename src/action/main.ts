@@ -1,0 +1,13 @@
+// The GitHub Action's entry (dist/index.js); also serves perf-action's helper roles.
+
+import * as core from '@actions/core';
+import { runRoleIfRequested } from '../runner/roles.ts';
+import { runAction } from './run-action.ts';
+
+if (!(await runRoleIfRequested())) {
+  try {
+    await runAction();
+  } catch (err) {
+    core.setFailed(`perf-action: ${(err as Error).message}`);
+  }
+}

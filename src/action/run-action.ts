@@ -1,0 +1,341 @@
+// The action from inputs to a gated check: plan the event, restore the baseline, run (or, in report mode,
+// read uploaded results), judge, write summary/outputs/annotations, comment, save the baseline, fail.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as cache from '@actions/cache';
+import * as core from '@actions/core';
+import { CacheBaselineStore } from '../baseline/cache-store.ts';
+import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
+import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
+import type { ComparisonDetail } from '../compare/compare.ts';
+import { judge } from '../compare/judge.ts';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { checkCriteria } from '../criteria/index.ts';
+import * as api from '../index.ts';
+import type { ResultsDocument } from '../model/results.ts';
+import type { VerdictDocument } from '../model/verdict.ts';
+import { renderMarkdown } from '../report/index.ts';
+import { runSuites } from '../runner/run.ts';
+import { registerTsLoader } from '../runner/ts-loader.ts';
+import { upsertComment } from './comment.ts';
+import { type EventPlan, planEvent } from './event.ts';
+import { commentApi, findPullRequest, getPullRequest, makeOctokit, type Octokit } from './github.ts';
+import { type ActionInputs, readInputs } from './inputs.ts';
+
+const COMMENT_LIMIT = 65_536;
+// GitHub's limits: comments in characters, the job summary in bytes (1 MiB).
+const SUMMARY_BYTES = 1_000_000;
+
+interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+function repoRef(env: NodeJS.ProcessEnv): RepoRef {
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '/').split('/');
+  return { owner, repo };
+}
+
+function readPayload(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const file = env.GITHUB_EVENT_PATH;
+  if (!file || !existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    core.warning(`could not read the event payload ${file}: ${(err as Error).message}`);
+    return {};
+  }
+}
+
+function isForkPr(payload: Record<string, unknown>): boolean {
+  const pr = payload.pull_request as
+    | { head?: { repo?: { full_name?: string } | null }; base?: { repo?: { full_name?: string } } }
+    | undefined;
+  if (!pr) return false;
+  const head = pr.head?.repo?.full_name;
+  return head === undefined || head !== pr.base?.repo?.full_name;
+}
+
+function retryOptions(env: NodeJS.ProcessEnv) {
+  const base = Number(env.PERF_ACTION_RETRY_BASE_MS ?? 1000);
+  return { retries: 4, baseDelayMs: base, maxDelayMs: Math.max(base * 16, 60_000), log: (m: string) => core.info(m) };
+}
+
+function cacheStore(
+  loaded: { id: string },
+  plan: Pick<EventPlan, 'baseBranch' | 'baseSha' | 'maySave' | 'saveBranch'>,
+  env: NodeJS.ProcessEnv,
+  allowSave: boolean,
+): CacheBaselineStore {
+  const sha = env.GITHUB_SHA ?? '';
+  return new CacheBaselineStore({
+    client: cache,
+    os: env.RUNNER_OS ?? process.platform,
+    arch: env.RUNNER_ARCH ?? process.arch,
+    configId: loaded.id,
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
+    ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
+    ...(plan.baseSha ? { baseSha: plan.baseSha } : {}),
+    ...(allowSave && plan.saveBranch && sha
+      ? {
+          save: {
+            branch: plan.saveBranch,
+            sha,
+            runId: env.GITHUB_RUN_ID ?? '0',
+            attempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+          },
+        }
+      : {}),
+    warn: (m) => core.warning(m),
+  });
+}
+
+async function loadBaseline(store: BaselineStore | undefined): Promise<LoadedBaseline | undefined> {
+  if (!store) return undefined;
+  try {
+    return await store.load();
+  } catch (err) {
+    core.warning(`no baseline: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+function shouldComment(policy: ActionInputs['comment'], verdict: VerdictDocument): boolean {
+  if (policy === 'never') return false;
+  if (policy === 'always') return true;
+  if (policy === 'on-failure') return verdict.status === 'fail';
+  return (
+    verdict.status === 'fail' || verdict.comparisons.some((c) => c.verdict === 'regressed' || c.verdict === 'improved')
+  );
+}
+
+interface Published {
+  verdict: VerdictDocument;
+  details: Record<string, ComparisonDetail>;
+  results: ResultsDocument;
+  baseline?: LoadedBaseline;
+  configId: string;
+  pr?: number;
+  fork: boolean;
+  octokit?: Octokit;
+  repo: RepoRef;
+  inputs: ActionInputs;
+  outDir: string;
+  resultsFile: string;
+}
+
+async function publish(p: Published): Promise<void> {
+  const { verdict, details, results, baseline, configId } = p;
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const runUrl = process.env.GITHUB_RUN_ID
+    ? `${server}/${p.repo.owner}/${p.repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
+    : undefined;
+  const input = {
+    verdict,
+    details,
+    head: results,
+    ...(baseline ? { base: baseline.results } : {}),
+    configId,
+    ...(runUrl ? { fullReportUrl: runUrl } : {}),
+  };
+  let full = renderMarkdown(input, { maxLength: SUMMARY_BYTES });
+  // Emoji and µ take several bytes: shrink until the byte size fits.
+  for (let limit = SUMMARY_BYTES; Buffer.byteLength(full) > SUMMARY_BYTES; ) {
+    limit = Math.floor(((limit * SUMMARY_BYTES) / Buffer.byteLength(full)) * 0.98);
+    full = renderMarkdown(input, { maxLength: limit });
+  }
+  const reportFile = path.join(p.outDir, 'report.md');
+  await writeFile(reportFile, full);
+  await writeFile(path.join(p.outDir, 'verdict.json'), `${JSON.stringify(verdict, null, 2)}\n`);
+  try {
+    await core.summary.addRaw(full).write();
+  } catch (err) {
+    core.warning(`could not write the job summary: ${(err as Error).message}`);
+  }
+  const count = (v: string) => String(verdict.comparisons.filter((c) => c.verdict === v).length);
+  core.setOutput('verdict', verdict.status);
+  core.setOutput('regressions', count('regressed'));
+  core.setOutput('improvements', count('improved'));
+  core.setOutput('failed-criteria', String(verdict.criteria.filter((c) => c.status !== 'pass').length));
+  core.setOutput('results', p.resultsFile);
+  core.setOutput('report', reportFile);
+  core.setOutput('baseline-sha', baseline?.results.git?.sha ?? '');
+  for (const c of verdict.criteria.filter((c) => c.status !== 'pass')) {
+    core.error(`${c.expect}: ${c.status}${c.detail ? ` (${c.detail})` : ''}`, {
+      title: `perf-action: ${c.name ?? 'criterion'}`,
+    });
+  }
+  let commentUrl = '';
+  if (p.pr && p.octokit && shouldComment(p.inputs.comment, verdict)) {
+    if (p.fork) {
+      core.notice(
+        'perf-action: this pull request comes from a fork, whose token cannot comment. The gate still applies; ' +
+          'to comment, upload the results and use a workflow_run workflow with mode: report (see the README).',
+      );
+    } else {
+      try {
+        const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT });
+        const r = await upsertComment(commentApi(p.octokit, p.repo.owner, p.repo.repo), p.pr, configId, body);
+        commentUrl = r.url ?? '';
+        core.info(`${r.action} the perf-action comment on #${p.pr}${r.url ? `: ${r.url}` : ''}`);
+      } catch (err) {
+        const e = err as { status?: number; message?: string };
+        core.warning(
+          `could not comment on #${p.pr} (${e.status ?? 'network'}: ${e.message}); the verdict stands and is in the job summary${
+            e.status === 403 ? '. Does the workflow grant `pull-requests: write`?' : ''
+          }`,
+        );
+      }
+    }
+  }
+  core.setOutput('comment-url', commentUrl);
+}
+
+function outDirFor(env: NodeJS.ProcessEnv, configId: string, cwd: string): string {
+  return path.join(env.RUNNER_TEMP || path.join(cwd, '.perf'), 'perf-action', configId);
+}
+
+async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
+  const payload = readPayload(env);
+  const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
+  const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
+  core.info(plan.reason);
+  registerTsLoader({ ...api });
+  const loaded: LoadedConfig = await loadConfig(inputs.config, { cwd, env });
+  checkCriteria(loaded.config.criteria);
+  const configId = inputs.commentId ?? loaded.id;
+  const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
+  let store: BaselineStore | undefined;
+  if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
+  else if (inputs.baseline === 'file' && inputs.baselineFile)
+    store = new FileBaselineStore(path.resolve(cwd, inputs.baselineFile));
+  const baseline = plan.compare ? await loadBaseline(store) : undefined;
+  if (plan.compare && store && !baseline)
+    core.notice('perf-action: no baseline found; regressions are not checked in this run');
+  if (baseline) core.info(`baseline: ${baseline.source}, measured ${baseline.results.createdAt}`);
+
+  const outDir = outDirFor(env, configId, cwd);
+  await mkdir(outDir, { recursive: true });
+  const resultsFile = path.join(outDir, 'results.json');
+  const sha = env.GITHUB_SHA;
+  const { results, setupErrors } = await runSuites(loaded, {
+    env,
+    progress: {
+      suiteStart: (s, k) => core.info(`▶ ${s} (${k})`),
+      update: () => {},
+      suiteEnd: (s, ok, ms, n, err) =>
+        ok ? core.info(`✔ ${s}: ${n} metrics in ${ms} ms`) : core.error(`suite ${s} failed: ${err}`),
+      warn: (m) => core.warning(m),
+      info: (m) => core.info(m),
+    },
+    ...(sha ? { git: { sha, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) } } : {}),
+    onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
+  });
+  await writeJsonAtomic(resultsFile, results);
+  const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
+  const { verdict, details } = judge({
+    head: results,
+    ...(baseline ? { baseline } : {}),
+    criteria: loaded.config.criteria,
+    options,
+  });
+  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
+  await publish({
+    verdict,
+    details,
+    results,
+    ...(baseline ? { baseline } : {}),
+    configId,
+    ...(plan.pr ? { pr: plan.pr } : {}),
+    fork: isForkPr(payload),
+    ...(octokit ? { octokit } : {}),
+    repo: repoRef(env),
+    inputs,
+    outDir,
+    resultsFile,
+  });
+  const suitesOk = results.suites.every((s) => s.ok);
+  if (store instanceof CacheBaselineStore && allowSave && (suitesOk || inputs.saveBaseline === 'always')) {
+    await store.save(results);
+    if (store.lastKey?.includes(sha ?? '\0')) core.info(`saved the baseline as ${store.lastKey}`);
+  } else if (inputs.baseline === 'cache' && !plan.maySave) {
+    core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
+  }
+  if (setupErrors.length > 0) core.setFailed(`perf-action: ${setupErrors.join('; ')}`);
+  else if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
+}
+
+export function failReason(v: VerdictDocument): string {
+  const parts: string[] = [];
+  const failed = v.criteria.filter((c) => c.status !== 'pass').length;
+  const regressed = v.comparisons.filter((c) => c.verdict === 'regressed').length;
+  if (failed) parts.push(`${failed} criteri${failed === 1 ? 'on' : 'a'} not met`);
+  if (regressed) parts.push(`${regressed} metric${regressed === 1 ? '' : 's'} regressed`);
+  const crashed = v.warnings.filter((w) => /suite .* failed/i.test(w)).length;
+  if (crashed) parts.push(`${crashed} suite${crashed === 1 ? '' : 's'} failed`);
+  return parts.length > 0 ? `the performance gate failed: ${parts.join(', ')}` : 'the performance gate failed';
+}
+
+/** mode: report — in a workflow_run workflow, comment with results uploaded by an untrusted PR run. */
+async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
+  const payload = readPayload(env);
+  const repo = repoRef(env);
+  const octokit = makeOctokit(inputs.githubToken, retryOptions(env));
+  // The results come from an untrusted run: parse strictly, and take nothing else from it.
+  const head = await readResultsFile(path.resolve(cwd, inputs.results as string), 'uploaded results file');
+  const headSha = (payload.workflow_run as { head_sha?: string } | undefined)?.head_sha ?? head.git?.sha;
+  if (!headSha)
+    throw new Error('mode: report could not tell which commit the results are for (no workflow_run.head_sha)');
+  const plan = planEvent({ eventName: 'workflow_run', payload, ref: env.GITHUB_REF ?? '', sha: headSha });
+  let pr = plan.pr ? await getPullRequest(octokit, repo.owner, repo.repo, plan.pr) : undefined;
+  if (pr && pr.headSha !== headSha) pr = undefined;
+  const found = pr ?? (await findPullRequest(octokit, repo.owner, repo.repo, headSha));
+  if (!found) {
+    core.warning(`no pull request has head ${headSha.slice(0, 7)}; nothing to comment on`);
+    return;
+  }
+  registerTsLoader({ ...api });
+  // Criteria and compare options come from this (trusted) checkout's config, not from the upload.
+  const loaded = await loadConfig(inputs.config, { cwd, env });
+  const configId = inputs.commentId ?? loaded.id;
+  const store =
+    inputs.baseline === 'cache'
+      ? cacheStore({ id: configId }, { baseBranch: found.baseRef, baseSha: found.baseSha, maySave: false }, env, false)
+      : undefined;
+  const baseline = await loadBaseline(store);
+  const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
+  const { verdict, details } = judge({
+    head,
+    ...(baseline ? { baseline } : {}),
+    criteria: loaded.config.criteria,
+    options,
+  });
+  const outDir = outDirFor(env, configId, cwd);
+  await mkdir(outDir, { recursive: true });
+  await publish({
+    verdict,
+    details,
+    results: head,
+    ...(baseline ? { baseline } : {}),
+    configId,
+    pr: found.number,
+    fork: false,
+    octokit,
+    repo,
+    inputs,
+    outDir,
+    resultsFile: path.resolve(cwd, inputs.results as string),
+  });
+  // The PR's own run already gated; report mode fails too so the verdict is visible on this run.
+  if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
+}
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const inputs = readInputs((name) => core.getInput(name));
+  if (inputs.mode === 'report') await reportMode(inputs, env);
+  else await runMode(inputs, env);
+}

@@ -1,0 +1,153 @@
+// The CLI's commands. Each returns an exit code: 0 gate passed, 1 gate failed, 2 usage or config error.
+
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { BaselineFileError, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
+import type { LoadedBaseline } from '../baseline/store.ts';
+import { judge } from '../compare/judge.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
+import type { DetailedVerdict } from '../compare/verdict.ts';
+import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.ts';
+import { CriteriaConfigError, checkCriteria } from '../criteria/index.ts';
+import * as api from '../index.ts';
+import { DocumentError } from '../model/documents.ts';
+import type { ResultsDocument } from '../model/results.ts';
+import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
+import { runSuites } from '../runner/run.ts';
+import { SuiteSetupError } from '../runner/suite-kind.ts';
+import { registerTsLoader } from '../runner/ts-loader.ts';
+import { gitInfo } from './git.ts';
+import { stderrProgress } from './progress.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Errors that mean "fix your input", reported without a stack trace and with exit code 2. */
+export function isUserError(err: unknown): boolean {
+  return (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof CriteriaConfigError ||
+    err instanceof DocumentError ||
+    err instanceof BaselineFileError ||
+    err instanceof SuiteSetupError
+  );
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WriteStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+async function load(io: Io, file: string | undefined): Promise<LoadedConfig> {
+  registerTsLoader({ ...api });
+  const loaded = await loadConfig(file, { cwd: io.cwd, env: io.env });
+  checkCriteria(loaded.config.criteria);
+  return loaded;
+}
+
+async function emitReports(
+  io: Io,
+  { verdict, details }: DetailedVerdict,
+  head: ResultsDocument,
+  baseline: LoadedBaseline | undefined,
+  configId: string | undefined,
+  out: { markdown?: string; json?: string },
+): Promise<number> {
+  const input = {
+    verdict,
+    details,
+    head,
+    ...(baseline ? { base: baseline.results } : {}),
+    ...(configId ? { configId } : {}),
+  };
+  if (out.json) await writeFile(path.resolve(io.cwd, out.json), renderJson(verdict));
+  if (out.markdown) await writeFile(path.resolve(io.cwd, out.markdown), renderMarkdown(input));
+  io.stdout.write(renderTerminal(input, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+  return verdict.status === 'pass' ? 0 : 1;
+}
+
+export interface RunArgs {
+  config?: string;
+  suite: string[];
+  out?: string;
+  baseline?: string;
+  markdown?: string;
+  json?: string;
+}
+
+export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Promise<number> {
+  const loaded = await load(io, args.config);
+  // Read the baseline before measuring: a wrong path should fail in a second, not after the suites.
+  const baseline: LoadedBaseline | undefined = args.baseline
+    ? { results: await readResultsFile(path.resolve(io.cwd, args.baseline), 'baseline file'), source: args.baseline }
+    : undefined;
+  const outFile = args.out ? path.resolve(io.cwd, args.out) : undefined;
+  const { results, setupErrors } = await runSuites(loaded, {
+    only: args.suite,
+    progress: stderrProgress(io.stderr),
+    signal,
+    env: io.env,
+    ...(() => {
+      const git = gitInfo(loaded.dir, io.env);
+      return git ? { git } : {};
+    })(),
+    onSuite: outFile ? (partial) => writeJsonAtomic(outFile, partial) : undefined,
+  });
+  if (outFile) {
+    await writeJsonAtomic(outFile, results);
+    io.stderr.write(`results written to ${args.out}\n`);
+  }
+  const judged = judge({
+    head: results,
+    ...(baseline ? { baseline } : {}),
+    criteria: loaded.config.criteria,
+    options: loaded.config.compare,
+  });
+  const code = await emitReports(io, judged, results, baseline, loaded.id, args);
+  if (setupErrors.length > 0) {
+    for (const e of setupErrors) io.stderr.write(`error: ${e}\n`);
+    return 2;
+  }
+  if (signal.aborted) return 130;
+  return code;
+}
+
+export interface CompareArgs {
+  base?: string;
+  head?: string;
+  config?: string;
+  markdown?: string;
+  json?: string;
+}
+
+export async function compareCommand(io: Io, args: CompareArgs): Promise<number> {
+  if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
+  const loaded = args.config ? await load(io, args.config) : undefined;
+  const base = await readResultsFile(path.resolve(io.cwd, args.base), 'baseline file');
+  const head = await readResultsFile(path.resolve(io.cwd, args.head), 'head results file');
+  const baseline = { results: base, source: args.base };
+  const judged = judge({
+    head,
+    baseline,
+    criteria: loaded?.config.criteria ?? [],
+    options: loaded?.config.compare ?? DEFAULT_COMPARE_OPTIONS,
+  });
+  return emitReports(io, judged, head, baseline, loaded?.id, args);
+}
+
+export async function validateCommand(io: Io, args: { config?: string }): Promise<number> {
+  const loaded = await load(io, args.config);
+  const { config } = loaded;
+  const kinds = [...new Set(config.suites.map((s) => s.kind))].join(', ');
+  io.stdout.write(
+    `${path.relative(io.cwd, loaded.file) || loaded.file} is valid (id ${loaded.id}): ` +
+      `${config.suites.length} suite${config.suites.length === 1 ? '' : 's'} (${kinds}), ` +
+      `${config.services.length} service${config.services.length === 1 ? '' : 's'}, ` +
+      `${config.criteria.length} criteri${config.criteria.length === 1 ? 'on' : 'a'}\n`,
+  );
+  return 0;
+}

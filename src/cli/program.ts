@@ -1,0 +1,88 @@
+// The perf-action CLI program: argument parsing and dispatch. Progress on stderr, reports on stdout or files.
+
+import { parseArgs } from 'node:util';
+import { compareCommand, type Io, isUserError, runCommand, validateCommand } from './commands.ts';
+
+const HELP = `perf-action: a performance gate for pull requests
+
+Usage:
+  perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--markdown FILE] [--json FILE]
+  perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
+  perf-action validate [--config perf.yml]
+
+Exit codes: 0 gate passed, 1 gate failed, 2 usage or config error.
+`;
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  suite: { type: 'string', multiple: true },
+  out: { type: 'string', short: 'o' },
+  baseline: { type: 'string', short: 'b' },
+  markdown: { type: 'string' },
+  json: { type: 'string' },
+  base: { type: 'string' },
+  head: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+  run: ['config', 'suite', 'out', 'baseline', 'markdown', 'json'],
+  compare: ['base', 'head', 'config', 'markdown', 'json'],
+  validate: ['config'],
+};
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    io.stderr.write(`error: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || command === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout.write(`${process.env.PERF_ACTION_VERSION ?? 'dev'}\n`);
+    return 0;
+  }
+  if (!command || !(command in ALLOWED)) {
+    io.stderr.write(`error: ${command ? `unknown command "${command}"` : 'no command given'}\n\n${HELP}`);
+    return 2;
+  }
+  const extra = Object.keys(values).filter((k) => !(ALLOWED[command] as string[]).includes(k));
+  if (extra.length > 0 || positionals.length > 1) {
+    const what = extra.length > 0 ? `--${extra[0]}` : `"${positionals[1]}"`;
+    io.stderr.write(`error: ${command} does not take ${what}\n\n${HELP}`);
+    return 2;
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    io.stderr.write(
+      '\ninterrupted: stopping the current suite and writing what was measured (Ctrl-C again to quit now)\n',
+    );
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    if (command === 'run') return await runCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
+    if (command === 'compare') return await compareCommand(io, values);
+    return await validateCommand(io, values);
+  } catch (err) {
+    if (isUserError(err)) {
+      io.stderr.write(`error: ${(err as Error).message}\n`);
+      return 2;
+    }
+    io.stderr.write(`perf-action crashed: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 2;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,284 @@
+// Baseline against head, metric by metric: the shift estimate, its interval and test on the replicate
+// samples, false-discovery control across the run, then the verdict of decide.ts.
+//
+// Per metric id present on both sides:
+// - values are the replicate samples (one per process, window or run); without samples the summary median
+//   stands in as a single value, which leaves the metric inconclusive;
+// - the baseline is converted to the head's unit; a unit of another dimension is a warning, not a comparison;
+// - when every value is positive the analysis runs on log values: the Hodges-Lehmann shift of the logs,
+//   exponentiated, is the ratio head/base, and the rank-based (Moses) interval gives its confidence interval.
+//   Otherwise (zero counts, error rates of 0%) it runs on the raw values and the shift is expressed relative to
+//   the baseline median;
+// - the Mann-Whitney two-sided p-value is adjusted with Benjamini-Hochberg across all tested metrics; the
+//   adjusted value is what `p` reports and what the decision uses.
+
+import { matchesGlob } from '../model/glob.ts';
+import { allMetrics, type Better, type Metric, type ResultsDocument } from '../model/results.ts';
+import { convert } from '../model/units.ts';
+import type { Comparison } from '../model/verdict.ts';
+import { benjaminiHochberg } from '../stats/fdr.ts';
+import { hodgesLehmannShift } from '../stats/hodges-lehmann.ts';
+import { mannWhitney, type TestMethod } from '../stats/mann-whitney.ts';
+import { replicatesToBound, replicatesToDetect } from '../stats/power.ts';
+import { median } from '../stats/quantile.ts';
+import { sampleSd, scaledMad } from '../stats/spread.ts';
+import { decide, thresholds } from './decide.ts';
+import { environmentWarnings } from './environment.ts';
+import type { CompareOptions } from './options.ts';
+
+export { environmentWarnings } from './environment.ts';
+
+/** Evidence behind one comparison row, beyond what the verdict document carries. */
+export interface ComparisonDetail {
+  /** Replicates on each side (0 for the absent side of a new or missing metric). */
+  nBase: number;
+  nHead: number;
+  /** For inconclusive rows: replicates per side predicted to decide it (80% power for an apparent change). */
+  needed?: number;
+  /** Relative spread of one replicate (robust), e.g. 0.03 for about ±3%. */
+  noise?: number;
+  /** Mann-Whitney p-value before the Benjamini-Hochberg adjustment. */
+  pRaw?: number;
+  method?: TestMethod;
+  /** Scale of the analysis: log values, or raw values when some are zero or negative. */
+  scale?: 'log' | 'linear';
+  /** Coverage the reported interval actually has (at least the configured confidence). */
+  ciConfidence?: number;
+  /** Why the verdict is what it is, in a few words. */
+  reason: string;
+}
+
+export interface CompareOutcome {
+  comparisons: Comparison[];
+  warnings: string[];
+  /** Keyed by metric id. */
+  details: Record<string, ComparisonDetail>;
+}
+
+interface Row {
+  comparison: Comparison;
+  detail: ComparisonDetail;
+  /** Log-ratio evidence, when both sides had values to compare. */
+  shift?: { estimate: number; lower: number; upper: number };
+  /** Spread of one replicate in log-ratio units, when it could be estimated. */
+  sigma?: number;
+}
+
+function checkOptions(options: CompareOptions): void {
+  if (!(options.confidence > 0 && options.confidence < 1)) {
+    throw new RangeError(`compare confidence must lie strictly between 0 and 1 (got ${options.confidence})`);
+  }
+  if (!(options.minEffect >= 0 && Number.isFinite(options.minEffect))) {
+    throw new RangeError(`compare min-effect must be a non-negative number (got ${options.minEffect})`);
+  }
+}
+
+function replicates(metric: Metric): number[] {
+  return metric.samples && metric.samples.length > 0 ? [...metric.samples] : [metric.stats.median];
+}
+
+function byId(metrics: readonly Metric[], side: string, warnings: string[]): Map<string, Metric> {
+  const out = new Map<string, Metric>();
+  for (const m of metrics) {
+    if (out.has(m.id))
+      warnings.push(`metric ${JSON.stringify(m.id)} appears twice in the ${side}; the first is compared`);
+    else out.set(m.id, m);
+  }
+  return out;
+}
+
+/** Pooled robust standard deviation of the samples (each of at least two values); undefined if none. */
+function pooledSpread(groups: readonly number[][]): number | undefined {
+  let num = 0;
+  let den = 0;
+  for (const g of groups) {
+    if (g.length < 2) continue;
+    let sd = scaledMad(g);
+    // Quantised values can make the MAD zero while the values still vary.
+    if (!(sd > 0)) sd = sampleSd(g);
+    num += (g.length - 1) * sd * sd;
+    den += g.length - 1;
+  }
+  return den > 0 ? Math.sqrt(num / den) : undefined;
+}
+
+function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: string[]): Row {
+  const id = head.id;
+  const headValues = replicates(head);
+  const row: Row = {
+    comparison: { id, unit: head.unit, better: head.better, head: median(headValues), verdict: 'inconclusive' },
+    detail: { nBase: 0, nHead: headValues.length, reason: '' },
+  };
+  let baseValues: number[];
+  try {
+    baseValues = replicates(base).map((v) => convert(v, base.unit, head.unit));
+  } catch (err) {
+    warnings.push(
+      `metric ${JSON.stringify(id)}: the baseline's unit ${JSON.stringify(base.unit)} cannot be converted to ` +
+        `${JSON.stringify(head.unit)} (${(err as Error).message}); not compared`,
+    );
+    row.detail.reason = 'units of the baseline and head are not comparable';
+    return row;
+  }
+  if (base.better !== head.better) {
+    warnings.push(
+      `metric ${JSON.stringify(id)}: "better" changed from ${base.better} to ${head.better}; judged as ${head.better}`,
+    );
+  }
+  row.comparison.base = median(baseValues);
+  row.detail.nBase = baseValues.length;
+
+  const positive = baseValues.every((v) => v > 0) && headValues.every((v) => v > 0);
+  row.detail.scale = positive ? 'log' : 'linear';
+  const xs = positive ? baseValues.map(Math.log) : baseValues;
+  const ys = positive ? headValues.map(Math.log) : headValues;
+  const shift = hodgesLehmannShift(xs, ys, options.confidence);
+  // On raw values the shift is expressed against the baseline median, then put on the log-ratio scale.
+  const scale = Math.abs(row.comparison.base);
+  const toLogRatio = (d: number): number => {
+    if (positive) return d;
+    if (scale > 0) return 1 + d / scale > 0 ? Math.log1p(d / scale) : Number.NEGATIVE_INFINITY;
+    return d > 0 ? Number.POSITIVE_INFINITY : d < 0 ? Number.NEGATIVE_INFINITY : 0;
+  };
+  row.shift = { estimate: toLogRatio(shift.estimate), lower: toLogRatio(shift.lower), upper: toLogRatio(shift.upper) };
+  const toRatio = (d: number): number | undefined => {
+    if (positive) return Math.exp(d);
+    return scale > 0 ? 1 + d / scale : undefined;
+  };
+  const ratio = toRatio(shift.estimate);
+  if (ratio !== undefined && Number.isFinite(ratio)) row.comparison.ratio = ratio;
+  const lo = toRatio(shift.lower);
+  const hi = toRatio(shift.upper);
+  if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)) {
+    row.comparison.ci = [lo, hi];
+    row.detail.ciConfidence = shift.confidence;
+  }
+
+  const sigma = pooledSpread([xs, ys]);
+  if (sigma !== undefined) {
+    if (positive) {
+      row.sigma = sigma;
+      row.detail.noise = Math.expm1(sigma);
+    } else if (scale > 0) {
+      row.sigma = sigma / scale;
+      row.detail.noise = sigma / scale;
+    }
+  }
+
+  if (xs.length >= 2 && ys.length >= 2) {
+    const test = mannWhitney(xs, ys);
+    row.detail.pRaw = test.p;
+    row.detail.method = test.method;
+  }
+  return row;
+}
+
+/**
+ * Replicates per side predicted to decide an inconclusive row: enough to detect the apparent change (when it
+ * exceeds min-effect, at the significance level one metric alone must reach after the correction), or enough
+ * to narrow the interval to rule out changes of twice min-effect.
+ */
+function neededReplicates(row: Row, options: CompareOptions, family: number): number | undefined {
+  if (!row.shift) return undefined;
+  const { effect: e, wide: e2 } = thresholds(options.minEffect);
+  const est = Math.abs(row.shift.estimate);
+  const sigma = row.sigma ?? 0;
+  const current = Math.min(row.detail.nBase, row.detail.nHead);
+  let n: number | undefined;
+  if (!Number.isFinite(est)) return undefined;
+  if (est > e) {
+    const alpha = (1 - options.confidence) / Math.max(1, family);
+    n = replicatesToDetect({ sigma, effect: est, confidence: 1 - alpha });
+  } else {
+    n = replicatesToBound({ sigma, halfWidth: e2 - est, confidence: options.confidence });
+  }
+  return n === undefined ? undefined : Math.max(n, current + 1);
+}
+
+export function compareMetrics(base: Metric[] | undefined, head: Metric[], options: CompareOptions): CompareOutcome {
+  checkOptions(options);
+  const warnings: string[] = [];
+  const ignored = (id: string) => options.ignore.some((glob) => matchesGlob(glob, id));
+  const heads = byId(head, 'head results', warnings);
+  const bases = base ? byId(base, 'baseline', warnings) : undefined;
+  const rows: Row[] = [];
+
+  for (const [id, h] of heads) {
+    if (ignored(id)) continue;
+    const b = bases?.get(id);
+    if (b) {
+      rows.push(analyse(b, h, options, warnings));
+      continue;
+    }
+    const values = replicates(h);
+    rows.push({
+      comparison: { id, unit: h.unit, better: h.better, head: median(values), verdict: 'new' },
+      detail: { nBase: 0, nHead: values.length, reason: bases ? 'not in the baseline' : 'no baseline' },
+    });
+  }
+  for (const [id, b] of bases ?? []) {
+    if (ignored(id) || heads.has(id)) continue;
+    const values = replicates(b);
+    rows.push({
+      comparison: { id, unit: b.unit, better: b.better, base: median(values), verdict: 'missing' },
+      detail: { nBase: values.length, nHead: 0, reason: 'in the baseline, not measured in this run' },
+    });
+  }
+
+  // One family for the false-discovery control: every metric that was tested in this run.
+  const tested = rows.filter((r) => r.detail.pRaw !== undefined);
+  const adjusted = benjaminiHochberg(tested.map((r) => r.detail.pRaw as number));
+  tested.forEach((r, i) => {
+    r.comparison.p = adjusted[i] as number;
+  });
+
+  for (const row of rows) {
+    if (!row.shift) continue;
+    const decision = decide(
+      {
+        ...row.shift,
+        ...(row.detail.pRaw !== undefined ? { p: row.detail.pRaw } : {}),
+        ...(row.comparison.p !== undefined ? { q: row.comparison.p } : {}),
+        better: row.comparison.better as Better,
+        nBase: row.detail.nBase,
+        nHead: row.detail.nHead,
+      },
+      options,
+    );
+    row.comparison.verdict = decision.verdict;
+    row.detail.reason = decision.reason;
+    if (decision.verdict === 'inconclusive') {
+      const needed = neededReplicates(row, options, tested.length);
+      if (needed !== undefined) row.detail.needed = needed;
+    }
+  }
+
+  return {
+    comparisons: rows.map((r) => r.comparison),
+    warnings,
+    // fromEntries defines own properties, so an id such as "__proto__" cannot reach the prototype.
+    details: Object.fromEntries(rows.map((r) => [r.comparison.id, r.detail])),
+  };
+}
+
+/** compareMetrics over whole documents, with warnings about differing machines and suites that did not run. */
+export function compareResults(
+  base: ResultsDocument | undefined,
+  head: ResultsDocument,
+  options: CompareOptions,
+): CompareOutcome {
+  const outcome = compareMetrics(base ? allMetrics(base) : undefined, allMetrics(head), options);
+  if (!base) return outcome;
+  const early = environmentWarnings(base.env, head.env);
+  const ran = new Set(head.suites.map((s) => s.name));
+  for (const suite of base.suites) {
+    if (ran.has(suite.name)) continue;
+    const count = suite.metrics.filter((m) => !options.ignore.some((g) => matchesGlob(g, m.id))).length;
+    if (count > 0) {
+      early.push(
+        `suite ${JSON.stringify(suite.name)} is in the baseline but did not run; its ${count} metric${count === 1 ? ' is' : 's are'} reported as missing`,
+      );
+    }
+  }
+  return { ...outcome, warnings: [...early, ...outcome.warnings] };
+}

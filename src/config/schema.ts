@@ -1,0 +1,68 @@
+// The schema of perf.yml. Suite kinds contribute their own keys through the registry, so this one
+// schema validates a whole file and also generates schema/perf.schema.json for editors.
+
+import { z } from 'zod';
+import type { SuiteKind } from '../runner/suite-kind.ts';
+import { duration, percent } from './units-schema.ts';
+
+export const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+const readyTarget = z
+  .string()
+  .regex(/^(https?:\/\/|tcp:\/\/|rediss?:\/\/)/, 'expected an http(s)://, tcp://host:port or redis:// URL');
+
+export const serviceSchema = z.strictObject({
+  name: z.string().regex(SUITE_NAME, 'use letters, digits, "_", "." or "-"'),
+  run: z.string().min(1),
+  cwd: z.string().optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).optional(),
+  ready: readyTarget.optional(),
+  timeout: duration.default(30_000),
+});
+
+export const compareSchema = z.strictObject({
+  'min-effect': percent.default(0.05),
+  confidence: percent.default(0.99),
+  'fail-on': z.array(z.enum(['criteria', 'regression'])).default(['criteria', 'regression']),
+  ignore: z.array(z.string()).default([]),
+  seed: z.number().int().default(1),
+});
+
+export const criterionSchema = z.union([
+  z.strictObject({ name: z.string().optional(), expect: z.string().min(1) }),
+  z.string().min(1),
+]);
+
+/** Keys every suite has, whatever its kind. */
+export const commonSuiteKeys = {
+  name: z.string().regex(SUITE_NAME, 'use letters, digits, "_", "." or "-" (the name starts every metric id)'),
+  timeout: duration.optional(),
+};
+
+export function buildConfigSchema(kinds: readonly SuiteKind[]) {
+  const variants = kinds.map((k) =>
+    z.strictObject({ ...commonSuiteKeys, kind: z.literal(k.name), ...k.schema.shape }).describe(k.description),
+  );
+  const suite =
+    variants.length === 1
+      ? (variants[0] as (typeof variants)[number])
+      : z.discriminatedUnion(
+          'kind',
+          variants as unknown as [(typeof variants)[number], ...(typeof variants)[number][]],
+        );
+  return z.strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1),
+    id: z.string().regex(SUITE_NAME).optional().describe('Config id: names the sticky PR comment and the baseline'),
+    services: z.array(serviceSchema).default([]),
+    suites: z.array(suite).min(1, 'add at least one suite'),
+    criteria: z.array(criterionSchema).default([]),
+    compare: compareSchema.default({
+      'min-effect': 0.05,
+      confidence: 0.99,
+      'fail-on': ['criteria', 'regression'],
+      ignore: [],
+      seed: 1,
+    }),
+  });
+}

@@ -1,0 +1,127 @@
+// The results document (perf-action/results@1): what a run measured, and what a baseline keeps.
+
+import { z } from 'zod';
+import { readDocument } from './documents.ts';
+
+export const RESULTS_SCHEMA = 'perf-action/results@1';
+
+export type Better = 'lower' | 'higher';
+
+export interface MetricStats {
+  n: number;
+  mean: number;
+  median: number;
+  min: number;
+  max: number;
+  sd?: number;
+  p50?: number;
+  p75?: number;
+  p90?: number;
+  p95?: number;
+  p99?: number;
+  p999?: number;
+}
+
+export interface Metric {
+  id: string;
+  suite: string;
+  name: string;
+  params?: Record<string, string | number>;
+  unit: string;
+  better: Better;
+  /** One value per replicate (process, window, or run), in `unit`. */
+  samples?: number[];
+  stats: MetricStats;
+}
+
+export interface SuiteResult {
+  name: string;
+  kind: string;
+  ok: boolean;
+  error?: string;
+  durationMs: number;
+  metrics: Metric[];
+}
+
+export interface RunEnvironment {
+  os: string;
+  arch: string;
+  cpu: string;
+  cores: number;
+  node: string;
+  runner?: string;
+}
+
+export interface ResultsDocument {
+  schema: typeof RESULTS_SCHEMA;
+  createdAt: string;
+  git?: { sha: string; ref?: string };
+  env: RunEnvironment;
+  suites: SuiteResult[];
+}
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+const statsShape = z.object({
+  n: z.number().int().nonnegative(),
+  mean: finite,
+  median: finite,
+  min: finite,
+  max: finite,
+  sd: finite.optional(),
+  p50: finite.optional(),
+  p75: finite.optional(),
+  p90: finite.optional(),
+  p95: finite.optional(),
+  p99: finite.optional(),
+  p999: finite.optional(),
+});
+
+const metricShape = z.object({
+  id: z.string().min(1),
+  suite: z.string().min(1),
+  name: z.string().min(1),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  unit: z.string(),
+  better: z.enum(['lower', 'higher']),
+  samples: z.array(finite).optional(),
+  stats: statsShape,
+});
+
+const resultsShape = z.object({
+  // Any minor version of this major (the tag was checked before); normalised to the one this code writes.
+  schema: z.string().transform((): typeof RESULTS_SCHEMA => RESULTS_SCHEMA),
+  createdAt: z.string(),
+  git: z.object({ sha: z.string(), ref: z.string().optional() }).optional(),
+  env: z.object({
+    os: z.string(),
+    arch: z.string(),
+    cpu: z.string(),
+    cores: z.number(),
+    node: z.string(),
+    runner: z.string().optional(),
+  }),
+  suites: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.string(),
+      ok: z.boolean(),
+      error: z.string().optional(),
+      durationMs: z.number(),
+      metrics: z.array(metricShape),
+    }),
+  ),
+});
+
+// Keep the hand-written interfaces and the validator in step: this fails to compile if they drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _resultsInSync: Same<z.infer<typeof resultsShape>, ResultsDocument> = true;
+void _resultsInSync;
+
+export function parseResults(text: string, source: string): ResultsDocument {
+  return readDocument(text, source, 'results', 1, resultsShape) as ResultsDocument;
+}
+
+export function allMetrics(doc: ResultsDocument): Metric[] {
+  return doc.suites.flatMap((s) => s.metrics);
+}

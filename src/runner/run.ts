@@ -1,0 +1,126 @@
+// Runs the suites of a config and assembles the results document. Each suite is isolated: a failure is
+// recorded on that suite (keeping the metrics it produced) and the rest still run.
+
+import path from 'node:path';
+import { suiteKinds } from '../../suites/index.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { RESULTS_SCHEMA, type ResultsDocument, type SuiteResult } from '../model/results.ts';
+import { describeEnvironment } from './environment.ts';
+import { type ProgressSink, silentProgress } from './progress.ts';
+import { type RunningService, startService } from './services.ts';
+import { SuiteSetupError } from './suite-kind.ts';
+
+export interface RunOptions {
+  /** Only these suites (by name); all when empty. */
+  only?: string[];
+  progress?: ProgressSink;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  git?: { sha: string; ref?: string };
+  /** Where service logs go (default: .perf/logs next to the config). */
+  logDir?: string;
+  /** Called after each suite with the results so far, so nothing measured is lost on a crash. */
+  onSuite?: (partial: ResultsDocument) => void | Promise<void>;
+}
+
+export interface RunOutcome {
+  results: ResultsDocument;
+  /** Suites that failed because of the user's setup (bad file, bad config): the CLI exits 2. */
+  setupErrors: string[];
+}
+
+export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Promise<RunOutcome> {
+  const progress = opts.progress ?? silentProgress;
+  const signal = opts.signal ?? new AbortController().signal;
+  const env = opts.env ?? process.env;
+  const { config } = loaded;
+  const unknown = (opts.only ?? []).filter((n) => !config.suites.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new SuiteSetupError(
+      `no suite named ${unknown.map((n) => `"${n}"`).join(', ')}; suites: ${config.suites.map((s) => s.name).join(', ')}`,
+    );
+  }
+  const selected = config.suites.filter((s) => !opts.only?.length || opts.only.includes(s.name));
+  const results: ResultsDocument = {
+    schema: RESULTS_SCHEMA,
+    createdAt: new Date().toISOString(),
+    ...(opts.git ? { git: opts.git } : {}),
+    env: describeEnvironment(env),
+    suites: [],
+  };
+  const setupErrors: string[] = [];
+  const services: RunningService[] = [];
+  try {
+    let serviceError: string | undefined;
+    for (const svc of config.services) {
+      progress.info(`starting service ${svc.name}`);
+      try {
+        services.push(
+          await startService(svc, {
+            configDir: loaded.dir,
+            logDir: opts.logDir ?? path.join(loaded.dir, '.perf', 'logs'),
+            env,
+            signal,
+          }),
+        );
+      } catch (err) {
+        serviceError = (err as Error).message;
+        progress.warn(serviceError);
+        break;
+      }
+    }
+    for (const suite of selected) {
+      if (signal.aborted) break;
+      if (serviceError) {
+        // Without its services no suite can measure anything meaningful: each says why it did not run.
+        results.suites.push({
+          name: suite.name,
+          kind: suite.kind,
+          ok: false,
+          error: serviceError,
+          durationMs: 0,
+          metrics: [],
+        });
+        continue;
+      }
+      const kind = suiteKinds.find((k) => k.name === suite.kind);
+      const entry: SuiteResult = { name: suite.name, kind: suite.kind, ok: true, durationMs: 0, metrics: [] };
+      results.suites.push(entry);
+      progress.suiteStart(suite.name, suite.kind);
+      const started = performance.now();
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      const timer = suite.timeout
+        ? setTimeout(() => controller.abort(new Error(`suite timed out after ${suite.timeout} ms`)), suite.timeout)
+        : undefined;
+      try {
+        if (!kind) throw new SuiteSetupError(`unknown suite kind "${suite.kind}"`);
+        const iterable = kind.run({
+          suite: suite.name,
+          config: suite as never,
+          configDir: loaded.dir,
+          signal: controller.signal,
+          progress: (message, fraction) => progress.update(suite.name, message, fraction),
+          warn: (message) => progress.warn(`${suite.name}: ${message}`),
+          env,
+        });
+        for await (const metric of iterable) entry.metrics.push(metric);
+        if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
+      } catch (err) {
+        entry.ok = false;
+        entry.error = (err as Error)?.message ?? String(err);
+        if (err instanceof SuiteSetupError) setupErrors.push(`suite ${suite.name}: ${entry.error}`);
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        entry.durationMs = Math.round(performance.now() - started);
+        progress.suiteEnd(suite.name, entry.ok, entry.durationMs, entry.metrics.length, entry.error);
+      }
+      await opts.onSuite?.(results);
+    }
+  } finally {
+    for (const s of services.reverse()) await s.stop();
+  }
+  return { results, setupErrors };
+}

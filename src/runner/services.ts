@@ -1,0 +1,139 @@
+// Services from perf.yml: processes started before the suites, checked for readiness, and stopped after,
+// with their output kept in log files for when something goes wrong.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { ServiceConfig } from '../config/load.ts';
+
+export interface RunningService {
+  name: string;
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+export class ServiceError extends Error {
+  override name = 'ServiceError';
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function probe(target: string, signal: AbortSignal): Promise<void> {
+  const url = new URL(target);
+  if (url.protocol === 'http:' || url.protocol === 'https:') {
+    const res = await fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(2000)]) });
+    await res.body?.cancel();
+    if (res.status >= 500) throw new Error(`${target} answered ${res.status}`);
+    return;
+  }
+  const port = Number(url.port || (url.protocol.startsWith('redis') ? 6379 : 0));
+  const host = url.hostname || '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    const sock = net.connect({ host, port });
+    const done = (err?: Error) => {
+      sock.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    sock.setTimeout(2000, () => done(new Error(`${target}: no answer in 2 s`)));
+    sock.on('error', (e) => done(e));
+    sock.on('connect', () => {
+      if (!url.protocol.startsWith('redis')) return done();
+      sock.write('PING\r\n');
+    });
+    sock.on('data', (d) => {
+      const s = d.toString();
+      // A Redis still loading its data set answers -LOADING: not ready yet.
+      if (s.startsWith('+PONG') || s.startsWith('-NOAUTH')) done();
+      else done(new Error(`${target} answered ${JSON.stringify(s.trim())}`));
+    });
+  });
+}
+
+/** Wait until `target` answers, polling; rejects with the last failure after `timeoutMs`. */
+export async function waitReady(
+  target: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+  alive: () => boolean = () => true,
+): Promise<number> {
+  const start = performance.now();
+  let last = 'no attempt yet';
+  let delay = 20;
+  while (performance.now() - start < timeoutMs) {
+    if (signal.aborted) throw new ServiceError('aborted');
+    if (!alive()) throw new ServiceError(`exited before ${target} was ready`);
+    try {
+      await probe(target, signal);
+      return performance.now() - start;
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(250, delay * 1.5);
+  }
+  throw new ServiceError(`not ready after ${Math.round(timeoutMs / 1000)} s at ${target} (last error: ${last})`);
+}
+
+/** Stop a process group: SIGTERM, then SIGKILL after a grace period. */
+export async function stopTree(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
+  kill('SIGTERM');
+  const timer = setTimeout(() => kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function startService(
+  svc: ServiceConfig,
+  opts: { configDir: string; logDir: string; env: NodeJS.ProcessEnv; signal: AbortSignal },
+): Promise<RunningService> {
+  mkdirSync(opts.logDir, { recursive: true });
+  const logFile = path.join(opts.logDir, `${svc.name}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn('sh', ['-c', svc.run], {
+    cwd: path.resolve(opts.configDir, svc.cwd ?? '.'),
+    env: { ...opts.env, ...svc.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  const running: RunningService = {
+    name: svc.name,
+    pid: child.pid ?? -1,
+    logFile,
+    stop: async () => {
+      await stopTree(child);
+      log.end();
+    },
+  };
+  if (svc.ready) {
+    try {
+      await waitReady(svc.ready, svc.timeout, opts.signal, () => child.exitCode === null && child.signalCode === null);
+    } catch (err) {
+      await running.stop();
+      const t = tail(logFile);
+      throw new ServiceError(
+        `service ${svc.name}: ${(err as Error).message}${t ? `\n--- last lines of its log ---\n${t}` : ''}`,
+      );
+    }
+  }
+  return running;
+}

@@ -1,0 +1,47 @@
+// The one interface between the engine and a suite kind. A kind has a name, a schema for its own
+// perf.yml keys, and a run() that yields metrics as they are measured (so a crash keeps what came before).
+
+import type { z } from 'zod';
+import type { Metric } from '../model/results.ts';
+
+export interface SuiteContext<C> {
+  /** The suite's name from perf.yml: the first segment of every metric id it yields. */
+  suite: string;
+  /** The suite's validated config (its own keys plus name, kind, timeout). */
+  config: C;
+  /** Folder of the config file: relative paths in the suite's config resolve against it. */
+  configDir: string;
+  /** Aborted on Ctrl-C or when the suite's timeout passes; long work must stop promptly. */
+  signal: AbortSignal;
+  /** Progress for humans: one short line; `fraction` in [0, 1] when known. */
+  progress(message: string, fraction?: number): void;
+  /** Something the user should know that does not fail the suite. */
+  warn(message: string): void;
+  /** Environment for child processes (the runner's, with services' URLs). */
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  /** The value of `kind:` in perf.yml. */
+  name: string;
+  /** One line for the JSON schema and `perf-action validate`. */
+  description: string;
+  /** The kind's own keys (name, kind and timeout are added by the engine). */
+  schema: z.ZodObject<Shape>;
+  run(ctx: SuiteContext<z.output<z.ZodObject<Shape>> & { name: string; kind: string }>): AsyncIterable<Metric>;
+  /**
+   * Helper processes the kind starts from perf-action's own entry (selected by PERF_ACTION_ROLE). `api` is the
+   * library's public API, for user modules that `import ... from 'perf-action'`.
+   */
+  roles?: Record<string, (api: Record<string, unknown>) => Promise<void>>;
+}
+
+/** Marks errors caused by the user's setup (a broken bench file, a missing file): the CLI exits 2. */
+export class SuiteSetupError extends Error {
+  override name = 'SuiteSetupError';
+}
+
+/** Identity helper that keeps a kind's config type inferred from its schema. */
+export function defineSuiteKind<Shape extends z.ZodRawShape>(kind: SuiteKind<Shape>): SuiteKind {
+  return kind as unknown as SuiteKind;
+}

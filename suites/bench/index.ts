@@ -1,0 +1,145 @@
+// The `bench` suite kind: microbenchmarks written with defineBench, each replicate a fresh process.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeMetric } from '../../src/model/make-metric.ts';
+import type { Metric } from '../../src/model/results.ts';
+import { ROLE_ENV, selfCommand } from '../../src/runner/self-command.ts';
+import { defineSuiteKind, type SuiteContext, SuiteSetupError } from '../../src/runner/suite-kind.ts';
+import { summarizeWeighted } from '../../src/stats/summary.ts';
+import type { ParamValue } from './define.ts';
+import { BENCH_ROLE, type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
+import { type BenchSuiteConfig, benchSchema } from './schema.ts';
+import { runBenchWorker } from './worker.ts';
+
+export { type BenchDefinition, type BenchOptions, defineBench, type ParamGrid, type ParamsOf } from './define.ts';
+
+interface CaseData {
+  info: CaseInfo;
+  medians: number[];
+  groups: Array<{ values: number[]; count: number }>;
+}
+
+interface ReplicateOutcome {
+  cases: CaseInfo[];
+  done: Map<string, Extract<WorkerMessage, { type: 'case' }>>;
+  caseErrors: Map<string, string>;
+  fatal?: { setup: boolean; message: string };
+}
+
+function runReplicate(
+  ctx: SuiteContext<BenchSuiteConfig>,
+  input: WorkerInput,
+  onCase: (key: string) => void,
+): Promise<ReplicateOutcome> {
+  const { command, args } = selfCommand();
+  const child = spawn(command, ['--expose-gc', ...args], {
+    cwd: ctx.configDir,
+    env: { ...ctx.env, [ROLE_ENV]: BENCH_ROLE, [INPUT_ENV]: JSON.stringify(input) },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const outcome: ReplicateOutcome = { cases: [], done: new Map(), caseErrors: new Map() };
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  child.on('message', (m: WorkerMessage) => {
+    if (m.type === 'cases') outcome.cases = m.cases;
+    else if (m.type === 'case-start') onCase(m.key);
+    else if (m.type === 'case') outcome.done.set(m.key, m);
+    else if (m.type === 'case-error') outcome.caseErrors.set(m.key, m.message);
+    else if (m.type === 'fatal') outcome.fatal = { setup: m.setup, message: m.message };
+  });
+  const timeoutMs = ctx.config['replicate-timeout'];
+  return new Promise((resolve, reject) => {
+    const kill = () => child.kill('SIGKILL');
+    const timer = setTimeout(() => {
+      outcome.fatal ??= { setup: false, message: `a replicate took longer than its timeout (${timeoutMs} ms)` };
+      kill();
+    }, timeoutMs);
+    ctx.signal.addEventListener('abort', kill, { once: true });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code, sig) => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', kill);
+      if (!outcome.fatal && code !== 0) {
+        const tail = stderr.trim().split('\n').slice(-12).join('\n');
+        outcome.fatal = {
+          setup: false,
+          message: `a replicate process exited with ${sig ?? `code ${code}`}${tail ? `:\n${tail}` : ''}`,
+        };
+      }
+      resolve(outcome);
+    });
+  });
+}
+
+export const benchKind = defineSuiteKind({
+  name: 'bench',
+  description: 'Microbenchmarks (tinybench) from a defineBench module, replicated in fresh processes',
+  schema: benchSchema,
+  roles: { [BENCH_ROLE]: runBenchWorker },
+  async *run(ctx): AsyncIterable<Metric> {
+    const cfg = ctx.config;
+    const file = path.resolve(ctx.configDir, cfg.file);
+    if (!existsSync(file)) {
+      throw new SuiteSetupError(`bench file ${cfg.file} not found (looked for ${path.relative(process.cwd(), file)})`);
+    }
+    const data = new Map<string, CaseData>();
+    let failure: Error | undefined;
+    for (let r = 0; r < cfg.replicates && !ctx.signal.aborted; r++) {
+      const input: WorkerInput = {
+        file,
+        time: cfg.time,
+        warmup: cfg.warmup,
+        iterations: cfg.iterations,
+        seed: 1 + r,
+        ...(cfg.filter ? { filter: cfg.filter } : {}),
+      };
+      let started = 0;
+      const outcome = await runReplicate(ctx, input, (key) => {
+        started++;
+        const total = Math.max(1, data.size || started);
+        ctx.progress(
+          `replicate ${r + 1}/${cfg.replicates}: ${key}`,
+          (r + Math.min(started - 1, total) / total) / cfg.replicates,
+        );
+      });
+      if (outcome.fatal?.setup) throw new SuiteSetupError(outcome.fatal.message);
+      for (const info of outcome.cases) if (!data.has(info.key)) data.set(info.key, { info, medians: [], groups: [] });
+      for (const [key, m] of outcome.done) {
+        const d = data.get(key);
+        if (!d) continue;
+        d.medians.push(m.median);
+        d.groups.push({ values: m.sketch, count: m.count });
+      }
+      const firstError = [...outcome.caseErrors][0];
+      if (firstError) {
+        failure = new Error(`benchmark ${firstError[0]} threw: ${firstError[1]}`);
+        break;
+      }
+      if (outcome.fatal) {
+        failure = new Error(outcome.fatal.message);
+        break;
+      }
+    }
+    // Whatever was measured is kept, even when a replicate failed part-way.
+    for (const d of data.values()) {
+      if (d.medians.length === 0) continue;
+      yield makeMetric({
+        suite: ctx.suite,
+        name: d.info.bench,
+        params: d.info.params as Record<string, ParamValue>,
+        unit: 'ms',
+        better: 'lower',
+        samples: d.medians,
+        stats: summarizeWeighted(d.groups),
+      });
+    }
+    if (failure) throw failure;
+  },
+});

@@ -1,0 +1,39 @@
+// Messages between the bench suite and its replicate processes (over Node's IPC channel, so that a
+// benchmark's own console output can never corrupt them).
+
+import type { ParamValue } from './define.ts';
+
+export const BENCH_ROLE = 'bench-worker';
+export const INPUT_ENV = 'PERF_ACTION_BENCH_INPUT';
+
+export interface WorkerInput {
+  file: string;
+  time: number;
+  warmup: number;
+  iterations: number;
+  filter?: string[];
+  /** Shuffles the order of cases so slow drift does not always hit the same one. */
+  seed: number;
+}
+
+export interface CaseInfo {
+  key: string;
+  bench: string;
+  params: Record<string, ParamValue>;
+}
+
+export type WorkerMessage =
+  | { type: 'cases'; cases: CaseInfo[] }
+  | { type: 'case-start'; key: string }
+  | {
+      type: 'case';
+      key: string;
+      /** Median latency of this process, ms: the replicate's sample. */
+      median: number;
+      /** Number of timed iterations. */
+      count: number;
+      /** Evenly spaced quantiles of this process's latencies (ms), standing for `count` values. */
+      sketch: number[];
+    }
+  | { type: 'case-error'; key: string; message: string }
+  | { type: 'fatal'; setup: boolean; message: string };

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { duration } from '../../src/config/units-schema.ts';
+
+export const benchSchema = z.strictObject({
+  file: z.string().min(1).describe('Benchmark module (TS or JS) using defineBench, relative to the config file'),
+  replicates: z.number().int().min(1).max(1000).default(5).describe('Fresh processes; each gives one sample per case'),
+  time: duration.default(500).describe('Time budget per case in each process'),
+  warmup: duration.default(100).describe('Warm-up time per case in each process'),
+  iterations: z.number().int().min(1).default(10).describe('Minimum iterations per case in each process'),
+  filter: z.array(z.string()).optional().describe('Globs over bench names to run (default: all)'),
+  'replicate-timeout': duration.default(300_000).describe('Longest one replicate process may take'),
+});
+
+export type BenchSuiteConfig = z.output<typeof benchSchema> & { name: string; kind: string };

@@ -1,0 +1,150 @@
+// A replicate process: loads the benchmark module, runs every case with tinybench, and reports each
+// case's latency distribution to the parent.
+
+import { Bench } from 'tinybench';
+import { matchesGlob } from '../../src/model/glob.ts';
+import { formatParams } from '../../src/model/metric-id.ts';
+import { parseAs } from '../../src/model/units.ts';
+import { importUserModule } from '../../src/runner/import-user-module.ts';
+import { registerTsLoader } from '../../src/runner/ts-loader.ts';
+import { makeRng } from '../../src/stats/rng.ts';
+import { BENCH_TAG, type BenchDefinition, expandGrid, type ParamGrid } from './define.ts';
+import { type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
+
+const SKETCH_POINTS = 257;
+
+function send(msg: WorkerMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      process.stdout.write(`${JSON.stringify(msg)}\n`);
+      resolve();
+    } else process.send(msg, undefined, {}, () => resolve());
+  });
+}
+
+type AnyBench = BenchDefinition<ParamGrid, unknown>;
+
+/** Benchmarks a module offers: its default export (one definition or an array), or named tagged exports. */
+export function definitionsOf(mod: Record<string, unknown>): AnyBench[] {
+  const found: AnyBench[] = [];
+  const take = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(take);
+    else if (v && typeof v === 'object' && 'benches' in v) found.push(v as AnyBench);
+  };
+  take(mod.default);
+  for (const [name, v] of Object.entries(mod)) {
+    if (name !== 'default' && v && typeof v === 'object' && (v as Record<symbol, unknown>)[BENCH_TAG]) take(v);
+  }
+  return [...new Set(found)];
+}
+
+function sketch(sorted: readonly number[]): number[] {
+  const n = sorted.length;
+  if (n <= SKETCH_POINTS) return Array.from(sorted);
+  const out: number[] = [];
+  for (let i = 0; i < SKETCH_POINTS; i++) out.push(sorted[Math.round((i * (n - 1)) / (SKETCH_POINTS - 1))] as number);
+  return out;
+}
+
+export async function runBenchWorker(api: Record<string, unknown>): Promise<void> {
+  const input = JSON.parse(process.env[INPUT_ENV] ?? '{}') as WorkerInput;
+  registerTsLoader(api);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importUserModule(input.file);
+  } catch (err) {
+    const e = err as Error;
+    const where = e.stack?.split('\n').slice(0, 4).join('\n') ?? String(e);
+    await send({ type: 'fatal', setup: true, message: `could not load ${input.file}: ${where}` });
+    return;
+  }
+  const defs = definitionsOf(mod);
+  if (defs.length === 0) {
+    await send({
+      type: 'fatal',
+      setup: true,
+      message: `${input.file} defines no benchmarks: export default defineBench({ benches: { name: () => ... } })`,
+    });
+    return;
+  }
+  interface Case extends CaseInfo {
+    def: AnyBench;
+    fn: (state: unknown, params: Record<string, string | number>) => unknown;
+  }
+  const cases: Case[] = [];
+  const seen = new Set<string>();
+  for (const def of defs) {
+    let grid: Array<Record<string, string | number>>;
+    try {
+      grid = expandGrid(def.params);
+    } catch (err) {
+      await send({ type: 'fatal', setup: true, message: `${input.file}: ${(err as Error).message}` });
+      return;
+    }
+    for (const [bench, fn] of Object.entries(def.benches)) {
+      if (typeof fn !== 'function') {
+        await send({ type: 'fatal', setup: true, message: `${input.file}: benches.${bench} is not a function` });
+        return;
+      }
+      if (input.filter && !input.filter.some((g) => matchesGlob(g, bench))) continue;
+      for (const params of grid) {
+        const key = `${bench}${formatParams(params)}`;
+        if (seen.has(key)) {
+          await send({ type: 'fatal', setup: true, message: `${input.file}: two benchmarks are both named "${key}"` });
+          return;
+        }
+        seen.add(key);
+        cases.push({ key, bench, params, def, fn: fn as Case['fn'] });
+      }
+    }
+  }
+  await send({ type: 'cases', cases: cases.map(({ key, bench, params }) => ({ key, bench, params })) });
+
+  // Same setup state for all benches of one definition and parameter point.
+  const order = [...cases];
+  const rng = makeRng(input.seed);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [order[i], order[j]] = [order[j] as Case, order[i] as Case];
+  }
+  for (const c of order) {
+    await send({ type: 'case-start', key: c.key });
+    try {
+      const state = c.def.setup ? await c.def.setup(c.params) : undefined;
+      const opts = c.def.options ?? {};
+      const bench = new Bench({
+        time: opts.time !== undefined ? toMs(opts.time) : input.time,
+        warmupTime: opts.warmup !== undefined ? toMs(opts.warmup) : input.warmup,
+        iterations: opts.iterations ?? input.iterations,
+        retainSamples: true,
+        throws: true,
+      });
+      bench.add(c.key, () => c.fn(state, c.params));
+      (globalThis as { gc?: () => void }).gc?.();
+      await bench.run();
+      const task = bench.tasks[0];
+      const result = task?.result;
+      if (!result || !('latency' in result) || !result.latency.samples) {
+        const why = result && 'error' in result ? String(result.error) : 'no samples';
+        throw new Error(why);
+      }
+      const samples = result.latency.samples;
+      await send({
+        type: 'case',
+        key: c.key,
+        median: result.latency.p50,
+        count: samples.length,
+        sketch: sketch(samples),
+      });
+      if (c.def.teardown) await c.def.teardown(state, c.params);
+    } catch (err) {
+      const e = err as Error;
+      await send({ type: 'case-error', key: c.key, message: e.stack?.split('\n').slice(0, 3).join('\n') ?? String(e) });
+    }
+  }
+}
+
+function toMs(v: string | number): number {
+  if (typeof v === 'number') return v;
+  return parseAs(v, 'ms');
+}

@@ -1,0 +1,208 @@
+// One consumer of the group: XREADGROUP with COUNT and BLOCK, record each delivery, optionally spend the
+// simulated processing time, XACK the batch (pipelined ahead of the next read on the same connection), and
+// every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
+// recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
+
+import { type Client, connectClient, createClient } from './connection.ts';
+import { type DecodedEvent, decodeEntry, nowUs } from './event.ts';
+import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';
+
+type Entry = [id: Buffer, fields: Buffer[] | null];
+
+export interface ConsumeReport {
+  lastAckUs: number;
+  foreign: number;
+  error?: string;
+}
+
+export interface ConsumerHooks {
+  /** The victim processed a batch it will never ack; the thread is about to be killed. */
+  crashing(held: number[]): void;
+  /** A reclaimed batch was acked. */
+  reclaimed(): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class Consumer {
+  private client: Client | undefined;
+  private readonly seen: Uint8Array;
+  private readonly latency: Float32Array;
+  private readonly counters: Int32Array;
+  private readonly decoded: DecodedEvent = { producer: 0, seq: 0, tsUs: 0 };
+  private stopping = false;
+  private armed = false;
+
+  constructor(
+    readonly index: number,
+    private readonly setup: WorkerSetup,
+    private readonly victim: boolean,
+    private readonly hooks: ConsumerHooks,
+  ) {
+    this.seen = new Uint8Array(setup.shared.seen);
+    this.latency = new Float32Array(setup.shared.latency);
+    this.counters = new Int32Array(setup.shared.counters);
+  }
+
+  get name(): string {
+    return this.victim ? `consumer-${this.index}-victim` : `consumer-${this.index}`;
+  }
+
+  async connect(): Promise<void> {
+    if (this.client) return;
+    const client = createClient(this.setup.target, `perf-action-${this.name}`);
+    await connectClient(client, this.setup.target);
+    this.client = client;
+  }
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  arm(): void {
+    this.armed = true;
+  }
+
+  async run(spec: RoundSpec): Promise<ConsumeReport> {
+    this.stopping = false;
+    this.armed = false;
+    const client = this.client as Client;
+    const stream = spec.streams[this.index % spec.streams.length] as StreamRef;
+    const report: ConsumeReport = { lastAckUs: 0, foreign: 0 };
+    const ackSlot = this.setup.producers + this.index;
+    const claimEveryMs = Math.max(10, Math.min(this.setup.minIdleMs / 4, 250));
+    let nextClaimUs = nowUs() + claimEveryMs * 1000;
+    let pendingAck: Promise<void> = Promise.resolve();
+    let ackError: string | undefined;
+    const ack = (ids: Buffer[], after?: () => void) => {
+      // Not awaited: it travels ahead of the next XREADGROUP on the same connection, and its reply
+      // arrives before that read's, so at most one XACK is ever outstanding.
+      pendingAck = (client.call('XACK', stream.key, spec.group, ...ids) as Promise<number>).then(
+        (n) => {
+          Atomics.add(this.counters, ackSlot, n);
+          report.lastAckUs = nowUs();
+          after?.();
+        },
+        (err: Error) => {
+          ackError ??= err.message;
+        },
+      );
+    };
+    try {
+      while (!this.stopping && ackError === undefined) {
+        const reply = (await client.callBuffer(
+          'XREADGROUP',
+          'GROUP',
+          spec.group,
+          this.name,
+          'COUNT',
+          this.setup.count,
+          'BLOCK',
+          this.setup.blockMs,
+          'STREAMS',
+          stream.key,
+          '>',
+        )) as Array<[Buffer, Entry[]]> | null;
+        const atUs = nowUs();
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length > 0) {
+          if (this.victim && (this.armed || this.reached(entries, spec))) {
+            // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver
+            // all of it; without recovery the second half is lost.
+            const held: number[] = [];
+            this.record(entries, atUs, spec, report, Math.ceil(entries.length / 2), held);
+            this.hooks.crashing(held);
+            await new Promise(() => {});
+          }
+          const ids = this.record(entries, atUs, spec, report);
+          if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);
+          ack(ids);
+        }
+        if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs) {
+          await this.reclaim(client, stream, spec, report, ack);
+          nextClaimUs = nowUs() + claimEveryMs * 1000;
+        }
+      }
+      await pendingAck;
+      if (ackError !== undefined) report.error = ackError;
+    } catch (err) {
+      report.error = (err as Error).message;
+    }
+    return report;
+  }
+
+  /** XAUTOCLAIM until the cursor wraps: entries idle for min-idle belong to a consumer that is gone. */
+  private async reclaim(
+    client: Client,
+    stream: StreamRef,
+    spec: RoundSpec,
+    report: ConsumeReport,
+    ack: (ids: Buffer[], after?: () => void) => void,
+  ): Promise<void> {
+    let cursor = '0-0';
+    for (let pass = 0; pass < 100; pass++) {
+      const reply = (await client.callBuffer(
+        'XAUTOCLAIM',
+        stream.key,
+        spec.group,
+        this.name,
+        this.setup.minIdleMs,
+        cursor,
+        'COUNT',
+        this.setup.count,
+      )) as [Buffer, Entry[], Buffer[]?];
+      const entries = (reply[1] ?? []).filter((e) => e[1] !== null);
+      if (entries.length > 0) {
+        const ids = this.record(entries, nowUs(), spec, report);
+        if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);
+        ack(ids, () => this.hooks.reclaimed());
+      }
+      cursor = reply[0].toString();
+      if (cursor === '0-0') return;
+    }
+  }
+
+  /** Whether the batch ends at or past the crash position (events mode). */
+  private reached(entries: Entry[], spec: RoundSpec): boolean {
+    if (spec.crashAt === undefined || spec.durationMs !== undefined) return false;
+    const d = this.decoded;
+    const last = entries[entries.length - 1] as Entry;
+    return decodeEntry(last[1], d) && d.seq >= spec.crashAt * (spec.quota[d.producer] ?? Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Count deliveries of the first `upto` entries in the shared record (latency is kept for an event's
+   * first delivery) and return the ids to ack; `held` collects the record slots of all entries.
+   */
+  private record(
+    entries: Entry[],
+    atUs: number,
+    spec: RoundSpec,
+    report: ConsumeReport,
+    upto = entries.length,
+    held?: number[],
+  ): Buffer[] {
+    const ids: Buffer[] = new Array(entries.length);
+    const d = this.decoded;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as Entry;
+      ids[i] = e[0];
+      if (!decodeEntry(e[1], d) || d.producer >= spec.quota.length || d.seq >= (spec.quota[d.producer] as number)) {
+        report.foreign++;
+        continue;
+      }
+      const slot = (spec.bases[d.producer] as number) + d.seq;
+      held?.push(slot);
+      if (i >= upto) continue;
+      const before = Atomics.add(this.seen, slot, 1);
+      if (before === 0) this.latency[slot] = (atUs - d.tsUs) / 1000;
+      else if (before === 255) Atomics.store(this.seen, slot, 255);
+    }
+    return ids;
+  }
+
+  close(): void {
+    this.client?.disconnect();
+    this.client = undefined;
+  }
+}

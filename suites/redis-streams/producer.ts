@@ -1,0 +1,189 @@
+// One producer: XADDs its quota (or for the round's duration) in pipelined batches, either as fast as the
+// server takes them or at a fixed rate (open model). In the open model each event is stamped with the time
+// it was due, not the time it was sent, so a stalled server shows up as latency instead of hiding it.
+
+import { type Client, connectClient, createClient } from './connection.ts';
+import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
+import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';
+import { bulk, RespPipe } from './resp-pipe.ts';
+
+/** Batches in flight per connection: enough to keep the server busy while the next batch is encoded. */
+const WINDOW = 4;
+
+export interface ProduceReport {
+  count: number;
+  firstUs: number;
+  lastUs: number;
+  error?: string;
+}
+
+interface Batch {
+  stream: StreamRef;
+  first: number;
+  n: number;
+  /** The timestamp of event `seq`. */
+  stamp: (seq: number) => number;
+  done: (error: string | undefined) => void;
+}
+
+/** Where batches go: the lean RESP pipeline or an ioredis pipeline. */
+interface Sink {
+  /** Resolves when another batch may be written to this stream. */
+  ready(stream: StreamRef): Promise<void>;
+  send(batch: Batch): void;
+  /** Resolves when every batch written has its replies. */
+  drain(): Promise<void>;
+  close(): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export class Producer {
+  private readonly encoder: EventEncoder;
+  private readonly counters: Int32Array;
+  private sink: Sink | undefined;
+  private sinkKey = '';
+
+  constructor(
+    readonly index: number,
+    private readonly setup: WorkerSetup,
+  ) {
+    this.encoder = makeEncoder(setup.payload.shape, setup.payload.size);
+    this.counters = new Int32Array(setup.shared.counters);
+  }
+
+  /** Connect ahead of the round, so connecting is never part of a measurement. */
+  async prepare(spec: RoundSpec): Promise<void> {
+    await this.sinkFor(spec.streams);
+  }
+
+  async run(spec: RoundSpec): Promise<ProduceReport> {
+    const sink = await this.sinkFor(spec.streams);
+    const quota = spec.quota[this.index] ?? 0;
+    const start = nowUs();
+    const report: ProduceReport = { count: 0, firstUs: start, lastUs: start };
+    let failed: string | undefined;
+    const done = (n: number) => (error: string | undefined) => {
+      if (error !== undefined) failed ??= error;
+      else {
+        report.count += n;
+        report.lastUs = nowUs();
+        Atomics.add(this.counters, this.index, n);
+      }
+    };
+    const rate = spec.ratePerProducer;
+    const intervalUs = rate ? 1e6 / rate : 0;
+    const stamp = rate ? (seq: number) => Math.round(start + seq * intervalUs) : nowUs;
+    const endUs = spec.durationMs !== undefined ? start + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
+    // In the open model the round holds exactly the events due before its end, however late they are sent.
+    const limit =
+      rate && spec.durationMs !== undefined ? Math.min(quota, Math.ceil((spec.durationMs * 1000) / intervalUs)) : quota;
+    let seq = 0;
+    let batchNo = 0;
+    while (seq < limit && failed === undefined) {
+      let due = limit;
+      if (rate) {
+        const now = nowUs();
+        due = Math.min(limit, Math.floor((now - start) / intervalUs) + 1);
+        if (due <= seq) {
+          await sleep((start + seq * intervalUs - now) / 1000);
+          continue;
+        }
+      } else if (endUs !== Number.POSITIVE_INFINITY && nowUs() >= endUs) break;
+      const n = Math.min(this.setup.batch, due - seq);
+      const stream = spec.streams[(this.index + batchNo++) % spec.streams.length] as StreamRef;
+      await sink.ready(stream);
+      sink.send({ stream, first: seq, n, stamp, done: done(n) });
+      seq += n;
+    }
+    await sink.drain();
+    if (failed !== undefined) report.error = failed;
+    return report;
+  }
+
+  close(): void {
+    this.sink?.close();
+    this.sink = undefined;
+  }
+
+  private async sinkFor(streams: StreamRef[]): Promise<Sink> {
+    const key = streams.map((s) => `${s.key}@${s.endpoint.host}:${s.endpoint.port}`).join(',');
+    if (this.sink && this.sinkKey === key) return this.sink;
+    this.close();
+    this.sink = this.setup.writer === 'resp' ? await this.respSink(streams) : await this.ioredisSink();
+    this.sinkKey = key;
+    return this.sink;
+  }
+
+  private xaddHead(key: string): string[] {
+    const trim = this.setup.maxlen !== undefined ? ['MAXLEN', '~', String(this.setup.maxlen)] : [];
+    return ['XADD', key, ...(this.setup.nomkstream ? ['NOMKSTREAM'] : []), ...trim, '*'];
+  }
+
+  private async respSink(streams: StreamRef[]): Promise<Sink> {
+    const pipes = new Map<string, RespPipe>();
+    const prefixes = new Map<string, string>();
+    const nodeOf = (s: StreamRef) => `${s.endpoint.host}:${s.endpoint.port}`;
+    try {
+      for (const s of streams) {
+        if (!pipes.has(nodeOf(s))) pipes.set(nodeOf(s), await RespPipe.connect(s.endpoint));
+        const head = this.xaddHead(s.key);
+        // Everything before the fields is the same for every XADD to this stream: encode it once.
+        prefixes.set(s.key, `*${head.length + this.encoder.arity * 2}\r\n${head.map(bulk).join('')}`);
+      }
+    } catch (err) {
+      for (const p of pipes.values()) p.close();
+      throw err;
+    }
+    const pipeOf = (s: StreamRef) => pipes.get(nodeOf(s)) as RespPipe;
+    return {
+      ready: (s) => pipeOf(s).waitInflight(WINDOW - 1),
+      send: (b) => {
+        const prefix = prefixes.get(b.stream.key) as string;
+        let out = '';
+        for (let seq = b.first; seq < b.first + b.n; seq++) {
+          out += prefix;
+          for (const f of this.encoder.fields(this.index, seq, b.stamp(seq))) out += `$${f.length}\r\n${f}\r\n`;
+        }
+        pipeOf(b.stream).send(out, b.n, b.done);
+      },
+      drain: async () => {
+        for (const p of pipes.values()) await p.waitInflight(0).catch(() => {});
+      },
+      close: () => {
+        for (const p of pipes.values()) p.close();
+      },
+    };
+  }
+
+  private async ioredisSink(): Promise<Sink> {
+    const client: Client = createClient(this.setup.target, `perf-action-producer-${this.index}`);
+    await connectClient(client, this.setup.target);
+    const inflight = new Set<Promise<unknown>>();
+    return {
+      ready: async () => {
+        while (inflight.size >= WINDOW) await Promise.race(inflight);
+      },
+      send: (b) => {
+        const pipeline = client.pipeline();
+        const args = this.xaddHead(b.stream.key).slice(1);
+        for (let seq = b.first; seq < b.first + b.n; seq++) {
+          pipeline.call('XADD', ...args, ...this.encoder.fields(this.index, seq, b.stamp(seq)));
+        }
+        const sent = pipeline.exec().then(
+          (results) => {
+            const bad = results?.find(([err]) => err);
+            b.done(bad ? (bad[0] as Error).message : results ? undefined : 'pipeline aborted');
+          },
+          (err: Error) => b.done(err.message),
+        );
+        inflight.add(sent);
+        void sent.finally(() => inflight.delete(sent));
+      },
+      drain: async () => {
+        await Promise.all(inflight);
+      },
+      close: () => client.disconnect(),
+    };
+  }
+}

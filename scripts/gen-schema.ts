@@ -1,7 +1,7 @@
 // Writes schema/perf.schema.json from the same Zod schema that validates perf.yml, so editors autocomplete
 // exactly what perf-action accepts. `npm run schema`; CI fails when the committed file is stale.
 
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -18,5 +18,6 @@ const out = {
   $id: 'https://github.com/perf-action/perf-action/schema/perf.schema.json',
   title: 'perf-action configuration (perf.yml)',
 };
+await mkdir(path.join(root, 'schema'), { recursive: true });
 await writeFile(path.join(root, 'schema', 'perf.schema.json'), `${JSON.stringify(out, null, 2)}\n`);
 process.stdout.write('wrote schema/perf.schema.json\n');

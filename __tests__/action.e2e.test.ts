@@ -1,0 +1,449 @@
+// End-to-end: the built action bundle (dist/index.js) run as the runner runs it, one job after another, against
+// local stand-ins of the Actions cache service and the GitHub REST API. The story follows a repository: a push
+// to main saves a baseline, a pull request compares with it and comments, later runs update that comment, a
+// slowdown fails the check, a fork gates without commenting and a workflow_run comments for it, and the cache
+// and the API failing are survived. Jobs share the stand-ins' state, so the tests run in order.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_BRANCH,
+  type JobResult,
+  type JobSpec,
+  REPOSITORY,
+  RunnerSandbox,
+  runActionBundle,
+} from './helpers/runner-env.ts';
+import { type CacheService, makeRuntimeToken, startCacheService } from './standins/cache-service.ts';
+import { type GitHubApi, READ_ONLY_TOKEN, startGitHubApi, WRITE_TOKEN } from './standins/github-api.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bundle = path.join(root, 'dist/index.js');
+const spinBench = path.join(root, '__tests__/fixtures/spin/spin.bench.ts');
+
+// Three replicates and a lenient confidence keep each job to a few seconds; the spin benchmark's cost is a
+// wall-clock spin, so a 1.5x slowdown separates every replicate while equal code stays within min-effect.
+// Jobs whose comparison does not matter run one replicate (E2E_REPLICATES).
+const CONFIG = `version: 1
+id: e2e
+suites:
+  - name: spin
+    kind: bench
+    file: spin.bench.ts
+    replicates: \${E2E_REPLICATES:-3}
+    time: 40ms
+    warmup: 5ms
+    filter: [spin]
+criteria:
+  - name: spin stays fast
+    expect: spin/spin[ms=0.4] median < 0.5ms
+compare:
+  min-effect: 10%
+  confidence: 80%
+`;
+const MARKER = '<!-- perf-action:e2e -->';
+
+// Commits (hex, as the API stand-in matches them by prefix).
+const MAIN1 = 'a1'.padEnd(40, '0');
+const MAIN2 = 'a2'.padEnd(40, '0');
+const PR_HEAD1 = 'b1'.padEnd(40, '0');
+const PR_HEAD2 = 'b2'.padEnd(40, '0');
+const PR_HEAD3 = 'b3'.padEnd(40, '0');
+const FORK_HEAD = 'f1'.padEnd(40, '0');
+const QUEUE_HEAD = 'c1'.padEnd(40, '0');
+
+const mainCache = () => makeRuntimeToken({ writeScope: `refs/heads/${DEFAULT_BRANCH}` });
+const prCache = (pr: number) =>
+  makeRuntimeToken({ writeScope: `refs/pull/${pr}/merge`, readScopes: [`refs/heads/${DEFAULT_BRANCH}`] });
+
+let sandbox: RunnerSandbox;
+let cacheSvc: CacheService;
+let api: GitHubApi;
+
+beforeAll(async () => {
+  if (!existsSync(bundle)) {
+    // CI builds before testing; a fresh clone gets the bundle built once here.
+    const built = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
+  }
+  sandbox = new RunnerSandbox('perf-action-e2e-');
+  cacheSvc = await startCacheService();
+  api = await startGitHubApi({
+    repository: REPOSITORY,
+    pulls: [
+      { number: 7, headSha: PR_HEAD1, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 },
+      {
+        number: 8,
+        headSha: FORK_HEAD,
+        headRef: 'patch-1',
+        headRepo: 'forker/octo-repo',
+        baseRef: DEFAULT_BRANCH,
+        baseSha: MAIN1,
+      },
+    ],
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await cacheSvc?.close();
+  await api?.close();
+  sandbox?.dispose();
+});
+
+/** One job: a fresh checkout with the config and bench file, then the bundle. */
+async function job(spec: Omit<JobSpec, 'files' | 'apiUrl'> & { files?: JobSpec['files'] }): Promise<JobResult> {
+  const prepared = sandbox.prepare({
+    ...spec,
+    apiUrl: api.url,
+    files: { 'perf.yml': CONFIG, 'spin.bench.ts': { copy: spinBench }, ...(spec.files ?? {}) },
+    env: { PERF_ACTION_RETRY_BASE_MS: '20', ...(spec.env ?? {}) },
+  });
+  const result = await runActionBundle(bundle, prepared, 80_000);
+  if (result.code === null) throw new Error(`the action timed out:\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+function prPayload(pr: number, head: string, fork = false) {
+  return {
+    action: 'synchronize',
+    number: pr,
+    pull_request: {
+      number: pr,
+      head: { sha: head, ref: fork ? 'patch-1' : 'feature', repo: { full_name: fork ? 'forker/octo-repo' : REPOSITORY } },
+      base: { sha: MAIN1, ref: DEFAULT_BRANCH, repo: { full_name: REPOSITORY } },
+    },
+  };
+}
+
+function prJob(pr: number, head: string, extra: Partial<JobSpec> = {}) {
+  return job({
+    event: 'pull_request',
+    payload: prPayload(pr, head),
+    ref: `refs/pull/${pr}/merge`,
+    sha: head,
+    inputs: { 'github-token': WRITE_TOKEN },
+    cacheEnv: cacheSvc.env(prCache(pr)),
+    ...extra,
+  });
+}
+
+const ours = (pr: number) => api.comments(pr).filter((c) => c.body.startsWith(MARKER));
+const messages = (r: JobResult, command: string) => r.commands.filter((c) => c.command === command);
+/** API requests made from index `from` on (each job's share of the stand-in's log). */
+const since = (from: number) => api.requests.slice(from);
+const report = (r: JobResult) => readFileSync(r.outputs.report ?? '', 'utf8');
+/** The failure line the step shows: core.setFailed prints it as the last ::error:: without properties. */
+const failure = (r: JobResult) =>
+  messages(r, 'error')
+    .filter((c) => Object.keys(c.properties).length === 0)
+    .at(-1)?.message;
+
+let forkResults = '';
+
+describe.sequential('the action bundle through a repository story', () => {
+  it('a push to main runs, says there is no baseline yet (neutral, not green), and saves one', async () => {
+    const r = await job({
+      event: 'push',
+      payload: { ref: 'refs/heads/main', before: '0'.repeat(40), after: MAIN1 },
+      ref: 'refs/heads/main',
+      sha: MAIN1,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(mainCache()),
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({
+      verdict: 'pass',
+      regressions: '0',
+      improvements: '0',
+      'failed-criteria': '0',
+      'baseline-sha': '',
+      'comment-url': '',
+    });
+    const saved = cacheSvc.entries();
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ scope: 'refs/heads/main', finalized: true });
+    expect(saved[0]?.key).toMatch(new RegExp(`^perf-action-v1-Linux-X64-e2e-main-${MAIN1}-\\d+-1$`));
+    expect(r.stdout).toContain(`saved the baseline as ${saved[0]?.key}`);
+    // The results document is where the output says, for upload-artifact.
+    const results = JSON.parse(readFileSync(r.outputs.results ?? '', 'utf8'));
+    expect(results).toMatchObject({ schema: 'perf-action/results@1', git: { sha: MAIN1, ref: 'refs/heads/main' } });
+    expect(results.suites[0].metrics.map((m: { id: string }) => m.id).sort()).toEqual([
+      'spin/spin[ms=0.2]',
+      'spin/spin[ms=0.4]',
+    ]);
+    // No baseline is said plainly and is never the green "no regressions".
+    expect(r.summary.startsWith(MARKER)).toBe(true);
+    expect(r.summary).toMatch(/No baseline for this branch yet: regressions were not checked/);
+    expect(r.summary).not.toMatch(/no regressions/i);
+    expect(r.summary).not.toContain('✅ **perf-action');
+    // A push has no pull request: nothing is asked of the API.
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('a pull request restores the base commit baseline and posts one comment, found again across pages', async () => {
+    // A busy pull request: 120 comments (our marker lands on page 2), one of which quotes our marker.
+    for (let i = 0; i < 119; i++) api.addComment(7, `review note ${i}`, 'reviewer');
+    api.addComment(7, `what does ${MARKER} mean?`, 'reviewer');
+    const before = api.requests.length;
+    const r = await prJob(7, PR_HEAD1);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', regressions: '0', 'failed-criteria': '0', 'baseline-sha': MAIN1 });
+    expect(r.stdout).toMatch(/baseline: Actions cache: base commit \(a100000\)/);
+    const mine = ours(7);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.user).toBe('github-actions[bot]');
+    expect(r.outputs['comment-url']).toBe(`https://github.com/${REPOSITORY}/pull/7#issuecomment-${mine[0]?.id}`);
+    expect(mine[0]?.body).toMatch(/perf-action \(e2e\): passed/);
+    expect(mine[0]?.body).toContain('a100000');
+    // The reviewer's comment that quotes the marker is left alone.
+    expect(api.comments(7).find((c) => c.body.startsWith('what does'))?.body).toBe(`what does ${MARKER} mean?`);
+    const routes = since(before).map((q) => `${q.route}:${q.status}`);
+    expect(routes).toEqual(['listComments:200', 'listComments:200', 'createComment:201']);
+    // A pull request never writes a baseline: the cache still holds main's only.
+    expect(cacheSvc.entries().map((e) => e.scope)).toEqual(['refs/heads/main']);
+    expect(r.stdout).toMatch(/not saving a baseline/);
+  });
+
+  it('a second run of the pull request updates the same comment in place', async () => {
+    api.addPull({ number: 7, headSha: PR_HEAD2, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 });
+    const first = ours(7)[0];
+    const before = api.requests.length;
+    const r = await prJob(7, PR_HEAD2);
+    expect(r.code, r.stdout).toBe(0);
+    const mine = ours(7);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.id).toBe(first?.id);
+    expect(r.outputs['comment-url']).toBe(`https://github.com/${REPOSITORY}/pull/7#issuecomment-${first?.id}`);
+    expect(since(before).map((q) => `${q.route}:${q.status}`)).toEqual([
+      'listComments:200',
+      'listComments:200',
+      'updateComment:200',
+    ]);
+    expect(api.comments(7)).toHaveLength(121);
+  });
+
+  it('a slowdown fails the step with a one-line reason, annotates the criterion, and the comment says why', async () => {
+    api.addPull({ number: 7, headSha: PR_HEAD3, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 });
+    const r = await prJob(7, PR_HEAD3, { env: { SPIN_FACTOR: '1.5' } });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.outputs).toMatchObject({ verdict: 'fail', regressions: '2', 'failed-criteria': '1', 'baseline-sha': MAIN1 });
+    expect(failure(r)).toBe('perf-action: the performance gate failed: 1 criterion not met, 2 metrics regressed');
+    const annotation = messages(r, 'error').find((c) => c.properties.title === 'perf-action: spin stays fast');
+    expect(annotation?.message).toMatch(/^spin\/spin\[ms=0\.4\] median < 0\.5ms: fail/);
+    const mine = ours(7);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.body).toMatch(/❌ \*\*perf-action \(e2e\): failed\*\* — 1 criterion failed, 2 metrics regressed/);
+    expect(mine[0]?.body).toContain('🔴 regressed');
+    expect(mine[0]?.body).toMatch(/\+\d+(\.\d+)?% \[/);
+    // The summary carries the same verdict.
+    expect(r.summary).toContain('2 metrics regressed');
+  });
+
+  it('a fork pull request with a read-only token still gates, and does not try to comment', async () => {
+    const before = api.requests.length;
+    const r = await job({
+      event: 'pull_request',
+      payload: prPayload(8, FORK_HEAD, true),
+      ref: 'refs/pull/8/merge',
+      sha: FORK_HEAD,
+      inputs: { 'github-token': READ_ONLY_TOKEN },
+      cacheEnv: cacheSvc.env(prCache(8)),
+      env: { SPIN_FACTOR: '1.5' },
+    });
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.outputs).toMatchObject({ verdict: 'fail', regressions: '2', 'comment-url': '', 'baseline-sha': MAIN1 });
+    expect(failure(r)).toMatch(/^perf-action: the performance gate failed: .*2 metrics regressed$/);
+    expect(messages(r, 'notice').map((c) => c.message).join('\n')).toMatch(/fork.*mode: report/s);
+    expect(since(before).filter((q) => q.method !== 'GET')).toEqual([]);
+    expect(api.comments(8)).toHaveLength(0);
+    forkResults = readFileSync(r.outputs.results ?? '', 'utf8');
+    expect(JSON.parse(forkResults).git.sha).toBe(FORK_HEAD);
+  });
+
+  it('report mode (workflow_run) comments on the fork pull request from the uploaded results', async () => {
+    const r = await reportJob(FORK_HEAD, forkResults);
+    expect(r.code, r.stdout).toBe(1);
+    const mine = ours(8);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.body).toMatch(/perf-action \(e2e\): failed\*\* — 1 criterion failed, 2 metrics regressed/);
+    expect(r.outputs).toMatchObject({
+      verdict: 'fail',
+      regressions: '2',
+      'baseline-sha': MAIN1,
+      'comment-url': `https://github.com/${REPOSITORY}/pull/8#issuecomment-${mine[0]?.id}`,
+    });
+    // Fork PRs are not in workflow_run.pull_requests: the PR is found by its head commit.
+    expect(api.requests.some((q) => q.route === 'listPullsForCommit' && q.path.includes(FORK_HEAD))).toBe(true);
+    // Report mode runs nothing: the uploaded results are the head.
+    expect(r.stdout).not.toMatch(/▶ spin/);
+  });
+
+  it('GitHub 5xx: passing errors are retried; a comment that still fails is a warning and the verdict stands', async () => {
+    api.inject('listComments', { kind: 'server-error', status: 502, times: 2 });
+    const retried = await reportJob(FORK_HEAD, forkResults);
+    expect(retried.code).toBe(1);
+    expect(retried.stdout).toMatch(/GitHub API GET .*comments failed \(502.*retrying/);
+    expect(ours(8)).toHaveLength(1);
+    expect(retried.outputs['comment-url']).toContain('#issuecomment-');
+
+    // Five failures: the first try and every retry (the action retries four times).
+    api.inject('updateComment', { kind: 'server-error', status: 503, times: 5 });
+    const failed = await reportJob(FORK_HEAD, forkResults);
+    expect(failed.code).toBe(1);
+    expect(failed.outputs).toMatchObject({ verdict: 'fail', regressions: '2', 'comment-url': '' });
+    const warning = messages(failed, 'warning').find((c) => c.message.startsWith('could not comment'));
+    expect(warning?.message).toMatch(/could not comment on #8 \(503.*the verdict stands and is in the job summary/);
+    expect(failure(failed)).toMatch(/^perf-action: the performance gate failed: .*2 metrics regressed$/);
+    expect(failed.summary).toContain('2 metrics regressed');
+    expect(api.requests.filter((q) => q.route === 'updateComment' && q.status === 503)).toHaveLength(5);
+  });
+
+  it('a comment too long for GitHub is cut to fit 65,536 characters; the summary stays under 1 MiB', async () => {
+    const huge = syntheticResults(PR_HEAD3, 6000);
+    const r = await reportJob(PR_HEAD3, JSON.stringify(huge));
+    const mine = ours(7);
+    expect(mine).toHaveLength(1);
+    const body = mine[0]?.body ?? '';
+    expect([...body].length).toBeLessThanOrEqual(65_536);
+    expect(body.length).toBeGreaterThan(30_000);
+    expect(body).toMatch(/✂️ This report was cut to fit: \d+ of 6,?000 metric rows are not shown\./);
+    expect(body).toContain(`[See the full report](https://github.com/${REPOSITORY}/actions/runs/`);
+    expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024);
+    expect(Buffer.byteLength(r.summary)).toBeGreaterThan(body.length);
+    expect(report(r)).toBe(r.summary);
+    expect(r.outputs['comment-url']).toContain('#issuecomment-');
+  });
+
+  it('the cache service down: a warning and a neutral "no baseline" comment, never a crash or a green pass', async () => {
+    cacheSvc.setFault('down');
+    try {
+      const r = await prJob(7, PR_HEAD3, { env: { E2E_REPLICATES: '1' } });
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
+      expect(messages(r, 'warning').map((c) => c.message).join('\n')).toMatch(/restore/i);
+      expect(messages(r, 'notice').map((c) => c.message).join('\n')).toMatch(/no baseline found/);
+      const body = ours(7)[0]?.body ?? '';
+      expect(body).toMatch(/^ℹ️ \*\*perf-action \(e2e\): passed\*\* — .*No baseline/m);
+      expect(body).not.toMatch(/no regressions/i);
+    } finally {
+      cacheSvc.setFault(null);
+    }
+  });
+
+  it('a corrupt cache archive: a warning and no baseline', async () => {
+    cacheSvc.setFault('corrupt-blob');
+    try {
+      const r = await prJob(7, PR_HEAD3, { env: { E2E_REPLICATES: '1' } });
+      expect(r.code, r.stdout).toBe(0);
+      expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
+      expect(messages(r, 'warning').length).toBeGreaterThan(0);
+      expect(r.summary).toMatch(/No baseline/);
+      expect(r.summary).not.toMatch(/no regressions/i);
+    } finally {
+      cacheSvc.setFault(null);
+    }
+  });
+
+  it('merge_group compares with the queue base and never saves or comments', async () => {
+    const entries = cacheSvc.entries().length;
+    const before = api.requests.length;
+    const queueRef = 'refs/heads/gh-readonly-queue/main/pr-7-a100000000000000000000000000000000000000';
+    const r = await job({
+      event: 'merge_group',
+      payload: {
+        action: 'checks_requested',
+        merge_group: { head_sha: QUEUE_HEAD, head_ref: queueRef, base_sha: MAIN1, base_ref: 'refs/heads/main' },
+      },
+      ref: queueRef,
+      sha: QUEUE_HEAD,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(
+        makeRuntimeToken({ writeScope: queueRef, readScopes: [`refs/heads/${DEFAULT_BRANCH}`] }),
+      ),
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': MAIN1, regressions: '0', 'comment-url': '' });
+    expect(cacheSvc.entries()).toHaveLength(entries);
+    expect(since(before)).toEqual([]);
+  });
+
+  it('an event perf-action does not compare on runs, reports without a baseline, and says so', async () => {
+    const requests = cacheSvc.requests.length;
+    const r = await job({
+      event: 'release',
+      payload: { action: 'published', release: { tag_name: 'v1.0.0' } },
+      ref: 'refs/tags/v1.0.0',
+      sha: MAIN1,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(mainCache()),
+      env: { E2E_REPLICATES: '1' },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/event "release" is not one perf-action compares on/);
+    expect(r.summary).toMatch(/event "release" is not one perf-action compares on/);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
+    // Neither restored nor saved.
+    expect(cacheSvc.requests.length).toBe(requests);
+  });
+
+  it('a schedule on main refreshes the baseline under a new key', async () => {
+    const r = await job({
+      event: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      ref: 'refs/heads/main',
+      sha: MAIN2,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(mainCache()),
+      env: { E2E_REPLICATES: '1' },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    const keys = cacheSvc.entries().map((e) => e.key);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toMatch(new RegExp(`-main-${MAIN2}-\\d+-1$`));
+    // It compared with main's newest baseline first.
+    expect(r.outputs['baseline-sha']).toBe(MAIN1);
+  });
+});
+
+/** A workflow_run job in mode: report, with `results` as the downloaded artifact. */
+function reportJob(headSha: string, results: string): Promise<JobResult> {
+  return job({
+    event: 'workflow_run',
+    payload: {
+      action: 'completed',
+      // Fork pull requests are missing from pull_requests: the action finds them by head_sha.
+      workflow_run: { head_sha: headSha, event: 'pull_request', conclusion: 'failure', pull_requests: [] },
+    },
+    ref: 'refs/heads/main',
+    sha: MAIN1,
+    inputs: { 'github-token': WRITE_TOKEN, mode: 'report', results: 'artifact/results.json' },
+    cacheEnv: cacheSvc.env(mainCache()),
+    files: { 'artifact/results.json': results },
+  });
+}
+
+/** A results document with `count` metrics of long names: more than a comment (or a summary) can hold. */
+function syntheticResults(sha: string, count: number) {
+  const metrics = Array.from({ length: count }, (_, i) => {
+    const name = `endpoint-${String(i).padStart(5, '0')}-${'segment/'.repeat(12)}latency`;
+    const samples = [10 + (i % 7), 11 + (i % 5), 12 + (i % 3)];
+    return {
+      id: `load/${name}`,
+      suite: 'load',
+      name,
+      unit: 'ms',
+      better: 'lower',
+      samples,
+      stats: { n: 3, mean: 11, median: 11, min: 10, max: 14 },
+    };
+  });
+  return {
+    schema: 'perf-action/results@1',
+    createdAt: new Date().toISOString(),
+    git: { sha },
+    env: { os: 'linux', arch: 'x64', cpu: 'test cpu', cores: 2, node: 'v24.0.0' },
+    suites: [{ name: 'load', kind: 'command', ok: true, durationMs: 1000, metrics }],
+  };
+}

@@ -1,0 +1,143 @@
+// npm run bench:gate - calibrates the gate on this machine with a real bench suite (20 CPU kernels in
+// __tests__/fixtures/gate, 5 fresh processes each), in stored-baseline mode: the baseline and its history
+// are earlier runs, the head is a later one, exactly as a pull request sees them.
+//
+// Each round runs the suite once unchanged (A, a "main" run that joins the history) and once per injected
+// slowdown (B: the kernels repeat 2%, 5%, 10% and 20% more work), in a shuffled order. Then every head is
+// compared with every earlier A run as its baseline, that baseline carrying the A runs before it as history:
+//   A/A  an unchanged head: the share of comparisons with any metric called regressed is the false-alarm rate
+//   A/B  a slowed head: the share of comparisons whose gate fails is the detection rate per slowdown
+// and the same again without history, to show what the history changes. Also printed: the measured ratio
+// head/base per slowdown (median over metrics and comparisons) against the injected one.
+//
+//   --runs N      rounds (default 12; --quick: 4)
+//   --quick       fewer rounds, for a first look
+//   --reuse DIR   analyse the runs saved in DIR again without measuring
+//   --dir DIR     where runs are saved (default .perf/bench-gate/<time>); every run is written as it ends
+//
+// The machine may be shared with other work: the figures describe it as it was during the run.
+
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { writeJsonAtomic } from '../src/baseline/file.ts';
+import { type CalibrationRun, calibrate, type CalibrationReport } from '../src/compare/calibrate.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
+import { loadConfig } from '../src/config/load.ts';
+import * as api from '../src/index.ts';
+import { parseResults, type ResultsDocument } from '../src/model/results.ts';
+import { runSuites } from '../src/runner/run.ts';
+import { registerTsLoader } from '../src/runner/ts-loader.ts';
+import { makeRng } from '../src/stats/rng.ts';
+
+const FACTORS = [1.02, 1.05, 1.1, 1.2];
+const CONFIG = path.resolve(import.meta.dirname, '../__tests__/fixtures/gate/perf.yml');
+
+interface SavedRun {
+  index: number;
+  factor: number;
+  results: ResultsDocument;
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string' },
+      quick: { type: 'boolean' },
+      reuse: { type: 'string' },
+      dir: { type: 'string' },
+    },
+    strict: true,
+  });
+  const runs = values.runs !== undefined ? Number(values.runs) : values.quick ? 4 : 12;
+  if (!Number.isInteger(runs) || runs < 2) {
+    throw new Error(`--runs must be an integer of at least 2 (got ${values.runs}): two unchanged runs make one A/A pair`);
+  }
+  return { runs, reuse: values.reuse, dir: values.dir };
+}
+
+async function measure(rounds: number, dir: string): Promise<SavedRun[]> {
+  registerTsLoader({ ...api });
+  const loaded = await loadConfig(CONFIG, { cwd: process.cwd(), env: process.env });
+  await mkdir(dir, { recursive: true });
+  const rng = makeRng(20_261_201);
+  const runs: SavedRun[] = [];
+  const started = Date.now();
+  for (let r = 0; r < rounds; r++) {
+    const order = [1, ...FACTORS];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const factor of order) {
+      const { results } = await runSuites(loaded, { env: { ...process.env, SPIN_FACTOR: String(factor) } });
+      const failed = results.suites.find((s) => !s.ok);
+      if (failed) throw new Error(`the gate suite failed at SPIN_FACTOR=${factor}: ${failed.error}`);
+      const run: SavedRun = { index: runs.length, factor, results };
+      runs.push(run);
+      await writeJsonAtomic(path.join(dir, `run-${String(run.index).padStart(3, '0')}.json`), run);
+      const elapsed = (Date.now() - started) / 1000;
+      process.stderr.write(
+        `round ${r + 1}/${rounds}: ×${factor.toFixed(2)} done (${runs.length}/${rounds * (FACTORS.length + 1)} runs, ${elapsed.toFixed(0)} s)\n`,
+      );
+    }
+  }
+  return runs;
+}
+
+async function reuse(dir: string): Promise<SavedRun[]> {
+  const files = (await readdir(dir)).filter((f) => /^run-\d+\.json$/.test(f)).sort();
+  if (files.length === 0) throw new Error(`${dir} holds no run-NNN.json files; measure first (without --reuse)`);
+  const out: SavedRun[] = [];
+  for (const f of files) {
+    const file = path.join(dir, f);
+    const raw = JSON.parse(await readFile(file, 'utf8')) as { index: number; factor: number; results: unknown };
+    out.push({
+      index: raw.index,
+      factor: raw.factor,
+      results: parseResults(JSON.stringify(raw.results), `${file} at $.results`),
+    });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+function print(report: CalibrationReport, label: string): void {
+  const rows = report.rows.map((r) => [
+    r.factor === 1 ? 'A/A (none)' : `×${r.factor.toFixed(2)} (${signed(r.factor - 1)})`,
+    String(r.comparisons),
+    r.factor === 1 ? pct(r.anyRegressed) : pct(r.gateFailed),
+    pct(r.metricRegressed),
+    r.factor === 1 ? '' : pct(r.metricDetectedAtLeastHalf),
+    r.medianRatio === undefined ? '—' : signed(r.medianRatio - 1),
+    pct(r.unreliable),
+  ]);
+  const header = ['injected', 'pairs', 'alarm/detect', 'metrics regr.', 'runs ≥½ regr.', 'measured', 'unreliable'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  process.stdout.write(`\n${label}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const dir = opts.reuse ?? opts.dir ?? path.join('.perf', 'bench-gate', new Date().toISOString().replace(/[:.]/g, '-'));
+  const runs = opts.reuse ? await reuse(opts.reuse) : await measure(opts.runs, dir);
+  const input: CalibrationRun[] = runs.map((r) => ({ factor: r.factor, results: r.results }));
+  const env = runs[0]?.results.env;
+  process.stdout.write(
+    `bench:gate - ${runs.length} runs of the 20-metric gate suite, 5 replicates each, min-effect 5%, confidence 99%\n` +
+      (env ? `machine: ${env.cpu}, ${env.cores} cores, ${env.os}, Node ${env.node} (shared: figures include other load)\n` : '') +
+      `runs saved in ${dir}\n` +
+      'A/A: share of comparisons with any metric regressed (target ≤ 1%). ×f: share whose gate failed\n' +
+      '(targets: ×1.20 ≥ 95%, ×1.10 ≥ 80%). "measured" is the median ratio head/base over metrics and pairs.\n',
+  );
+  print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: true }), 'with the baseline history (noise-aware):');
+  print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: false }), 'without history (baseline only):');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:gate failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,108 @@
+// The `http` suite kind: HTTP load tests on undici keep-alive pools spread over worker threads, closed
+// (users) or open (arrival rate) model, with per-request latency percentiles from merged HDR histograms,
+// throughput, error rate, and for streams ttfb, first event and events per second.
+
+import type { Metric } from '../../src/model/results.ts';
+import { defineSuiteKind, SuiteSetupError } from '../../src/runner/suite-kind.ts';
+import { compileRequests, RequestConfigError } from './compile.ts';
+import { judgeGenerator } from './health.ts';
+import { aggregate } from './metrics.ts';
+import { makePlan } from './plan.ts';
+import { WORKER_ROLE, type WorkerSetup } from './protocol.ts';
+import { type HttpConfig, httpSchema } from './schema.ts';
+import { TemplateError } from './template.ts';
+import { runThreads } from './threads.ts';
+import { runHttpWorker } from './worker.ts';
+
+export { type HttpConfig, httpSchema } from './schema.ts';
+
+function describeFailures(failures: Map<string, Record<string, number>>): string[] {
+  return [...failures.entries()].map(([name, reasons]) => {
+    const sorted = Object.entries(reasons).sort((a, b) => b[1] - a[1]);
+    const total = sorted.reduce((s, [, n]) => s + n, 0);
+    const shown = sorted.slice(0, 5).map(([r, n]) => `${r}: ${n}`);
+    if (sorted.length > 5) shown.push(`${sorted.length - 5} more reasons`);
+    return `${name}: ${total} failed (${shown.join(', ')})`;
+  });
+}
+
+export const httpKind = defineSuiteKind({
+  name: 'http',
+  description: 'HTTP load test: closed or open model, latency percentiles, throughput, error rate, streams',
+  schema: httpSchema,
+  roles: { [WORKER_ROLE]: () => runHttpWorker() },
+  async *run(ctx): AsyncIterable<Metric> {
+    const cfg = ctx.config as HttpConfig;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ctx.env)) if (v !== undefined) env[k] = v;
+    let names: string[];
+    try {
+      names = compileRequests(cfg, env).names;
+    } catch (err) {
+      if (err instanceof RequestConfigError || err instanceof TemplateError) throw new SuiteSetupError(err.message);
+      throw err;
+    }
+    const { plan, workers } = makePlan(cfg);
+    const setups: WorkerSetup[] = Array.from({ length: workers }, (_, index) => ({
+      index,
+      workers,
+      plan,
+      config: cfg,
+      env,
+    }));
+    ctx.progress(`starting ${workers} load thread(s)`);
+    const cpu0 = process.cpuUsage();
+    const threads = await runThreads(setups, ctx.signal);
+    const started = performance.now();
+    const onAbort = () => threads.stop();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const ticker = setInterval(() => {
+      const t = performance.now() - started;
+      const { done, errors } = threads.progress();
+      const phase = t < plan.warmupMs ? 'warm-up, ' : '';
+      ctx.progress(
+        `${phase}${done} requests, ${errors} failed, ${Math.round((done * 1000) / Math.max(1, t))} req/s`,
+        Math.min(1, t / plan.runMs),
+      );
+    }, 500);
+    let results: Awaited<typeof threads.results>;
+    try {
+      results = await threads.results;
+    } finally {
+      clearInterval(ticker);
+      ctx.signal.removeEventListener('abort', onAbort);
+      await threads.close();
+    }
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuShare = (cpu.user + cpu.system) / 1000 / (wallMs * workers);
+    const agg = aggregate(ctx.suite, names, plan, results);
+    // Measured metrics go out first: a warning below must never cost a result.
+    yield* agg.metrics;
+    for (const line of describeFailures(agg.failures)) ctx.warn(line);
+    if (agg.idle.length > 0 && !ctx.signal.aborted) {
+      ctx.warn(
+        `never completed in the measured period: ${agg.idle.join(', ')} (a variable it requires was never captured, ` +
+          'or the run is too short for its weight)',
+      );
+    }
+    const verdict = judgeGenerator(
+      results.map((r) => r.health),
+      cpuShare,
+    );
+    if (verdict.message) ctx.warn(verdict.message);
+    if (agg.totals.dropped > 0) {
+      ctx.warn(
+        `${agg.totals.dropped} scheduled requests were dropped: ${plan.maxInFlight * workers} already in flight ` +
+          '(load.max-in-flight); the server could not keep up with the rate',
+      );
+    }
+    const arrivals = agg.totals.requests + agg.totals.dropped;
+    if (plan.model === 'open' && agg.totals.late > 0.01 * arrivals) {
+      ctx.warn(
+        `${agg.totals.late} of ${arrivals} requests started over 10 ms after their scheduled time; ` +
+          'latencies still count from the schedule, but the generator fell behind',
+      );
+    }
+  },
+});

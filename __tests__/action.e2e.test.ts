@@ -5,7 +5,7 @@
 // and the API failing are survived. Jobs share the stand-ins' state, so the tests run in order.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,7 +20,8 @@ import { type CacheService, makeRuntimeToken, startCacheService } from './standi
 import { type GitHubApi, READ_ONLY_TOKEN, startGitHubApi, WRITE_TOKEN } from './standins/github-api.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const bundle = path.join(root, 'dist/index.js');
+const distDir = path.join(root, 'dist');
+const bundle = path.join(distDir, 'index.js');
 const spinBench = path.join(root, '__tests__/fixtures/spin/spin.bench.ts');
 
 // Three replicates and a lenient confidence keep each job to a few seconds; the spin benchmark's cost is a
@@ -59,16 +60,28 @@ const prCache = (pr: number) =>
   makeRuntimeToken({ writeScope: `refs/pull/${pr}/merge`, readScopes: [`refs/heads/${DEFAULT_BRANCH}`] });
 
 let sandbox: RunnerSandbox;
+let actionMain: string;
 let cacheSvc: CacheService;
 let api: GitHubApi;
 
+/** dist/ is complete once the build has written dist/package.json, its last file. */
+const built = () => existsSync(bundle) && existsSync(path.join(distDir, 'package.json'));
+
 beforeAll(async () => {
-  if (!existsSync(bundle)) {
+  // A build running elsewhere in this checkout deletes dist/ first: give it time before building here.
+  for (let waited = 0; !built() && waited < 120_000; waited += 1000) await new Promise((r) => setTimeout(r, 1000));
+  if (!built()) {
     // CI builds before testing; a fresh clone gets the bundle built once here.
-    const built = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
-    if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
+    const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
   }
   sandbox = new RunnerSandbox('perf-action-e2e-');
+  // The runner runs the action from its own folder (_actions/<owner>/<repo>/<ref>), apart from the checkout;
+  // a copy also keeps the jobs on one bundle while dist/ is rebuilt.
+  const actionDir = path.join(sandbox.root, '_actions', 'perf-action', 'v1');
+  cpSync(distDir, path.join(actionDir, 'dist'), { recursive: true });
+  cpSync(path.join(root, 'action.yml'), path.join(actionDir, 'action.yml'));
+  actionMain = path.join(actionDir, 'dist', 'index.js');
   cacheSvc = await startCacheService();
   api = await startGitHubApi({
     repository: REPOSITORY,
@@ -100,7 +113,8 @@ async function job(spec: Omit<JobSpec, 'files' | 'apiUrl'> & { files?: JobSpec['
     files: { 'perf.yml': CONFIG, 'spin.bench.ts': { copy: spinBench }, ...(spec.files ?? {}) },
     env: { PERF_ACTION_RETRY_BASE_MS: '20', ...(spec.env ?? {}) },
   });
-  const result = await runActionBundle(bundle, prepared, 80_000);
+  const result = await runActionBundle(actionMain, prepared, 80_000);
+  if (process.env.E2E_DEBUG) console.log(`=== ${spec.event}\n${result.stdout.split("\n").filter((l) => !l.startsWith("::debug::")).join("\n")}\n${result.stderr}`);
   if (result.code === null) throw new Error(`the action timed out:\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -284,7 +298,7 @@ describe.sequential('the action bundle through a repository story', () => {
     api.inject('listComments', { kind: 'server-error', status: 502, times: 2 });
     const retried = await reportJob(FORK_HEAD, forkResults);
     expect(retried.code).toBe(1);
-    expect(retried.stdout).toMatch(/GitHub API GET .*comments failed \(502.*retrying/);
+    expect(retried.stdout).toMatch(/GitHub API GET \S*\/issues\/8\/comments\S* failed \(502.*retrying in 20 ms/);
     expect(ours(8)).toHaveLength(1);
     expect(retried.outputs['comment-url']).toContain('#issuecomment-');
 
@@ -308,7 +322,7 @@ describe.sequential('the action bundle through a repository story', () => {
     const body = mine[0]?.body ?? '';
     expect([...body].length).toBeLessThanOrEqual(65_536);
     expect(body.length).toBeGreaterThan(30_000);
-    expect(body).toMatch(/✂️ This report was cut to fit: \d+ of 6,?000 metric rows are not shown\./);
+    expect(body).toMatch(/✂️ This report was cut to fit: \d+ of 6002 metric rows are not shown\./);
     expect(body).toContain(`[See the full report](https://github.com/${REPOSITORY}/actions/runs/`);
     expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024);
     expect(Buffer.byteLength(r.summary)).toBeGreaterThan(body.length);
@@ -386,6 +400,27 @@ describe.sequential('the action bundle through a repository story', () => {
     expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
     // Neither restored nor saved.
     expect(cacheSvc.requests.length).toBe(requests);
+  });
+
+  it('a bad perf.yml fails the step with one line, and each problem is an annotation on its line', async () => {
+    const before = api.requests.length;
+    const broken = CONFIG.replace('    filter: [spin]\n', '    filter: [spin]\n    replicats: 3\n').replace(
+      'min-effect',
+      'min-efect',
+    );
+    const r = await prJob(7, PR_HEAD3, { files: { 'perf.yml': broken } });
+    expect(r.code).toBe(1);
+    const problems = messages(r, 'error').filter((c) => c.properties.title === 'perf-action: config');
+    expect(problems.map((c) => [c.properties.file, c.properties.line])).toEqual([
+      ['perf.yml', '11'],
+      ['perf.yml', '16'],
+    ]);
+    expect(problems[0]?.message).toMatch(/replicats.*did you mean "replicates"/);
+    expect(problems[1]?.message).toMatch(/min-efect.*did you mean "min-effect"/);
+    expect(failure(r)).toMatch(/^perf-action: .*perf\.yml:11:\d+: .*\(and 1 more problem: see the annotations\)$/);
+    // Nothing ran, so nothing was posted.
+    expect(r.stdout).not.toMatch(/▶ spin/);
+    expect(since(before).filter((q) => q.method !== 'GET')).toEqual([]);
   });
 
   it('a schedule on main refreshes the baseline under a new key', async () => {

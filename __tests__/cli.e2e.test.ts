@@ -142,4 +142,64 @@ describe('perf-action CLI bundle', () => {
     expect(run(['compare', '--base', 'a.json']).stderr).toMatch(/--head/);
     expect(run(['--help']).code).toBe(0);
   });
+
+  it('runs a TypeScript bench file with enums, .js specifiers, async benches and per-case setup/teardown', () => {
+    const log = path.join(work, 'ts-features.log');
+    const r = run(['run', '--config', path.join(fixtures, 'ts-features/perf.yml'), '--out', 'ts.json'], {
+      TS_FEATURES_LOG: log,
+    });
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const doc = parseResults(readFileSync(path.join(work, 'ts.json'), 'utf8'), 'ts.json');
+    const ids = doc.suites[0]?.metrics.map((m) => m.id).sort();
+    const cases = ['size=100,kind=chain', 'size=100,kind=star', 'size=50,kind=chain', 'size=50,kind=star'];
+    expect(ids).toEqual([...cases.map((c) => `ts/walk-async[${c}]`), ...cases.map((c) => `ts/walk[${c}]`)]);
+    // Setup and teardown run for each of the 8 cases (2 benches x 4 points) in each of the 2 replicate
+    // processes, and teardown sees setup's state.
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('setup '))).toHaveLength(16);
+    expect(lines.filter((l) => l.startsWith('teardown '))).toHaveLength(16);
+    expect(lines).toContain('teardown size=100 kind=star edges=99');
+    expect(lines).toContain('teardown size=50 kind=chain edges=49');
+  });
+
+  it('ingests tool output into a results document that compare can gate', () => {
+    const hf = path.join(fixtures, 'ingest/hyperfine/params.json');
+    const r = run(['ingest', hf, '--suite', 'hf', '--out', 'hf.json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^hyperfine: 2 metrics -> hf\.json/);
+    const doc = parseResults(readFileSync(path.join(work, 'hf.json'), 'utf8'), 'hf.json');
+    expect(doc.suites[0]?.kind).toBe('ingest');
+    const metrics = doc.suites[0]?.metrics ?? [];
+    expect(metrics.map((m) => m.params)).toEqual([{ ms: 2 }, { ms: 4 }]);
+    for (const m of metrics) {
+      expect(m.id.startsWith('hf/')).toBe(true);
+      expect(m.better).toBe('lower');
+      expect(m.samples).toHaveLength(5);
+    }
+    // Without --out the document goes to stdout, so it pipes.
+    const piped = run(['ingest', hf, '--suite', 'hf']);
+    expect(parseResults(piped.stdout, 'stdout').suites[0]?.metrics).toHaveLength(2);
+
+    // The same results compared with themselves: nothing regressed, and the gate passes.
+    const same = run(['compare', '--base', 'hf.json', '--head', 'hf.json', '--json', 'hfv.json']);
+    expect(same.code).toBe(0);
+    const v = parseVerdict(readFileSync(path.join(work, 'hfv.json'), 'utf8'), 'hfv.json');
+    expect(v.comparisons).toHaveLength(2);
+    expect(v.comparisons.map((c) => c.verdict)).not.toContain('regressed');
+  });
+
+  it('exits 2 on ingest input it cannot read, naming the file and the fix', () => {
+    const missing = run(['ingest', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.json: expected a file or directory/);
+    writeFileSync(path.join(work, 'notes.txt'), 'hello, this is not benchmark output\n');
+    const unknown = run(['ingest', 'notes.txt']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/notes\.txt: .*pass --format/);
+    const badFormat = run(['ingest', 'notes.txt', '--format', 'pytest']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/--format pytest is not known: use auto or one of pytest-benchmark/);
+    expect(run(['ingest']).stderr).toMatch(/at least one FILE/);
+  });
 });

@@ -28290,23 +28290,185 @@ var DetailUnionResolver = /** @class */ (function () {
 
 /***/ }),
 
-/***/ 385:
+/***/ 4241:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   B9: () => (/* binding */ readResultsFile),
-/* harmony export */   G5: () => (/* binding */ BaselineFileError),
-/* harmony export */   ZJ: () => (/* binding */ writeJsonAtomic),
-/* harmony export */   jr: () => (/* binding */ FileBaselineStore)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _model_results_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3111);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  G5: () => (/* binding */ BaselineFileError),
+  jr: () => (/* binding */ FileBaselineStore),
+  im: () => (/* binding */ loadBaselineFile),
+  B9: () => (/* binding */ readResultsFile),
+  ZJ: () => (/* binding */ writeJsonAtomic)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/model/results.ts
+var results = __nccwpck_require__(3111);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
+var schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./src/model/documents.ts
+var documents = __nccwpck_require__(3191);
+;// CONCATENATED MODULE: ./src/baseline/history.ts
+// The baseline's history (perf-action/history@1): the last few runs saved as baselines, per metric, so the
+// gate knows how much each metric moves between runs of unchanged code. It is a document of its own, kept
+// next to the baseline (same cache entry, same folder), because the results document's format is fixed.
+//
+// Carried forward on every save: restore the old history, append the run being saved, trim, save. Bounded
+// twice: at most `maxRuns` runs, and at most `maxBytes` of JSON (samples of the oldest runs go first, then
+// whole runs), so a suite with thousands of metrics cannot grow the cache entry without limit.
+// The history only ever informs the comparison: a missing or damaged one means "no history", never a failure.
+
+
+
+
+
+const HISTORY_SCHEMA = 'perf-action/history@1';
+const DEFAULT_HISTORY_RUNS = 10;
+const DEFAULT_HISTORY_BYTES = 1_048_576;
+const finite = schemas/* number */.aig().refine(Number.isFinite, 'must be a finite number');
+const historyShape = schemas/* object */.Ikc({
+    schema: schemas/* string */.YjP().transform(() => HISTORY_SCHEMA),
+    runs: schemas/* array */.YOg(schemas/* object */.Ikc({
+        createdAt: schemas/* string */.YjP(),
+        git: schemas/* object */.Ikc({ sha: schemas/* string */.YjP(), ref: schemas/* string */.YjP().optional() }).optional(),
+        env: schemas/* object */.Ikc({
+            os: schemas/* string */.YjP(),
+            arch: schemas/* string */.YjP(),
+            cpu: schemas/* string */.YjP(),
+            cores: schemas/* number */.aig(),
+            node: schemas/* string */.YjP(),
+            runner: schemas/* string */.YjP().optional(),
+        }),
+        metrics: schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* object */.Ikc({
+            unit: schemas/* string */.YjP(),
+            better: schemas/* enum */.k5n(['lower', 'higher']),
+            median: finite,
+            n: schemas/* number */.aig().int().nonnegative(),
+            samples: schemas/* array */.YOg(finite).optional(),
+        })),
+    })),
+});
+function emptyHistory() {
+    return { schema: HISTORY_SCHEMA, runs: [] };
+}
+function parseHistory(text, source) {
+    const doc = (0,documents/* readDocument */.u0)(text, source, 'history', 1, historyShape);
+    // Records parse into plain objects; rebuild them without a prototype so an id like "__proto__" stays data.
+    for (const run of doc.runs)
+        run.metrics = Object.assign(Object.create(null), run.metrics);
+    return doc;
+}
+// Six significant digits: far below any noise worth measuring, and about half the bytes of full doubles.
+const compact = (v) => Number(v.toPrecision(6));
+function median(values) {
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+/**
+ * One history entry from a results document. Only suites that finished count: a crashed suite's numbers
+ * describe the crash, not the code.
+ */
+function historyRunFrom(results) {
+    const metrics = Object.create(null);
+    for (const suite of results.suites) {
+        if (!suite.ok)
+            continue;
+        for (const m of suite.metrics) {
+            if (m.id in metrics)
+                continue;
+            const values = m.samples && m.samples.length > 0 ? m.samples : undefined;
+            metrics[m.id] = {
+                unit: m.unit,
+                better: m.better,
+                median: compact(values ? median(values) : m.stats.median),
+                n: values ? values.length : 1,
+                ...(values ? { samples: values.map(compact) } : {}),
+            };
+        }
+    }
+    return {
+        createdAt: results.createdAt,
+        ...(results.git ? { git: results.git } : {}),
+        env: results.env,
+        metrics,
+    };
+}
+const sizeOf = (doc) => Buffer.byteLength(JSON.stringify(doc));
+/**
+ * The newest `maxRuns` runs within `maxBytes`: samples are dropped from the oldest runs first (their medians
+ * still inform the spread), then the oldest runs. Returns a new document; the input is not changed.
+ */
+function trimHistory(doc, limits = {}) {
+    const maxRuns = limits.maxRuns ?? DEFAULT_HISTORY_RUNS;
+    const maxBytes = limits.maxBytes ?? DEFAULT_HISTORY_BYTES;
+    if (!(Number.isInteger(maxRuns) && maxRuns >= 0))
+        throw new RangeError(`history maxRuns must be >= 0 (got ${maxRuns})`);
+    const runs = doc.runs.slice(Math.max(0, doc.runs.length - maxRuns)).map((r) => ({ ...r, metrics: r.metrics }));
+    const out = { schema: HISTORY_SCHEMA, runs };
+    let size = sizeOf(out);
+    for (let i = 0; size > maxBytes && i < runs.length; i++) {
+        const run = runs[i];
+        const stripped = Object.create(null);
+        for (const [id, m] of Object.entries(run.metrics)) {
+            const { samples: _dropped, ...rest } = m;
+            stripped[id] = rest;
+        }
+        runs[i] = { ...run, metrics: stripped };
+        size = sizeOf(out);
+    }
+    while (size > maxBytes && runs.length > 0) {
+        runs.shift();
+        size = sizeOf(out);
+    }
+    return out;
+}
+/** Restore → append → trim: the history to save along with `results`. */
+function appendToHistory(history, results, limits = {}) {
+    const runs = [...(history?.runs ?? [])];
+    // Saving the same run twice (a retried job) must not count it twice.
+    const last = runs[runs.length - 1];
+    if (last && last.createdAt === results.createdAt && last.git?.sha === results.git?.sha)
+        runs.pop();
+    runs.push(historyRunFrom(results));
+    return trimHistory({ schema: HISTORY_SCHEMA, runs }, limits);
+}
+/** The history file that goes with a baseline file: base.json → base.history.json. */
+function historyFileFor(baselineFile) {
+    return baselineFile.endsWith('.json') ? `${baselineFile.slice(0, -5)}.history.json` : `${baselineFile}.history.json`;
+}
+/** A missing file is no history; a damaged one is no history plus a problem to report. */
+async function readHistoryFile(file) {
+    if (!(0,external_node_fs_.existsSync)(file))
+        return {};
+    try {
+        return { history: parseHistory(await (0,promises_.readFile)(file, 'utf8'), file) };
+    }
+    catch (err) {
+        return {
+            problem: `${err.message}; the baseline history is not used (it is rebuilt from the next saved baselines)`,
+        };
+    }
+}
+/** Written compactly (the size cap counts compact JSON) and atomically (a crash never leaves half a file). */
+async function writeHistoryFile(file, history) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(file)), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await (0,promises_.writeFile)(tmp, `${JSON.stringify(history)}\n`);
+    await (0,promises_.rename)(tmp, file);
+}
+
+;// CONCATENATED MODULE: ./src/baseline/file.ts
 // Baselines and results as JSON files, written atomically so a crash never leaves half a file.
+
 
 
 
@@ -28315,27 +28477,46 @@ class BaselineFileError extends Error {
     name = 'BaselineFileError';
 }
 async function writeJsonAtomic(file, data) {
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(node_path__WEBPACK_IMPORTED_MODULE_2___default().dirname(node_path__WEBPACK_IMPORTED_MODULE_2___default().resolve(file)), { recursive: true });
+    await (0,promises_.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(file)), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(tmp, `${JSON.stringify(data, null, 2)}\n`);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(tmp, file);
+    await (0,promises_.writeFile)(tmp, `${JSON.stringify(data, null, 2)}\n`);
+    await (0,promises_.rename)(tmp, file);
 }
 async function readResultsFile(file, what = 'results file') {
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(file)) {
+    if (!(0,external_node_fs_.existsSync)(file)) {
         throw new BaselineFileError(`${what} ${file} not found; create it with \`perf-action run --out ${file}\``);
     }
-    return (0,_model_results_js__WEBPACK_IMPORTED_MODULE_3__/* .parseResults */ .c2)(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(file, 'utf8'), file);
+    return (0,results/* parseResults */.c2)(await (0,promises_.readFile)(file, 'utf8'), file);
 }
+/** A baseline file and its history (history.ts) next to it; `source` names the baseline in reports. */
+async function loadBaselineFile(file, source = file) {
+    const results = await readResultsFile(file, 'baseline file');
+    const { history, problem } = await readHistoryFile(historyFileFor(file));
+    return { results, source, ...(history ? { history } : {}), ...(problem ? { historyProblem: problem } : {}) };
+}
+/** Saves carry the history forward: the history beside the file gains the saved run (trimmed to its limits). */
 class FileBaselineStore {
     file;
-    constructor(file) {
+    historyLimits;
+    history;
+    constructor(file, historyLimits = {}) {
         this.file = file;
+        this.historyLimits = historyLimits;
+    }
+    get historyFile() {
+        return historyFileFor(this.file);
     }
     async load() {
-        return { results: await readResultsFile(this.file, 'baseline file'), source: this.file };
+        const loaded = await loadBaselineFile(this.file);
+        if (loaded.history)
+            this.history = loaded.history;
+        return loaded;
     }
     async save(results) {
         await writeJsonAtomic(this.file, results);
+        const prior = this.history ?? (await readHistoryFile(this.historyFile)).history;
+        this.history = appendToHistory(prior, results, this.historyLimits);
+        await writeHistoryFile(this.historyFile, this.history);
     }
 }
 
@@ -28347,7 +28528,7 @@ class FileBaselineStore {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runner_roles_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5691);
-/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1659);
+/* harmony import */ var _program_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2144);
 // The CLI entry (dist/cli.js): a helper role when started as one, otherwise the program.
 
 
@@ -28366,7 +28547,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1659:
+/***/ 2144:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28382,8 +28563,8 @@ var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/baseline/file.ts
-var file = __nccwpck_require__(385);
+// EXTERNAL MODULE: ./src/baseline/file.ts + 1 modules
+var file = __nccwpck_require__(4241);
 // EXTERNAL MODULE: ./src/compare/judge.ts
 var judge = __nccwpck_require__(6084);
 // EXTERNAL MODULE: ./src/compare/options.ts
@@ -28398,8 +28579,8 @@ var src = __nccwpck_require__(963);
 var documents = __nccwpck_require__(3191);
 // EXTERNAL MODULE: ./src/report/index.ts + 5 modules
 var report = __nccwpck_require__(9186);
-// EXTERNAL MODULE: ./src/runner/run.ts + 4 modules
-var run = __nccwpck_require__(4721);
+// EXTERNAL MODULE: ./src/runner/run.ts + 3 modules
+var run = __nccwpck_require__(7150);
 // EXTERNAL MODULE: ./src/runner/suite-kind.ts
 var suite_kind = __nccwpck_require__(7805);
 // EXTERNAL MODULE: ./src/runner/ts-loader.ts
@@ -28540,8 +28721,9 @@ async function emitReports(io, { verdict, details }, head, baseline, configId, o
 async function runCommand(io, args, signal) {
     const loaded = await commands_load(io, args.config);
     // Read the baseline before measuring: a wrong path should fail in a second, not after the suites.
+    // The history next to it (base.history.json), when there is one, tells each metric's run-to-run noise.
     const baseline = args.baseline
-        ? { results: await (0,file/* readResultsFile */.B9)(external_node_path_default().resolve(io.cwd, args.baseline), 'baseline file'), source: args.baseline }
+        ? await (0,file/* loadBaselineFile */.im)(external_node_path_default().resolve(io.cwd, args.baseline), args.baseline)
         : undefined;
     const outFile = args.out ? external_node_path_default().resolve(io.cwd, args.out) : undefined;
     const { results, setupErrors } = await (0,run/* runSuites */.$)(loaded, {
@@ -28579,9 +28761,8 @@ async function compareCommand(io, args) {
     if (!args.base || !args.head)
         throw new UsageError('compare needs --base FILE and --head FILE');
     const loaded = args.config ? await commands_load(io, args.config) : undefined;
-    const base = await (0,file/* readResultsFile */.B9)(external_node_path_default().resolve(io.cwd, args.base), 'baseline file');
+    const baseline = await (0,file/* loadBaselineFile */.im)(external_node_path_default().resolve(io.cwd, args.base), args.base);
     const head = await (0,file/* readResultsFile */.B9)(external_node_path_default().resolve(io.cwd, args.head), 'head results file');
-    const baseline = { results: base, source: args.base };
     const judged = (0,judge/* judge */.S)({
         head,
         baseline,
@@ -28601,8 +28782,87 @@ async function validateCommand(io, args) {
     return 0;
 }
 
+// EXTERNAL MODULE: ./suites/ingest/index.ts + 24 modules
+var ingest = __nccwpck_require__(1340);
+// EXTERNAL MODULE: ./src/model/results.ts
+var results = __nccwpck_require__(3111);
+// EXTERNAL MODULE: ./src/model/units.ts
+var units = __nccwpck_require__(8766);
+// EXTERNAL MODULE: ./src/runner/environment.ts + 1 modules
+var environment = __nccwpck_require__(7351);
+;// CONCATENATED MODULE: ./src/cli/ingest-command.ts
+// `perf-action ingest FILE...`: turn another tool's output into a results document, so pytest-benchmark, k6,
+// hyperfine, go test and friends can be compared and gated like perf-action's own suites.
+
+
+
+
+
+
+
+
+const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+async function ingestCommand(io, args) {
+    if (args.files.length === 0)
+        throw new UsageError('ingest needs at least one FILE (a tool output file)');
+    const format = args.format ?? 'auto';
+    if (format !== 'auto' && !ingest/* INGEST_FORMATS */.My.includes(format)) {
+        throw new UsageError(`--format ${format} is not known: use auto or one of ${ingest/* INGEST_FORMATS */.My.join(', ')}`);
+    }
+    if ((args.suite?.length ?? 0) > 1)
+        throw new UsageError('ingest takes one --suite NAME');
+    const suite = args.suite?.[0] ?? 'ingest';
+    if (!SUITE_NAME.test(suite)) {
+        throw new UsageError(`--suite ${JSON.stringify(suite)} is not a valid suite name (letters, digits, _ . -)`);
+    }
+    if (args.better !== undefined && args.better !== 'lower' && args.better !== 'higher') {
+        throw new UsageError(`--better must be lower or higher, not ${JSON.stringify(args.better)}`);
+    }
+    const started = Date.now();
+    let output;
+    try {
+        output = await (0,ingest/* ingestFiles */.Yr)(args.files.map((f) => external_node_path_default().resolve(io.cwd, f)), {
+            format: format,
+            suite,
+            ...(args.better ? { better: args.better } : {}),
+        });
+    }
+    catch (err) {
+        if (err instanceof ingest/* IngestError */.FI)
+            throw new UsageError(relativize(err.message, io.cwd));
+        throw err;
+    }
+    for (const w of output.warnings)
+        io.stderr.write(`warning: ${relativize(w, io.cwd)}\n`);
+    const git = gitInfo(io.cwd, io.env);
+    const doc = {
+        schema: results/* RESULTS_SCHEMA */.Bi,
+        createdAt: new Date().toISOString(),
+        ...(git ? { git } : {}),
+        env: (0,environment/* describeEnvironment */.N)(io.env),
+        suites: [{ name: suite, kind: 'ingest', ok: true, durationMs: Date.now() - started, metrics: output.metrics }],
+    };
+    if (!args.out) {
+        io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        return 0;
+    }
+    await (0,file/* writeJsonAtomic */.ZJ)(external_node_path_default().resolve(io.cwd, args.out), doc);
+    const rows = output.metrics.map((m) => {
+        const n = m.samples?.length ?? m.stats.n;
+        return `  ${m.id}  ${(0,units/* formatValue */.Fl)(m.stats.median, m.unit)} (${m.better} is better, n=${n})`;
+    });
+    io.stdout.write(`${output.format}: ${output.metrics.length} metric${output.metrics.length === 1 ? '' : 's'} -> ${args.out}\n` +
+        `${rows.join('\n')}\n`);
+    return 0;
+}
+/** Messages name files by the path the user typed, not the absolute one. */
+function relativize(message, cwd) {
+    return message.split(`${cwd}${(external_node_path_default()).sep}`).join('');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/program.ts
 // The perf-action CLI program: argument parsing and dispatch. Progress on stderr, reports on stdout or files.
+
 
 
 const HELP = `perf-action: a performance gate for pull requests
@@ -28611,6 +28871,9 @@ Usage:
   perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--markdown FILE] [--json FILE]
   perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
   perf-action validate [--config perf.yml]
+  perf-action ingest FILE... [--format auto|pytest-benchmark|locust|k6|hyperfine|go|google-benchmark|criterion|
+                     benchmarkjs|jmh|vitest|custom] [--suite NAME] [--better lower|higher] [--out FILE]
+      Reads another tool's output into a results document (to stdout, or --out FILE) for compare.
 
 Exit codes: 0 gate passed, 1 gate failed, 2 usage or config error.
 `;
@@ -28623,6 +28886,8 @@ const OPTIONS = {
     json: { type: 'string' },
     base: { type: 'string' },
     head: { type: 'string' },
+    format: { type: 'string' },
+    better: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean' },
 };
@@ -28630,7 +28895,10 @@ const ALLOWED = {
     run: ['config', 'suite', 'out', 'baseline', 'markdown', 'json'],
     compare: ['base', 'head', 'config', 'markdown', 'json'],
     validate: ['config'],
+    ingest: ['format', 'suite', 'better', 'out'],
 };
+/** Commands that take positional arguments after their name. */
+const TAKES_FILES = new Set(['ingest']);
 async function main(argv, io) {
     let parsed;
     try {
@@ -28655,7 +28923,7 @@ async function main(argv, io) {
         return 2;
     }
     const extra = Object.keys(values).filter((k) => !ALLOWED[command].includes(k));
-    if (extra.length > 0 || positionals.length > 1) {
+    if (extra.length > 0 || (positionals.length > 1 && !TAKES_FILES.has(command))) {
         const what = extra.length > 0 ? `--${extra[0]}` : `"${positionals[1]}"`;
         io.stderr.write(`error: ${command} does not take ${what}\n\n${HELP}`);
         return 2;
@@ -28675,6 +28943,8 @@ async function main(argv, io) {
             return await runCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
         if (command === 'compare')
             return await compareCommand(io, values);
+        if (command === 'ingest')
+            return await ingestCommand(io, { ...values, files: positionals.slice(1) });
         return await validateCommand(io, values);
     }
     catch (err) {
@@ -28693,7 +28963,7 @@ async function main(argv, io) {
 
 /***/ }),
 
-/***/ 3678:
+/***/ 2662:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28702,14 +28972,14 @@ __nccwpck_require__.d(__webpack_exports__, {
   ex: () => (/* binding */ compareResults)
 });
 
-// UNUSED EXPORTS: compareMetrics, environmentWarnings
+// UNUSED EXPORTS: compareMetrics, driftConfidence, environmentWarnings, unreliableWarning
 
 // EXTERNAL MODULE: ./src/model/glob.ts
 var model_glob = __nccwpck_require__(2307);
 // EXTERNAL MODULE: ./src/model/results.ts
 var results = __nccwpck_require__(3111);
 // EXTERNAL MODULE: ./src/model/units.ts
-var units = __nccwpck_require__(8766);
+var model_units = __nccwpck_require__(8766);
 ;// CONCATENATED MODULE: ./src/stats/fdr.ts
 // Benjamini-Hochberg adjusted p-values: controls the expected share of false alarms among the metrics
 // flagged in one run, instead of letting each of dozens of metrics raise its own 1% false alarm.
@@ -29289,6 +29559,84 @@ function environmentWarnings(base, head) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/compare/noise.ts
+// How much a metric moves between runs of unchanged code, from the baseline's history. Replicates inside a
+// run only see the noise inside that run; a stored baseline was measured at another time (another machine
+// state, another JIT layout), and that run-to-run drift is invisible to them. The history shows it.
+//
+// Per metric, on log values (so it is relative): the level of each past run is the median of its replicates;
+// the spread between runs is estimated from the differences of consecutive levels (median absolute
+// difference, scaled to a standard deviation), which a genuine change landing on the branch shifts by one
+// difference only, where a plain standard deviation would count it in every run after. The drift is the part
+// of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n replicates).
+
+
+
+
+/** Fewer runs than this give no estimate: three differences are the least a median can work with. */
+const MIN_HISTORY_RUNS = 4;
+/** For normal differences of sd √2·s, the median of |difference| is Φ⁻¹(3/4)·√2·s. */
+const MEDIAN_ABS_DIFF_TO_SD = 1 / (0.6744897501960817 * Math.SQRT2);
+/** Run-to-run noise from past runs (oldest first); undefined with too few runs or non-positive values. */
+function estimateRunNoise(runs, confidence) {
+    if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0)))
+        return undefined;
+    const logs = runs.map((r) => Math.log(r.level));
+    const diffs = [];
+    for (let i = 1; i < logs.length; i++)
+        diffs.push(Math.abs(logs[i] - logs[i - 1]));
+    const spread = (0,quantile/* median */.JZ)(diffs) * MEDIAN_ABS_DIFF_TO_SD;
+    // Variance of one run's median from its replicates alone: π/2 · σ²/n for normal values.
+    let within = 0;
+    let counted = 0;
+    for (const r of runs) {
+        const s = r.samples;
+        if (!s || s.length < 2 || s.some((v) => !(v > 0)))
+            continue;
+        const l = s.map(Math.log);
+        let sd = scaledMad(l);
+        if (!(sd > 0))
+            sd = sampleSd(l);
+        within += ((Math.PI / 2) * sd * sd) / s.length;
+        counted++;
+    }
+    const replicateVar = counted > 0 ? within / counted : 0;
+    const drift = Math.sqrt(Math.max(0, spread * spread - replicateVar));
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    return { runs: runs.length, spread, drift, band: Math.expm1(z * Math.SQRT2 * spread) };
+}
+/** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */
+function sameMachine(a, b) {
+    return a.os === b.os && a.arch === b.arch && a.cpu.trim() === b.cpu.trim() && a.cores === b.cores;
+}
+/**
+ * Run-to-run noise of every metric the history knows, in the units given (the head's), from the runs made on
+ * `machine` (the baseline's environment) when given. Metrics whose unit cannot be converted are left out.
+ */
+function historyNoise(history, units, confidence, machine) {
+    const runs = machine ? history.runs.filter((r) => sameMachine(r.env, machine)) : history.runs;
+    const out = new Map();
+    for (const [id, unit] of units) {
+        const levels = [];
+        for (const run of runs) {
+            const m = Object.hasOwn(run.metrics, id) ? run.metrics[id] : undefined;
+            if (!m)
+                continue;
+            try {
+                const to = (v) => (0,model_units/* convert */.C6)(v, m.unit, unit);
+                levels.push({ level: to(m.median), n: m.n, ...(m.samples ? { samples: m.samples.map(to) } : {}) });
+            }
+            catch {
+                // A unit of another dimension: that run measured something else under this name.
+            }
+        }
+        const noise = estimateRunNoise(levels, confidence);
+        if (noise)
+            out.set(id, noise);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/compare/compare.ts
 // Baseline against head, metric by metric: the shift estimate, its interval and test on the replicate
 // samples, false-discovery control across the run, then the verdict of decide.ts.
@@ -29302,7 +29650,14 @@ function environmentWarnings(base, head) {
 //   Otherwise (zero counts, error rates of 0%) it runs on the raw values and the shift is expressed relative to
 //   the baseline median;
 // - the Mann-Whitney two-sided p-value is adjusted with Benjamini-Hochberg across all tested metrics; the
-//   adjusted value is what `p` reports and what the decision uses.
+//   adjusted value is what `p` reports and what the decision uses;
+// - with the baseline's history (noise.ts), a metric that drifts between runs of unchanged code gets that
+//   drift added to its evidence: the interval is widened by the drift of two runs (base and head each have
+//   their own), and the p-value is at least that of the change against the replicate and drift noise
+//   together. A stored baseline cannot tell a change from drift smaller than that; the rows say so, and a
+//   metric whose run-to-run band is wider than min-effect is flagged unreliable.
+
+
 
 
 
@@ -29352,7 +29707,32 @@ function pooledSpread(groups) {
     }
     return den > 0 ? Math.sqrt(num / den) : undefined;
 }
-function analyse(base, head, options, warnings) {
+/**
+ * Adds two runs' drift (sd `drift` each, log scale) to the shift's interval, in quadrature with each
+ * half-width, and returns the p-value of the estimate against replicate and drift noise together.
+ */
+function addDrift(shift, drift, ciConfidence, confidence) {
+    const zAchieved = normalQuantile(1 - (1 - ciConfidence) / 2);
+    const z = normalQuantile(1 - (1 - confidence) / 2);
+    const between = Math.SQRT2 * drift;
+    const widen = (h) => Math.sqrt(h * h + (z * between) ** 2);
+    const lower = shift.estimate - widen(shift.estimate - shift.lower);
+    const upper = shift.estimate + widen(shift.upper - shift.estimate);
+    // The replicates' standard error, read back from their interval's width at its achieved coverage.
+    const se = (shift.upper - shift.lower) / (2 * zAchieved);
+    const total = Math.sqrt(se * se + between * between);
+    const p = total > 0 ? Math.min(1, 2 * normalSf(Math.abs(shift.estimate) / total)) : 1;
+    return { lower, upper, p };
+}
+/**
+ * Confidence of the drift allowance: Bonferroni across the metrics compared. Drift is shared by the metrics
+ * of a run (the whole machine slower), so the rank test's correction across metrics cannot absorb it, and
+ * each metric's interval must hold on its own for all of them at once.
+ */
+function driftConfidence(confidence, family) {
+    return 1 - (1 - confidence) / Math.max(1, family);
+}
+function analyse(base, head, options, warnings, noise, family) {
     const id = head.id;
     const headValues = replicates(head);
     const row = {
@@ -29361,7 +29741,7 @@ function analyse(base, head, options, warnings) {
     };
     let baseValues;
     try {
-        baseValues = replicates(base).map((v) => (0,units/* convert */.C6)(v, base.unit, head.unit));
+        baseValues = replicates(base).map((v) => (0,model_units/* convert */.C6)(v, base.unit, head.unit));
     }
     catch (err) {
         warnings.push(`metric ${JSON.stringify(id)}: the baseline's unit ${JSON.stringify(base.unit)} cannot be converted to ` +
@@ -29389,6 +29769,20 @@ function analyse(base, head, options, warnings) {
         return d > 0 ? Number.POSITIVE_INFINITY : d < 0 ? Number.NEGATIVE_INFINITY : 0;
     };
     row.shift = { estimate: toLogRatio(shift.estimate), lower: toLogRatio(shift.lower), upper: toLogRatio(shift.upper) };
+    let driftP;
+    if (noise && positive) {
+        row.detail.history = { runs: noise.runs, band: noise.band, drift: noise.drift };
+        if (noise.band > options.minEffect)
+            row.detail.unreliable = true;
+        if (noise.drift > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
+            const widened = addDrift(shift, noise.drift, shift.confidence, driftConfidence(options.confidence, family));
+            shift.lower = widened.lower;
+            shift.upper = widened.upper;
+            row.shift.lower = widened.lower;
+            row.shift.upper = widened.upper;
+            driftP = widened.p;
+        }
+    }
     const toRatio = (d) => {
         if (positive)
             return Math.exp(d);
@@ -29401,7 +29795,8 @@ function analyse(base, head, options, warnings) {
     const hi = toRatio(shift.upper);
     if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)) {
         row.comparison.ci = [lo, hi];
-        row.detail.ciConfidence = shift.confidence;
+        // Widened by drift, the interval is a normal-theory one at the configured level.
+        row.detail.ciConfidence = driftP === undefined ? shift.confidence : options.confidence;
     }
     const sigma = pooledSpread([xs, ys]);
     if (sigma !== undefined) {
@@ -29416,7 +29811,8 @@ function analyse(base, head, options, warnings) {
     }
     if (xs.length >= 2 && ys.length >= 2) {
         const test = mannWhitney(xs, ys);
-        row.detail.pRaw = test.p;
+        // Significant only if it stands out from the drift between runs as well as from the replicates' noise.
+        row.detail.pRaw = process.env.OPT_A && driftP !== undefined ? Math.max(test.p, driftP) : test.p;
         row.detail.method = test.method;
     }
     return row;
@@ -29427,7 +29823,8 @@ function analyse(base, head, options, warnings) {
  * to narrow the interval to rule out changes of twice min-effect.
  */
 function neededReplicates(row, options, family) {
-    if (!row.shift)
+    // Drift between runs does not shrink with more replicates: no count would decide an unreliable row.
+    if (!row.shift || row.detail.unreliable)
         return undefined;
     const { effect: e, wide: e2 } = thresholds(options.minEffect);
     const est = Math.abs(row.shift.estimate);
@@ -29445,19 +29842,24 @@ function neededReplicates(row, options, family) {
     }
     return n === undefined ? undefined : Math.max(n, current + 1);
 }
-function compareMetrics(base, head, options) {
+function compareMetrics(base, head, options, context = {}) {
     checkOptions(options);
     const warnings = [];
     const ignored = (id) => options.ignore.some((glob) => (0,model_glob/* matchesGlob */.kt)(glob, id));
     const heads = byId(head, 'head results', warnings);
     const bases = base ? byId(base, 'baseline', warnings) : undefined;
     const rows = [];
+    // Metrics compared in this run: the family the drift allowance is shared across.
+    let family = 0;
+    for (const id of heads.keys())
+        if (!ignored(id) && bases?.has(id))
+            family++;
     for (const [id, h] of heads) {
         if (ignored(id))
             continue;
         const b = bases?.get(id);
         if (b) {
-            rows.push(analyse(b, h, options, warnings));
+            rows.push(analyse(b, h, options, warnings, context.noise?.get(id), family));
             continue;
         }
         const values = replicates(h);
@@ -29507,9 +29909,35 @@ function compareMetrics(base, head, options) {
         details: Object.fromEntries(rows.map((r) => [r.comparison.id, r.detail])),
     };
 }
-/** compareMetrics over whole documents, with warnings about differing machines and suites that did not run. */
-function compareResults(base, head, options) {
-    const outcome = compareMetrics(base ? (0,results/* allMetrics */.PB)(base) : undefined, (0,results/* allMetrics */.PB)(head), options);
+const UNRELIABLE_LISTED = 8;
+/** One warning naming the metrics whose run-to-run band exceeds min-effect, widest first. */
+function unreliableWarning(outcome, minEffect) {
+    const flagged = Object.entries(outcome.details)
+        .filter(([, d]) => d.unreliable && d.history)
+        .map(([id, d]) => ({ id, band: d.history?.band ?? 0 }))
+        .sort((a, b) => b.band - a.band || (a.id < b.id ? -1 : 1));
+    if (flagged.length === 0)
+        return undefined;
+    const pct = (x) => `${(x * 100).toFixed(1)}%`;
+    const named = flagged.slice(0, UNRELIABLE_LISTED).map((f) => `${JSON.stringify(f.id)} (±${pct(f.band)})`);
+    const more = flagged.length > UNRELIABLE_LISTED ? ` and ${flagged.length - UNRELIABLE_LISTED} more` : '';
+    const n = flagged.length;
+    return (`${n} metric${n === 1 ? '' : 's'} unreliable: between earlier runs of the baseline branch ` +
+        `${n === 1 ? 'it' : 'they'} moved by more than min-effect (${pct(minEffect)}), so only larger changes ` +
+        `are flagged: ${named.join(', ')}${more}. Raise min-effect for ${n === 1 ? 'it' : 'them'}, ` +
+        'or steady the machine (a dedicated runner, fewer background jobs)');
+}
+/**
+ * compareMetrics over whole documents, with warnings about differing machines and suites that did not run.
+ * With the baseline's history, each metric's run-to-run noise (measured on the baseline's machine) informs
+ * its comparison.
+ */
+function compareResults(base, head, options, history) {
+    const heads = (0,results/* allMetrics */.PB)(head);
+    const noise = base && history
+        ? historyNoise(history, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
+        : undefined;
+    const outcome = compareMetrics(base ? (0,results/* allMetrics */.PB)(base) : undefined, heads, options, noise ? { noise } : {});
     if (!base)
         return outcome;
     const early = environmentWarnings(base.env, head.env);
@@ -29522,7 +29950,8 @@ function compareResults(base, head, options) {
             early.push(`suite ${JSON.stringify(suite.name)} is in the baseline but did not run; its ${count} metric${count === 1 ? ' is' : 's are'} reported as missing`);
         }
     }
-    return { ...outcome, warnings: [...early, ...outcome.warnings] };
+    const unreliable = unreliableWarning(outcome, options.minEffect);
+    return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
 }
 
 
@@ -29550,6 +29979,8 @@ function judge(input) {
     return (0,_verdict_js__WEBPACK_IMPORTED_MODULE_3__/* .buildVerdictWithDetails */ .e)({
         head: input.head,
         ...(input.baseline ? { base: input.baseline.results, baselineSource: input.baseline.source } : {}),
+        ...(input.baseline?.history ? { history: input.baseline.history } : {}),
+        ...(input.baseline?.historyProblem ? { historyProblem: input.baseline.historyProblem } : {}),
         criteria,
         options: input.options ?? _options_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_COMPARE_OPTIONS */ .r,
     });
@@ -29584,7 +30015,7 @@ const DEFAULT_COMPARE_OPTIONS = {
 /* harmony export */   o: () => (/* binding */ buildVerdict)
 /* harmony export */ });
 /* harmony import */ var _model_verdict_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4707);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3678);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2662);
 // The verdict document: comparisons, criteria and the gate's pass/fail, with every warning a reader needs
 // to trust (or distrust) the result.
 
@@ -29596,7 +30027,7 @@ const DEFAULT_COMPARE_OPTIONS = {
  */
 function buildVerdictWithDetails(args) {
     const { head, base, criteria, options } = args;
-    const outcome = (0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .compareResults */ .ex)(base, head, options);
+    const outcome = (0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .compareResults */ .ex)(base, head, options, args.history);
     const warnings = [];
     const crashed = head.suites.filter((s) => !s.ok);
     for (const s of crashed) {
@@ -29611,6 +30042,8 @@ function buildVerdictWithDetails(args) {
         for (const s of base.suites.filter((x) => !x.ok)) {
             warnings.push(`the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`);
         }
+        if (args.historyProblem)
+            warnings.push(args.historyProblem);
     }
     warnings.push(...outcome.warnings);
     const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
@@ -29664,8 +30097,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./suites/index.ts + 55 modules
-var suites_0 = __nccwpck_require__(7211);
+// EXTERNAL MODULE: ./suites/index.ts + 29 modules
+var suites_0 = __nccwpck_require__(6461);
 // EXTERNAL MODULE: ./src/model/documents.ts
 var documents = __nccwpck_require__(3191);
 // EXTERNAL MODULE: ./src/runner/import-user-module.ts
@@ -30962,12 +31395,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./suites/bench/index.ts + 5 modules
 var bench = __nccwpck_require__(9107);
-// EXTERNAL MODULE: ./suites/index.ts + 55 modules
-var suites = __nccwpck_require__(7211);
-// EXTERNAL MODULE: ./src/baseline/file.ts
-var file = __nccwpck_require__(385);
-// EXTERNAL MODULE: ./src/compare/compare.ts + 10 modules
-var compare = __nccwpck_require__(3678);
+// EXTERNAL MODULE: ./suites/index.ts + 29 modules
+var suites = __nccwpck_require__(6461);
+// EXTERNAL MODULE: ./src/baseline/file.ts + 1 modules
+var file = __nccwpck_require__(4241);
+// EXTERNAL MODULE: ./src/compare/compare.ts + 11 modules
+var compare = __nccwpck_require__(2662);
 // EXTERNAL MODULE: ./src/compare/judge.ts
 var judge = __nccwpck_require__(6084);
 // EXTERNAL MODULE: ./src/compare/options.ts
@@ -30990,8 +31423,8 @@ var units = __nccwpck_require__(8766);
 var model_verdict = __nccwpck_require__(4707);
 // EXTERNAL MODULE: ./src/report/index.ts + 5 modules
 var report = __nccwpck_require__(9186);
-// EXTERNAL MODULE: ./src/runner/run.ts + 4 modules
-var run = __nccwpck_require__(4721);
+// EXTERNAL MODULE: ./src/runner/run.ts + 3 modules
+var run = __nccwpck_require__(7150);
 // EXTERNAL MODULE: ./src/runner/suite-kind.ts
 var suite_kind = __nccwpck_require__(7805);
 // EXTERNAL MODULE: ./src/stats/summary.ts
@@ -32301,6 +32734,39 @@ function renderTerminal(input, opts = {}) {
 
 /***/ }),
 
+/***/ 7351:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  N: () => (/* binding */ describeEnvironment)
+});
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/runner/environment.ts
+// A description of the machine a run happened on, so the report can warn when base and head differ.
+
+function describeEnvironment(env = process.env) {
+    const cpus = external_node_os_default().cpus();
+    const runner = env.RUNNER_NAME
+        ? `${env.RUNNER_NAME}${env.RUNNER_ENVIRONMENT ? ` (${env.RUNNER_ENVIRONMENT})` : ''}`
+        : undefined;
+    return {
+        os: `${external_node_os_default().platform()} ${external_node_os_default().release()}`,
+        arch: external_node_os_default().arch(),
+        cpu: cpus[0]?.model.trim() || 'unknown',
+        cores: external_node_os_default().availableParallelism?.() ?? cpus.length,
+        node: process.version,
+        ...(runner ? { runner } : {}),
+    };
+}
+
+
+/***/ }),
+
 /***/ 8174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -32333,7 +32799,7 @@ function importUserModule(file) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   R: () => (/* binding */ runRoleIfRequested)
 /* harmony export */ });
-/* harmony import */ var _suites_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7211);
+/* harmony import */ var _suites_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6461);
 /* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(963);
 /* harmony import */ var _self_command_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5410);
 // Both bundles (action and CLI) can be started as a helper process of a suite kind; the role comes
@@ -32361,7 +32827,7 @@ async function runRoleIfRequested() {
 
 /***/ }),
 
-/***/ 4721:
+/***/ 7150:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32373,31 +32839,12 @@ __nccwpck_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./suites/index.ts + 55 modules
-var suites = __nccwpck_require__(7211);
+// EXTERNAL MODULE: ./suites/index.ts + 29 modules
+var suites = __nccwpck_require__(6461);
 // EXTERNAL MODULE: ./src/model/results.ts
 var model_results = __nccwpck_require__(3111);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: ./src/runner/environment.ts
-// A description of the machine a run happened on, so the report can warn when base and head differ.
-
-function describeEnvironment(env = process.env) {
-    const cpus = external_node_os_default().cpus();
-    const runner = env.RUNNER_NAME
-        ? `${env.RUNNER_NAME}${env.RUNNER_ENVIRONMENT ? ` (${env.RUNNER_ENVIRONMENT})` : ''}`
-        : undefined;
-    return {
-        os: `${external_node_os_default().platform()} ${external_node_os_default().release()}`,
-        arch: external_node_os_default().arch(),
-        cpu: cpus[0]?.model.trim() || 'unknown',
-        cores: external_node_os_default().availableParallelism?.() ?? cpus.length,
-        node: process.version,
-        ...(runner ? { runner } : {}),
-    };
-}
-
+// EXTERNAL MODULE: ./src/runner/environment.ts + 1 modules
+var environment = __nccwpck_require__(7351);
 ;// CONCATENATED MODULE: ./src/runner/progress.ts
 // Progress events of a run; the CLI prints them to stderr, the action to the job log.
 const silentProgress = {
@@ -32408,10 +32855,149 @@ const silentProgress = {
     info() { },
 };
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/model/make-metric.ts
+var make_metric = __nccwpck_require__(1160);
+;// CONCATENATED MODULE: ./src/runner/resource-monitor.ts
+// CPU and memory of the services perf.yml starts, sampled from /proc while the suites run, so a PR that
+// makes the server burn more CPU or leak memory shows up next to its latency. Linux only: elsewhere the
+// monitor reports nothing rather than guessing.
+
+
+/** Linux reports CPU time in clock ticks of 1/100 s on every architecture Node supports. */
+const TICKS_PER_S = 100;
+/** Parse /proc/<pid>/stat; the command name may contain spaces and parentheses, so split after the last ")". */
+function parseProcStat(text) {
+    const close = text.lastIndexOf(')');
+    if (close < 0)
+        return undefined;
+    const pid = Number(text.slice(0, text.indexOf(' ')));
+    const f = text
+        .slice(close + 2)
+        .trim()
+        .split(' ');
+    // After "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+    const ppid = Number(f[1]);
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    if (!Number.isFinite(pid) || !Number.isFinite(ppid) || !Number.isFinite(ticks))
+        return undefined;
+    return { pid, ppid, ticks };
+}
+/** The root and all its descendants among `procs`. */
+function treeOf(procs, root) {
+    const children = new Map();
+    for (const p of procs)
+        children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+    const out = [];
+    const queue = procs.filter((p) => p.pid === root);
+    while (queue.length > 0) {
+        const p = queue.shift();
+        out.push(p);
+        queue.push(...(children.get(p.pid) ?? []));
+    }
+    return out;
+}
+/** Least-squares slope of y over x. */
+function slope(xs, ys) {
+    const n = xs.length;
+    if (n < 2)
+        return 0;
+    const mx = xs.reduce((a, b) => a + b, 0) / n;
+    const my = ys.reduce((a, b) => a + b, 0) / n;
+    let num = 0;
+    let den = 0;
+    for (let i = 0; i < n; i++) {
+        num += (xs[i] - mx) * (ys[i] - my);
+        den += (xs[i] - mx) ** 2;
+    }
+    return den > 0 ? num / den : 0;
+}
+function readProcs() {
+    const out = [];
+    for (const name of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        try {
+            const s = parseProcStat((0,external_node_fs_.readFileSync)(`/proc/${name}/stat`, 'utf8'));
+            if (s)
+                out.push(s);
+        }
+        catch {
+            // The process exited between listing and reading.
+        }
+    }
+    return out;
+}
+function rssBytes(pid) {
+    try {
+        const m = /^VmRSS:\s+(\d+)\s+kB/m.exec((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+        return m ? Number(m[1]) * 1024 : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function startResourceMonitor(services, intervalMs = 250) {
+    const live = services.filter((s) => s.pid > 0);
+    if (process.platform !== 'linux' || live.length === 0)
+        return { stop: () => [] };
+    const tracks = live.map((s) => ({ name: s.name, pid: s.pid, times: [], ticks: [], rssMb: [] }));
+    const started = performance.now();
+    const sample = () => {
+        let procs;
+        try {
+            procs = readProcs();
+        }
+        catch {
+            return;
+        }
+        const t = performance.now() - started;
+        for (const track of tracks) {
+            const tree = treeOf(procs, track.pid);
+            if (tree.length === 0)
+                continue;
+            track.times.push(t);
+            track.ticks.push(tree.reduce((s, p) => s + p.ticks, 0));
+            track.rssMb.push(tree.reduce((s, p) => s + rssBytes(p.pid), 0) / 1e6);
+        }
+    };
+    sample();
+    const timer = setInterval(sample, intervalMs);
+    timer.unref();
+    return {
+        stop() {
+            clearInterval(timer);
+            sample();
+            return tracks.flatMap((track) => {
+                const metrics = [];
+                const suite = track.name;
+                const n = track.times.length;
+                if (n >= 2) {
+                    const cpu = [];
+                    for (let i = 1; i < n; i++) {
+                        const dt = (track.times[i] - track.times[i - 1]) / 1000;
+                        const used = (track.ticks[i] - track.ticks[i - 1]) / TICKS_PER_S;
+                        if (dt > 0)
+                            cpu.push(Math.max(0, (used / dt) * 100));
+                    }
+                    if (cpu.length > 0)
+                        metrics.push((0,make_metric/* makeMetric */.x)({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu }));
+                    metrics.push((0,make_metric/* makeMetric */.x)({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb }));
+                    const perS = slope(track.times.map((x) => x / 1000), track.rssMb);
+                    metrics.push((0,make_metric/* makeMetric */.x)({ suite, name: 'rss_slope', unit: 'MB/s', better: 'lower', samples: [perS] }));
+                }
+                if (metrics.length === 0)
+                    return [];
+                const durationMs = Math.round((track.times[n - 1] ?? 0) - (track.times[0] ?? 0));
+                return [{ name: suite, kind: 'service', ok: true, durationMs, metrics }];
+            });
+        },
+    };
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
@@ -32556,6 +33142,7 @@ var suite_kind = __nccwpck_require__(7805);
 
 
 
+
 async function runSuites(loaded, opts = {}) {
     const progress = opts.progress ?? silentProgress;
     const signal = opts.signal ?? new AbortController().signal;
@@ -32570,7 +33157,7 @@ async function runSuites(loaded, opts = {}) {
         schema: model_results/* RESULTS_SCHEMA */.Bi,
         createdAt: new Date().toISOString(),
         ...(opts.git ? { git: opts.git } : {}),
-        env: describeEnvironment(env),
+        env: (0,environment/* describeEnvironment */.N)(env),
         suites: [],
     };
     const setupErrors = [];
@@ -32593,6 +33180,8 @@ async function runSuites(loaded, opts = {}) {
                 break;
             }
         }
+        // Services' CPU and memory are sampled while the suites run and reported as `<service>/cpu|rss|rss_slope`.
+        const monitor = serviceError ? undefined : startResourceMonitor(services);
         for (const suite of selected) {
             if (signal.aborted)
                 break;
@@ -32648,6 +33237,11 @@ async function runSuites(loaded, opts = {}) {
                 entry.durationMs = Math.round(performance.now() - started);
                 progress.suiteEnd(suite.name, entry.ok, entry.durationMs, entry.metrics.length, entry.error);
             }
+            await opts.onSuite?.(results);
+        }
+        const usage = monitor?.stop() ?? [];
+        if (usage.length > 0) {
+            results.suites.push(...usage);
             await opts.onSuite?.(results);
         }
     }
@@ -33885,7 +34479,8 @@ async function runBenchWorker(api) {
         }
     }
     await send({ type: 'cases', cases: cases.map(({ key, bench, params }) => ({ key, bench, params })) });
-    // Same setup state for all benches of one definition and parameter point.
+    // Each case (bench x parameter point) gets its own setup call, so one bench cannot leave mutated state for
+    // another; cases run in a shuffled order so slow drift within a process does not favour the first ones.
     const order = [...cases];
     const rng = (0,stats_rng/* makeRng */._)(input.seed);
     for (let i = order.length - 1; i > 0; i--) {
@@ -33894,8 +34489,11 @@ async function runBenchWorker(api) {
     }
     for (const c of order) {
         await send({ type: 'case-start', key: c.key });
+        let state;
+        let ready = false;
         try {
-            const state = c.def.setup ? await c.def.setup(c.params) : undefined;
+            state = c.def.setup ? await c.def.setup(c.params) : undefined;
+            ready = true;
             const opts = c.def.options ?? {};
             const bench = new ae({
                 time: opts.time !== undefined ? toMs(opts.time) : input.time,
@@ -33921,12 +34519,21 @@ async function runBenchWorker(api) {
                 count: samples.length,
                 sketch: sketch(samples),
             });
-            if (c.def.teardown)
-                await c.def.teardown(state, c.params);
         }
         catch (err) {
             const e = err;
             await send({ type: 'case-error', key: c.key, message: e.stack?.split('\n').slice(0, 3).join('\n') ?? String(e) });
+        }
+        finally {
+            // Teardown releases what setup took even when the bench threw; its own failure is reported, not fatal.
+            if (ready && c.def.teardown) {
+                try {
+                    await c.def.teardown(state, c.params);
+                }
+                catch (err) {
+                    await send({ type: 'case-error', key: c.key, message: `teardown: ${err.message}` });
+                }
+            }
         }
     }
 }
@@ -34071,7 +34678,7 @@ const benchKind = (0,suite_kind/* defineSuiteKind */.C)({
 
 /***/ }),
 
-/***/ 7211:
+/***/ 6461:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34107,6 +34714,2493 @@ var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./suites/ingest/index.ts + 24 modules
+var ingest = __nccwpck_require__(1340);
+;// CONCATENATED MODULE: ./suites/command/ingest-step.ts
+// `ingest: { format, file }`: after the last run of a parameter set, read the results file the command wrote and
+// yield the tool's metrics under the suite, with the set's parameters added to their ids.
+
+
+
+
+
+/**
+ * The newest modification time of what the command writes (undefined when absent), to tell fresh results from
+ * an earlier run's: the file itself, every file of a directory (criterion's tree), or a Locust `--csv` prefix.
+ */
+function fileStamp(file) {
+    const info = statOrUndefined(file) ?? statOrUndefined(`${file}_stats.csv`);
+    if (!info?.isDirectory())
+        return info?.mtimeMs;
+    let newest = info.mtimeMs;
+    const pending = [file];
+    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })) {
+            const full = external_node_path_default().join(dir, entry.name);
+            if (entry.isDirectory())
+                pending.push(full);
+            else
+                newest = Math.max(newest, statOrUndefined(full)?.mtimeMs ?? 0);
+        }
+    }
+    return newest;
+}
+function statOrUndefined(file) {
+    try {
+        return (0,external_node_fs_.statSync)(file);
+    }
+    catch {
+        return undefined;
+    }
+}
+async function ingestResults(target, suite, set, stampBefore) {
+    const stamp = fileStamp(target.file);
+    if (stamp === undefined)
+        throw new suite_kind/* SuiteSetupError */.W(`the command did not write ${target.shown} (ingest.file)`);
+    if (stamp === stampBefore) {
+        throw new Error(`${target.shown} was not rewritten by the command: it still holds an earlier run's results`);
+    }
+    let out;
+    try {
+        out = await (0,ingest/* ingestFiles */.Yr)([target.file], { format: target.format, suite });
+    }
+    catch (err) {
+        throw new Error(`ingest: ${err.message}`);
+    }
+    if (Object.keys(set).length === 0)
+        return { metrics: out.metrics, warnings: out.warnings };
+    const metrics = out.metrics.map((m) => (0,make_metric/* makeMetric */.x)({
+        suite,
+        name: m.name,
+        params: { ...m.params, ...set },
+        unit: m.unit,
+        better: m.better,
+        ...(m.samples ? { samples: m.samples } : {}),
+        stats: m.stats,
+    }));
+    return { metrics, warnings: out.warnings };
+}
+
+;// CONCATENATED MODULE: ./suites/command/plan.ts
+// Turn a validated `command` suite config into a plan: what to spawn, how often, what to measure. Checks that
+// the schema cannot express (run xor argv, metrics that fit the mode) become setup errors here.
+
+
+
+
+function planCommand(cfg, configDir, hasProc) {
+    const warnings = [];
+    if ((cfg.run === undefined) === (cfg.argv === undefined)) {
+        throw new suite_kind/* SuiteSetupError */.W('give exactly one of run (a shell command line) or argv (a program and its arguments)');
+    }
+    const cwd = external_node_path_default().resolve(configDir, cfg.cwd ?? '.');
+    let isDir = false;
+    try {
+        isDir = (0,external_node_fs_.statSync)(cwd).isDirectory();
+    }
+    catch {
+        // reported below
+    }
+    if (!isDir)
+        throw new suite_kind/* SuiteSetupError */.W(`cwd ${cfg.cwd} is not a folder (looked for ${cwd})`);
+    const ready = cfg.ready
+        ? {
+            timeoutMs: cfg.ready.timeout,
+            ...(cfg.ready.url ? { url: cfg.ready.url } : {}),
+            ...(cfg.ready.log ? { log: new RegExp(cfg.ready.log) } : {}),
+            describe: cfg.ready.url ?? `log /${cfg.ready.log}/`,
+        }
+        : undefined;
+    const wanted = new Set(cfg.metrics ?? [ready ? 'ready' : 'wall', 'cpu', 'peak_rss']);
+    if (wanted.has('ready') && !ready)
+        throw new suite_kind/* SuiteSetupError */.W('metrics lists ready, but the suite has no ready: target');
+    if (wanted.has('wall') && ready) {
+        throw new suite_kind/* SuiteSetupError */.W('with ready:, each run ends when perf-action stops it, so there is no wall time; use ready');
+    }
+    if (!hasProc && (wanted.has('cpu') || wanted.has('peak_rss'))) {
+        wanted.delete('cpu');
+        wanted.delete('peak_rss');
+        warnings.push(`cpu and peak_rss need Linux /proc; on ${process.platform} only ${ready ? 'ready' : 'wall'} is measured`);
+    }
+    if (wanted.size === 0)
+        throw new suite_kind/* SuiteSetupError */.W('no metric left to measure on this platform');
+    const ingest = cfg.ingest
+        ? { format: cfg.ingest.format, file: external_node_path_default().resolve(configDir, cfg.ingest.file), shown: cfg.ingest.file }
+        : undefined;
+    // A tool that writes its own results already repeats its measurements: one run is the sensible default.
+    const repeat = cfg.repeat ?? (ingest ? 1 : 5);
+    const warmup = cfg.warmup ?? (ingest ? 0 : 1);
+    const command = cfg.run !== undefined ? { file: 'sh', args: ['-c', cfg.run] } : splitArgv(cfg.argv ?? []);
+    return {
+        plan: {
+            ...command,
+            shell: cfg.run !== undefined,
+            display: cfg.run ?? (cfg.argv ?? []).join(' '),
+            cwd,
+            env: cfg.env ?? {},
+            repeat,
+            warmup,
+            timeoutMs: cfg['run-timeout'],
+            graceMs: cfg['stop-timeout'],
+            ...(ready ? { ready } : {}),
+            metrics: wanted,
+            ...(hasProc && (wanted.has('cpu') || wanted.has('peak_rss')) ? { sampleMs: cfg['sample-interval'] } : {}),
+            ...(ingest ? { ingest } : {}),
+            grid: expandGrid(cfg.params),
+        },
+        warnings,
+    };
+}
+function splitArgv(argv) {
+    const [file, ...args] = argv;
+    if (!file)
+        throw new suite_kind/* SuiteSetupError */.W('argv is empty');
+    return { file, args };
+}
+
+;// CONCATENATED MODULE: ./suites/command/proc.ts
+// Reading Linux /proc: one process's stat line, its children, its peak RSS, and this process's reaped-children
+// CPU. Everything here is a plain synchronous read: the files live in memory and each read takes microseconds.
+
+/** Linux reports CPU times in USER_HZ ticks, 100 per second on every mainstream architecture. */
+const TICK_MS = 10;
+function procAvailable() {
+    return process.platform === 'linux' && (0,external_node_fs_.existsSync)('/proc/self/stat');
+}
+/** Parse /proc/<pid>/stat. The command name may hold spaces and parentheses, so split after its last ')'. */
+function parseStat(text) {
+    const close = text.lastIndexOf(')');
+    if (close < 0)
+        return undefined;
+    const pid = Number.parseInt(text, 10);
+    // Fields from the 3rd (state) on; see proc(5).
+    const f = text.slice(close + 2).split(' ');
+    const n = (i) => Number(f[i] ?? Number.NaN);
+    const stat = {
+        pid,
+        state: f[0] ?? '?',
+        ppid: n(1),
+        pgrp: n(2),
+        ownTicks: n(11) + n(12),
+        reapedTicks: n(13) + n(14),
+        start: n(19),
+        rssPages: n(21),
+    };
+    return Number.isFinite(stat.rssPages) && Number.isFinite(stat.start) ? stat : undefined;
+}
+function readText(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'latin1');
+    }
+    catch {
+        return undefined; // gone between listing and reading: that is normal
+    }
+}
+function readStat(pid) {
+    const text = readText(`/proc/${pid}/stat`);
+    return text === undefined ? undefined : parseStat(text);
+}
+/** VmHWM: the highest RSS this one process has had, in bytes (the kernel tracks it between our samples). */
+function readPeakRss(pid) {
+    const text = readText(`/proc/${pid}/status`);
+    const m = text === undefined ? null : /^VmHWM:\s+(\d+)\s+kB/m.exec(text);
+    return m ? Number(m[1]) * 1024 : undefined;
+}
+let childrenFiles;
+/** Children of `pid`, from each thread's `children` file (any thread may fork), or a /proc scan without it. */
+function listChildren(pid) {
+    childrenFiles ??= (0,external_node_fs_.existsSync)(`/proc/self/task/${process.pid}/children`);
+    if (!childrenFiles)
+        return scanChildren(pid);
+    let tids;
+    try {
+        tids = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return [];
+    }
+    const out = [];
+    for (const tid of tids) {
+        const text = readText(`/proc/${pid}/task/${tid}/children`);
+        if (!text)
+            continue;
+        for (const s of text.split(' '))
+            if (s.trim())
+                out.push(Number(s));
+    }
+    return out;
+}
+/** Fallback for kernels built without CONFIG_PROC_CHILDREN: read every process's parent. */
+function scanChildren(pid) {
+    return scanAll((st) => st.ppid === pid);
+}
+/** Members of a process group, by reading every process (a few ms: only for the end of a run). */
+function listGroup(pgid) {
+    return scanAll((st) => st.pgrp === pgid);
+}
+function scanAll(match) {
+    const out = [];
+    for (const name of (0,external_node_fs_.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const st = readStat(Number(name));
+        if (st && match(st))
+            out.push(st.pid);
+    }
+    return out;
+}
+/** CPU of this process's reaped children so far, in ticks: grows when a child we spawned is waited for. */
+function selfReapedTicks() {
+    return readStat(process.pid)?.reapedTicks ?? 0;
+}
+let pageSize;
+/**
+ * Bytes per page. Node computes its own RSS from the same stat field times the page size, so the ratio of
+ * the two (read back to back, rounded to a power of two) is the page size: 4 KiB, 16 KiB or 64 KiB.
+ */
+function pageBytes() {
+    if (pageSize !== undefined)
+        return pageSize;
+    const pages = readStat(process.pid)?.rssPages ?? 0;
+    const bytes = process.memoryUsage.rss();
+    pageSize = pages > 0 ? 2 ** Math.round(Math.log2(bytes / pages)) : 4096;
+    return pageSize;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: ./suites/command/output-tail.ts
+// The last lines a run printed (stdout and stderr interleaved as they arrive), for error messages, and a hook
+// that sees each complete line, for `ready: { log: ... }`.
+const MAX_LINE = 1000;
+class OutputTail {
+    max;
+    onLine;
+    lines = [];
+    partial = { stdout: '', stderr: '' };
+    constructor(max, onLine) {
+        this.max = max;
+        this.onLine = onLine;
+    }
+    write(stream, text) {
+        const parts = (this.partial[stream] + text).split('\n');
+        // The last part has no newline yet; cap it so a process printing without newlines cannot grow it forever.
+        this.partial[stream] = (parts.pop() ?? '').slice(-MAX_LINE);
+        for (const raw of parts) {
+            const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+            this.onLine?.(line);
+            this.lines.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+            if (this.lines.length > this.max)
+                this.lines.shift();
+        }
+    }
+    /** The last lines, including unfinished ones, without trailing blank lines. */
+    text() {
+        const all = [...this.lines];
+        for (const rest of [this.partial.stdout, this.partial.stderr])
+            if (rest)
+                all.push(rest);
+        return all.slice(-this.max).join('\n').trimEnd();
+    }
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./suites/command/ready.ts
+// Polling an http(s):// or tcp:// target until it answers. Polls every 10 ms, because the time to ready is a
+// metric here: a backing-off poll (as for services) would round it up by up to a quarter of a second.
+
+
+
+const POLL_MS = 10;
+const ATTEMPT_MS = 2000;
+function probe(target) {
+    const url = new URL(target);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+        const client = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+        return new Promise((resolve, reject) => {
+            // No keep-alive agent: each run starts a new server, and a pooled socket would outlive it.
+            const req = client.get(url, { agent: false, timeout: ATTEMPT_MS }, (res) => {
+                res.resume();
+                const status = res.statusCode ?? 0;
+                if (status >= 500)
+                    reject(new Error(`answered ${status}`));
+                else
+                    resolve();
+            });
+            req.on('timeout', () => req.destroy(new Error(`no answer in ${ATTEMPT_MS / 1000} s`)));
+            req.on('error', reject);
+        });
+    }
+    return new Promise((resolve, reject) => {
+        const sock = external_node_net_default().connect({ host: url.hostname || '127.0.0.1', port: Number(url.port) });
+        sock.setTimeout(ATTEMPT_MS, () => sock.destroy(new Error(`no answer in ${ATTEMPT_MS / 1000} s`)));
+        sock.once('connect', () => {
+            sock.destroy();
+            resolve();
+        });
+        sock.once('error', reject);
+    });
+}
+function pollUrl(target) {
+    let stopped = false;
+    let last = 'no attempt yet';
+    const ready = (async () => {
+        while (!stopped) {
+            try {
+                await probe(target);
+                if (!stopped)
+                    return performance.now();
+            }
+            catch (err) {
+                last = err.code ?? err.message;
+            }
+            await new Promise((r) => setTimeout(r, POLL_MS));
+        }
+        return new Promise(() => { }); // stopped: never settles, the run has ended another way
+    })();
+    return {
+        ready,
+        lastError: () => last,
+        stop: () => {
+            stopped = true;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./suites/command/stop.ts
+// Stopping a run's whole process tree: the process group (the command is spawned detached, so it leads one) and
+// every descendant seen by sampling, which also reaches children that moved to another group.
+const stop_POLL_MS = 20;
+function send(child, tree, sig) {
+    const targets = new Set();
+    // Sample first: signalling a pid seen long ago could hit an unrelated process that reused it.
+    tree?.sample();
+    // A group's id cannot be reused while any member lives; with none left, the signal finds nobody (ESRCH).
+    if (child.pid !== undefined)
+        targets.add(-child.pid);
+    for (const pid of tree?.alivePids() ?? [])
+        targets.add(pid);
+    for (const target of targets) {
+        try {
+            process.kill(target, sig);
+        }
+        catch {
+            // ESRCH: already gone.
+        }
+    }
+}
+function exited(child) {
+    return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
+}
+async function gone(child, tree, waitMs) {
+    const deadline = performance.now() + waitMs;
+    for (;;) {
+        if (exited(child)) {
+            tree?.sample();
+            if (!tree || tree.alivePids().length === 0)
+                return true;
+        }
+        if (performance.now() >= deadline)
+            return false;
+        await new Promise((r) => setTimeout(r, stop_POLL_MS));
+    }
+}
+/**
+ * Send `first` to the tree, wait up to `graceMs` for the root and every known descendant to exit, then SIGKILL
+ * whatever is left. Resolves once everything is gone, or after a last short wait if something cannot be killed.
+ */
+async function stopTree(child, tree, opts) {
+    const first = opts.first ?? 'SIGTERM';
+    send(child, tree, first);
+    if (first !== 'SIGKILL' && (await gone(child, tree, opts.graceMs)))
+        return true;
+    send(child, tree, 'SIGKILL');
+    return gone(child, tree, 2000);
+}
+
+;// CONCATENATED MODULE: ./suites/command/tree.ts
+// The process tree of one run, followed by sampling /proc: which processes belong to it, the peak of their summed
+// RSS, and the CPU the tree has used. Processes are keyed by pid and start time, so a reused pid is never mixed up.
+
+class ProcessTree {
+    rootPid;
+    members = new Map();
+    peak = 0;
+    constructor(rootPid) {
+        this.rootPid = rootPid;
+    }
+    /**
+     * Walk the tree from the root and from every process seen before, then update the peak and CPU. `wholeGroup`
+     * also adopts every member of the root's process group: children whose parent died before a sample saw them.
+     */
+    sample(wholeGroup = false) {
+        const live = new Map();
+        const visit = (pid, start) => {
+            if (live.has(pid))
+                return;
+            const st = readStat(pid);
+            // Zombies have exited; a different start time means the pid was reused by an unrelated process.
+            if (!st || st.state === 'Z' || st.state === 'X' || (start !== undefined && st.start !== start))
+                return;
+            live.set(pid, st);
+            for (const child of listChildren(pid))
+                visit(child);
+        };
+        const known = [...this.members.values()].filter((m) => m.alive);
+        if (!this.members.has(this.rootPid))
+            visit(this.rootPid);
+        for (const m of known)
+            visit(m.pid, m.start);
+        if (wholeGroup)
+            for (const pid of listGroup(this.rootPid))
+                visit(pid);
+        for (const m of this.members.values())
+            m.alive = false;
+        let rss = 0;
+        for (const st of live.values()) {
+            const prev = this.members.get(st.pid);
+            const same = prev && prev.start === st.start;
+            const orphan = (same && prev.orphan) || (st.pid !== this.rootPid && !live.has(st.ppid));
+            this.members.set(st.pid, {
+                pid: st.pid,
+                start: st.start,
+                ticks: st.ownTicks + st.reapedTicks,
+                alive: true,
+                orphan,
+            });
+            rss += st.rssPages * pageBytes();
+            // The kernel's own high-water mark catches a single process's peak that fell between two samples.
+            this.peak = Math.max(this.peak, readPeakRss(st.pid) ?? 0);
+        }
+        this.peak = Math.max(this.peak, rss);
+    }
+    /** Peak of the summed RSS (or of one process's own high-water mark, when larger), in bytes. */
+    get peakBytes() {
+        return this.peak;
+    }
+    /**
+     * CPU of the tree that our own reaped-children count does not hold: everything still running (its own time plus
+     * what it reaped), and orphans that died under another reaper (their last sampled value). Processes reaped by
+     * a tree member are inside that member's count; the root, once we reap it, is in ours.
+     */
+    unreapedTicks() {
+        let sum = 0;
+        for (const m of this.members.values())
+            if (m.alive || m.orphan)
+                sum += m.ticks;
+        return sum;
+    }
+    alivePids() {
+        return [...this.members.values()].filter((m) => m.alive).map((m) => m.pid);
+    }
+}
+
+;// CONCATENATED MODULE: ./suites/command/run-once.ts
+// One run of the command: spawn it in its own process group, sample its tree, wait for it to exit (or to be
+// ready, then stop it), and measure. Any way a run can go wrong becomes a RunFailure that carries the output tail.
+
+
+
+
+
+
+class RunFailure extends Error {
+    reason;
+    tail;
+    name = 'RunFailure';
+    constructor(message, reason, tail) {
+        super(message);
+        this.reason = reason;
+        this.tail = tail;
+    }
+}
+const TAIL_LINES = 20;
+const GROUP_SCAN_MS = 250;
+function describeExit(code, sig) {
+    return sig ? `was killed by ${sig}` : `exited with code ${code}`;
+}
+function describeSpawnError(spec, err) {
+    if (err.code === 'ENOENT')
+        return `command not found: "${spec.file}" (not a file, and not on PATH)`;
+    if (err.code === 'EACCES')
+        return `command "${spec.file}" is not executable (EACCES)`;
+    return `could not start "${spec.file}": ${err.message}`;
+}
+/** Wait (briefly: a background process may hold the pipes) for the last output to arrive. */
+async function drain(child) {
+    const closed = [child.stdout, child.stderr].map((s) => s && !s.closed ? new Promise((r) => s.once('close', () => r())) : Promise.resolve());
+    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 300))]);
+}
+/**
+ * Sample the tree: densely at first (5, 10, 20 ms), so a short command's peak is still seen, then every
+ * `intervalMs`. Every 250 ms the whole process group is scanned too, to find processes whose parent exited
+ * before a sample reached them (double forks); scanning all of /proc every time would cost too much.
+ */
+function startSampling(tree, intervalMs) {
+    let delay = Math.min(5, intervalMs);
+    let lastGroupScan = performance.now();
+    let timer;
+    const tick = () => {
+        const now = performance.now();
+        const group = now - lastGroupScan >= GROUP_SCAN_MS;
+        if (group)
+            lastGroupScan = now;
+        tree.sample(group);
+        delay = Math.min(delay * 2, intervalMs);
+        timer = setTimeout(tick, delay);
+    };
+    tree.sample();
+    timer = setTimeout(tick, delay);
+    return () => clearTimeout(timer);
+}
+async function runOnce(spec) {
+    const cleanups = [];
+    const events = [];
+    let markReady;
+    const logRe = spec.ready?.log;
+    if (logRe)
+        events.push(new Promise((r) => (markReady = (at) => r({ type: 'ready', at }))));
+    const tail = new OutputTail(TAIL_LINES, logRe ? (line) => (logRe.test(line) ? markReady?.(performance.now()) : undefined) : undefined);
+    // Our own reaped-children CPU grows by the root's total (with all it reaped) when Node waits for it.
+    const reapedBefore = selfReapedTicks();
+    const start = performance.now();
+    const child = (0,external_node_child_process_.spawn)(spec.file, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true, // its own process group, so the whole tree can be signalled at once
+    });
+    events.push(new Promise((r) => child.once('exit', (code, sig) => r({ type: 'exit', code, sig, at: performance.now() }))), new Promise((r) => child.on('error', (err) => r({ type: 'error', err }))));
+    child.stdout?.setEncoding('utf8').on('data', (d) => tail.write('stdout', d));
+    child.stderr?.setEncoding('utf8').on('data', (d) => tail.write('stderr', d));
+    const tree = spec.sampleMs !== undefined && child.pid !== undefined ? new ProcessTree(child.pid) : undefined;
+    if (tree && spec.sampleMs !== undefined)
+        cleanups.push(startSampling(tree, spec.sampleMs));
+    let poll;
+    if (spec.ready?.url) {
+        const p = pollUrl(spec.ready.url);
+        poll = p;
+        cleanups.push(() => p.stop());
+        events.push(p.ready.then((at) => ({ type: 'ready', at })));
+    }
+    const limit = spec.ready ? spec.ready.timeoutMs : spec.timeoutMs;
+    events.push(new Promise((r) => {
+        const timer = setTimeout(() => r({ type: 'timeout' }), limit);
+        cleanups.push(() => clearTimeout(timer));
+    }), new Promise((r) => {
+        const onAbort = () => r({ type: 'abort' });
+        if (spec.signal.aborted)
+            return onAbort();
+        spec.signal.addEventListener('abort', onAbort, { once: true });
+        cleanups.push(() => spec.signal.removeEventListener('abort', onAbort));
+    }));
+    const graceful = { graceMs: spec.graceMs };
+    const waitingFor = spec.ready?.url ?? (logRe ? `a log line matching /${logRe.source}/` : '');
+    try {
+        const ev = await Promise.race(events);
+        switch (ev.type) {
+            case 'error':
+                throw new RunFailure(describeSpawnError(spec, ev.err), 'not-found', '');
+            case 'abort':
+                await stopTree(child, tree, graceful);
+                throw new RunFailure('aborted; its process tree was stopped', 'aborted', tail.text());
+            case 'timeout': {
+                // Hung or never ready: no grace, it has had its time.
+                await stopTree(child, tree, { first: 'SIGKILL', graceMs: 0 });
+                await drain(child);
+                const why = spec.ready
+                    ? `not ready after ${limit} ms (waiting for ${waitingFor}${poll ? `; last error: ${poll.lastError()}` : ''})`
+                    : `timed out after ${limit} ms`;
+                throw new RunFailure(`${why}; its process tree was killed`, 'timeout', tail.text());
+            }
+            case 'ready': {
+                // Take the final sample at the moment of readiness: CPU and memory describe the startup.
+                tree?.sample();
+                const measured = {
+                    readyMs: ev.at - start,
+                    ...(tree ? { cpuMs: tree.unreapedTicks() * TICK_MS } : {}),
+                    ...(tree?.peakBytes ? { peakRssBytes: tree.peakBytes } : {}),
+                    leftovers: 0,
+                };
+                if (!(await stopTree(child, tree, graceful))) {
+                    throw new RunFailure('was ready, but its process tree could not be stopped', 'exit', tail.text());
+                }
+                return measured;
+            }
+            case 'exit': {
+                const wallMs = ev.at - start;
+                const reaped = selfReapedTicks() - reapedBefore;
+                tree?.sample(true);
+                const leftovers = tree?.alivePids().length ?? 0;
+                if (spec.ready || ev.code !== 0) {
+                    await stopTree(child, tree, graceful);
+                    await drain(child);
+                    const what = describeExit(ev.code, ev.sig);
+                    if (spec.ready)
+                        throw new RunFailure(`${what} before it was ready (waiting for ${waitingFor})`, 'not-ready', tail.text());
+                    const notFound = spec.shell && ev.code === 127;
+                    const hint = notFound ? ' (the shell could not find the command)' : '';
+                    throw new RunFailure(`${what}${hint}`, notFound ? 'not-found' : 'exit', tail.text());
+                }
+                const measured = {
+                    wallMs,
+                    ...(tree ? { cpuMs: (reaped + tree.unreapedTicks()) * TICK_MS } : {}),
+                    ...(tree?.peakBytes ? { peakRssBytes: tree.peakBytes } : {}),
+                    leftovers,
+                };
+                // Background processes it left behind would hold ports and pipes into the next run.
+                await stopTree(child, tree, graceful);
+                return measured;
+            }
+            default:
+                throw new Error(`unexpected run event ${JSON.stringify(ev)}`);
+        }
+    }
+    finally {
+        for (const c of cleanups)
+            c();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
+var schemas = __nccwpck_require__(9691);
+// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
+var core = __nccwpck_require__(8532);
+// EXTERNAL MODULE: ./src/config/units-schema.ts
+var units_schema = __nccwpck_require__(6073);
+// EXTERNAL MODULE: ./suites/ingest/types.ts
+var types = __nccwpck_require__(5066);
+;// CONCATENATED MODULE: ./suites/command/schema.ts
+
+
+
+const COMMAND_METRICS = ['wall', 'ready', 'cpu', 'peak_rss'];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const scalar = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]).transform(String);
+const readyUrl = schemas/* string */.YjP()
+    .regex(/^(https?:\/\/|tcp:\/\/)[^/\s]+/, 'expected an http(s):// URL or tcp://host:port, or { log: REGEX }');
+const logRegex = schemas/* string */.YjP()
+    .min(1)
+    .superRefine((src, ctx) => {
+    try {
+        new RegExp(src);
+    }
+    catch (err) {
+        ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${err.message}` });
+    }
+});
+// `ready: http://...` is the short form; the object form also takes a log regex and a timeout.
+const readySchema = schemas/* union */.KCZ([
+    readyUrl,
+    schemas/* strictObject */.rej({
+        url: readyUrl.optional().describe('http(s):// URL (ready when it answers below 500) or tcp://host:port'),
+        log: logRegex.optional().describe('Ready when a line of stdout or stderr matches this regular expression'),
+        timeout: units_schema/* duration */.p0.optional().describe('Longest wait for readiness in each run (default 30s)'),
+    }),
+])
+    .transform((v, ctx) => {
+    const r = typeof v === 'string' ? { url: v } : v;
+    if ((r.url === undefined) === (r.log === undefined)) {
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of url or log' });
+        return core/* NEVER */.tm;
+    }
+    return { ...r, timeout: r.timeout ?? 30_000 };
+});
+// Values become environment variables and parts of metric ids (`[AGENTS=20]`), so keep id syntax out of them.
+const paramValue = schemas/* union */.KCZ([
+    schemas/* number */.aig(),
+    schemas/* string */.YjP().regex(/^[^,=[\]\s]+$/, 'parameter values cannot contain spaces or , = [ ]'),
+]);
+const commandSchema = schemas/* strictObject */.rej({
+    run: schemas/* string */.YjP().min(1).optional().describe('Command line, run with sh -c (give run or argv)'),
+    argv: schemas/* array */.YOg(schemas/* string */.YjP()).min(1).optional().describe('Program and arguments, run without a shell'),
+    env: schemas/* record */.g1P(schemas/* string */.YjP().regex(ENV_NAME), scalar).optional().describe('Extra environment variables'),
+    cwd: schemas/* string */.YjP().optional().describe('Working folder, relative to the config file (default: its folder)'),
+    repeat: schemas/* number */.aig()
+        .int()
+        .min(1)
+        .max(10_000)
+        .optional()
+        .describe('Measured runs per parameter set (default 5; 1 with ingest)'),
+    warmup: schemas/* number */.aig()
+        .int()
+        .min(0)
+        .max(1000)
+        .optional()
+        .describe('Unmeasured runs first, per parameter set: cold caches, .pyc files (default 1; 0 with ingest)'),
+    'run-timeout': units_schema/* duration */.p0.default(600_000).describe('Longest one run may take; then its process tree is killed'),
+    ready: readySchema
+        .optional()
+        .describe('A server: measure the time until it is ready, then stop it (URL, or { log: REGEX, timeout })'),
+    params: schemas/* record */.g1P(schemas/* string */.YjP().regex(ENV_NAME, 'parameter names are environment variable names'), schemas/* array */.YOg(paramValue).min(1))
+        .optional()
+        .describe('Grid of values, exported as environment variables; each combination is measured separately'),
+    ingest: schemas/* strictObject */.rej({
+        format: schemas/* enum */.k5n(['auto', ...types/* INGEST_FORMATS */.M])
+            .default('auto')
+            .describe('Output format of the tool, or auto'),
+        file: schemas/* string */.YjP().min(1).describe('Results file the command writes, relative to the config file'),
+    })
+        .optional()
+        .describe("Read a benchmark tool's results after the last run; its metrics are named under the suite"),
+    metrics: schemas/* array */.YOg(schemas/* enum */.k5n(COMMAND_METRICS))
+        .min(1)
+        .optional()
+        .describe('Which to report (default: wall or ready, cpu, peak_rss)'),
+    'sample-interval': units_schema/* duration */.p0
+        .pipe(schemas/* number */.aig().min(5, 'sample at most every 5 ms'))
+        .default(25)
+        .describe('How often the process tree is sampled for peak RSS'),
+    'stop-timeout': units_schema/* duration */.p0.default(5000).describe('Grace between SIGTERM and SIGKILL when stopping the process tree'),
+});
+
+;// CONCATENATED MODULE: ./suites/command/index.ts
+// The `command` suite kind: run a command (or start a server until it is ready) `repeat` times per parameter set,
+// after `warmup` runs, and report wall or ready time, CPU and peak RSS of its whole process tree; optionally read
+// a benchmark tool's results file afterwards.
+
+
+
+
+
+
+
+
+
+const UNITS = { wall: 'ms', ready: 'ms', cpu: 'ms', peak_rss: 'MB' };
+/** Measured runs of one parameter set, per metric. */
+class Samples {
+    wall = [];
+    ready = [];
+    cpu = [];
+    peak_rss = [];
+    /** Runs that ended before any sample saw them (shorter than the sampling interval). */
+    unsampled = 0;
+    add(m) {
+        if (m.wallMs !== undefined)
+            this.wall.push(m.wallMs);
+        if (m.readyMs !== undefined)
+            this.ready.push(m.readyMs);
+        if (m.cpuMs !== undefined)
+            this.cpu.push(m.cpuMs);
+        if (m.peakRssBytes !== undefined)
+            this.peak_rss.push(m.peakRssBytes / 1e6);
+        else
+            this.unsampled++;
+    }
+    *metrics(suite, set, plan) {
+        for (const name of ['wall', 'ready', 'cpu', 'peak_rss']) {
+            const samples = this[name];
+            if (!plan.metrics.has(name) || samples.length === 0)
+                continue;
+            yield (0,make_metric/* makeMetric */.x)({ suite, name, params: set, unit: UNITS[name], better: 'lower', samples });
+        }
+    }
+}
+function failureError(err, ctx, plan, where) {
+    const command = plan.display.length > 80 ? `${plan.display.slice(0, 77)}...` : plan.display;
+    if (!(err instanceof RunFailure))
+        return err instanceof Error ? err : new Error(String(err));
+    if (err.reason === 'aborted' && ctx.signal.reason instanceof Error) {
+        return new Error(`${ctx.signal.reason.message} (during ${where}; its process tree was stopped)`);
+    }
+    const lines = err.tail ? err.tail.split('\n').length : 0;
+    const tail = err.tail ? `\n--- last ${lines} line${lines === 1 ? '' : 's'} of its output ---\n${err.tail}` : '';
+    const message = `${where}: \`${command}\` ${err.message}${tail}`;
+    return err.reason === 'not-found' ? new suite_kind/* SuiteSetupError */.W(message) : new Error(message);
+}
+const commandKind = (0,suite_kind/* defineSuiteKind */.C)({
+    name: 'command',
+    description: 'Runs a command repeatedly (or starts a server until ready): wall or ready time, CPU and peak RSS',
+    schema: commandSchema,
+    async *run(ctx) {
+        const { plan, warnings } = planCommand(ctx.config, ctx.configDir, procAvailable());
+        for (const w of warnings)
+            ctx.warn(w);
+        const perSet = plan.warmup + plan.repeat;
+        const total = plan.grid.length * perSet;
+        let done = 0;
+        let warnedLeftovers = false;
+        let unsampled = 0;
+        for (const set of plan.grid) {
+            const label = (0,metric_id/* formatParams */.yC)(set);
+            const samples = new Samples();
+            const stampBefore = plan.ingest ? fileStamp(plan.ingest.file) : undefined;
+            let failure;
+            for (let i = 0; i < perSet && !failure; i++) {
+                const warm = i < plan.warmup;
+                const where = `${warm ? `warmup ${i + 1}/${plan.warmup}` : `run ${i - plan.warmup + 1}/${plan.repeat}`}${label ? ` ${label}` : ''}`;
+                ctx.progress(where, done / total);
+                try {
+                    if (ctx.signal.aborted)
+                        throw new RunFailure('aborted', 'aborted', '');
+                    const measured = await runOnce({
+                        file: plan.file,
+                        args: plan.args,
+                        shell: plan.shell,
+                        cwd: plan.cwd,
+                        // Parameters last: a grid value wins over the same name in env.
+                        env: { ...ctx.env, ...plan.env, ...paramEnv(set) },
+                        timeoutMs: plan.timeoutMs,
+                        ...(plan.ready ? { ready: plan.ready } : {}),
+                        ...(plan.sampleMs !== undefined ? { sampleMs: plan.sampleMs } : {}),
+                        graceMs: plan.graceMs,
+                        signal: ctx.signal,
+                    });
+                    if (!warm)
+                        samples.add(measured);
+                    if (measured.leftovers > 0 && !warnedLeftovers) {
+                        warnedLeftovers = true;
+                        ctx.warn(`${where}: ${measured.leftovers} process(es) were still running after the command exited; stopped them`);
+                    }
+                }
+                catch (err) {
+                    failure = failureError(err, ctx, plan, where);
+                }
+                done++;
+            }
+            unsampled += plan.metrics.has('peak_rss') ? samples.unsampled : 0;
+            // Runs that succeeded are kept even when a later one failed.
+            yield* samples.metrics(ctx.suite, set, plan);
+            if (failure)
+                throw failure;
+            if (plan.ingest) {
+                const out = await ingestResults(plan.ingest, ctx.suite, set, stampBefore);
+                for (const w of out.warnings) {
+                    // The reader names the file by its absolute path; the user wrote it relative to the config.
+                    const named = w.split(plan.ingest.file).join(plan.ingest.shown);
+                    ctx.warn(named.startsWith(plan.ingest.shown) ? named : `${plan.ingest.shown}: ${named}`);
+                }
+                yield* out.metrics;
+            }
+        }
+        if (unsampled > 0) {
+            ctx.warn(`peak_rss: ${unsampled} run(s) exited before the first sample (within a few ms), so they have no peak_rss`);
+        }
+        ctx.progress('done', 1);
+    },
+});
+
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
+var built = __nccwpck_require__(7796);
+;// CONCATENATED MODULE: ./suites/redis-streams/connection.ts
+// Where the suite connects: one URL (standalone) or seed URLs (cluster), as ioredis clients for everything
+// but the producers' hot path, and as plain endpoints for the lean RESP pipeline.
+
+/** The URL with its password replaced, for messages and logs. */
+function redact(url) {
+    try {
+        const u = new URL(url);
+        if (u.password)
+            u.password = '***';
+        return u.toString().replace(/\/$/, '');
+    }
+    catch {
+        return url.replace(/\/\/([^@/]*)@/, '//***@');
+    }
+}
+function endpointOf(url) {
+    let u;
+    try {
+        u = new URL(url);
+    }
+    catch {
+        throw new Error(`"${redact(url)}" is not a URL; write redis://host:port`);
+    }
+    if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
+        throw new Error(`"${redact(url)}": expected a redis:// or rediss:// URL`);
+    }
+    const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+    if (!Number.isInteger(db) || db < 0)
+        throw new Error(`"${redact(url)}": the path must be a database number`);
+    return {
+        host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+        port: Number(u.port || 6379),
+        tls: u.protocol === 'rediss:',
+        ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+        ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+        ...(db ? { db } : {}),
+    };
+}
+function redisOptions(ep) {
+    return {
+        // RESP2: plain nested arrays for stream replies (ioredis 6 defaults to RESP3 maps), and Redis 5 has no HELLO.
+        protocol: 2,
+        ...(ep.username ? { username: ep.username } : {}),
+        ...(ep.password ? { password: ep.password } : {}),
+        ...(ep.tls ? { tls: ep.host && !/^[\d.:]+$/.test(ep.host) ? { servername: ep.host } : {} } : {}),
+    };
+}
+/**
+ * An ioredis client that fails fast: a benchmark must report an unreachable server, not retry forever.
+ * `lazyConnect` lets the caller await connect() and see the error.
+ */
+function createClient(target, name) {
+    const eps = target.urls.map(endpointOf);
+    const first = eps[0];
+    if (target.cluster) {
+        return new built.Cluster(eps.map((e) => ({ host: e.host, port: e.port })), {
+            lazyConnect: true,
+            enableOfflineQueue: true,
+            clusterRetryStrategy: () => null,
+            slotsRefreshTimeout: 5000,
+            redisOptions: { ...redisOptions(first), connectionName: name, connectTimeout: 5000, maxRetriesPerRequest: 1 },
+        });
+    }
+    return new built.Redis({
+        host: first.host,
+        port: first.port,
+        db: first.db ?? 0,
+        ...redisOptions(first),
+        connectionName: name,
+        lazyConnect: true,
+        connectTimeout: 5000,
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => null,
+    });
+}
+/** Connect, turning ioredis' errors into one line that names the server. */
+async function connectClient(client, target) {
+    const errors = [];
+    const onError = (err) => errors.push(err.message);
+    client.on('error', onError);
+    try {
+        await client.connect();
+    }
+    catch (err) {
+        const why = errors[0] ?? err.message;
+        client.disconnect();
+        throw new Error(`cannot connect to Redis at ${target.urls.map(redact).join(', ')}: ${why}`);
+    }
+    finally {
+        client.off('error', onError);
+    }
+    // Later errors surface through the failing command; without a listener ioredis would log them.
+    client.on('error', () => { });
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/admin.ts
+// The suite's own Redis connection: checks the server can run the suite, creates each round's streams and
+// consumer group under unique names, finds which node owns each stream, tells when a group has drained,
+// and deletes everything it created.
+
+
+
+const STREAM_COMMANDS = ['XADD', 'XREADGROUP', 'XACK', 'XGROUP', 'XINFO'];
+class Admin {
+    client;
+    target;
+    prefix;
+    suite;
+    runId = `${Date.now().toString(36)}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
+    /** Keys created and not yet deleted: what cleanup must remove, whatever happens. */
+    live = new Set();
+    constructor(client, target, prefix, suite) {
+        this.client = client;
+        this.target = target;
+        this.prefix = prefix;
+        this.suite = suite;
+    }
+    static async connect(target, prefix, suite) {
+        const client = createClient(target, 'perf-action-admin');
+        try {
+            await connectClient(client, target);
+        }
+        catch (err) {
+            const hint = target.urls.some((u) => /127\.0\.0\.1|localhost/.test(u))
+                ? ' (is redis-server running? set url: or REDIS_URL)'
+                : '';
+            throw new suite_kind/* SuiteSetupError */.W(`${err.message}${hint}`);
+        }
+        return new Admin(client, target, prefix, suite);
+    }
+    /** Refuse servers that cannot run the suite, naming what is missing. */
+    async checkServer(needs) {
+        const info = String(await this.client.call('INFO', 'server'));
+        const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? 'unknown';
+        const where = `Redis ${version} at ${this.target.urls.map(redact).join(', ')}`;
+        if (!this.target.cluster) {
+            const cluster = String(await this.client.call('INFO', 'cluster'));
+            if (/cluster_enabled:1/.test(cluster))
+                throw new suite_kind/* SuiteSetupError */.W(`${where} is a cluster node: set cluster: true`);
+        }
+        const wanted = needs.autoclaim ? [...STREAM_COMMANDS, 'XAUTOCLAIM'] : STREAM_COMMANDS;
+        let missing;
+        try {
+            const docs = (await this.client.call('COMMAND', 'INFO', ...wanted));
+            missing = wanted.filter((_, i) => !docs[i]);
+        }
+        catch {
+            // COMMAND may be forbidden by ACLs; the version is the next best evidence.
+            const [major = 0, minor = 0] = version.split('.').map(Number);
+            missing = major < 5 ? wanted : major < 6 || (major === 6 && minor < 2) ? ['XAUTOCLAIM'] : [];
+            missing = missing.filter((c) => wanted.includes(c));
+        }
+        if (missing.length > 0) {
+            const why = missing.includes('XADD')
+                ? 'Redis Streams need Redis 5.0 or later'
+                : missing.includes('XAUTOCLAIM')
+                    ? 'the crash probe recovers entries with XAUTOCLAIM (Redis 6.2 or later)'
+                    : 'the suite needs every stream command';
+            throw new suite_kind/* SuiteSetupError */.W(`${where} lacks ${missing.join(', ')} (disabled or renamed?): ${why}`);
+        }
+        return version;
+    }
+    streamKey(round, stream) {
+        return `${this.prefix}:${this.suite}:${this.runId}:r${round}:s${stream}`;
+    }
+    group(round) {
+        return `${this.prefix}-${this.runId}-r${round}`;
+    }
+    /** Create the round's streams with their group, each with a TTL in case perf-action dies mid-run. */
+    async createStreams(round, count, ttlMs) {
+        const group = this.group(round);
+        const streams = [];
+        for (let k = 0; k < count; k++) {
+            const key = this.streamKey(round, k);
+            this.live.add(key);
+            await this.client.call('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM');
+            if (ttlMs > 0)
+                await this.client.call('PEXPIRE', key, Math.round(ttlMs));
+            streams.push({ key, endpoint: await this.endpointFor(key) });
+        }
+        return { group, streams };
+    }
+    /** The node a stream's XADDs must go to: the server itself, or the master owning the key's slot. */
+    async endpointFor(key) {
+        const base = endpointOf(this.target.urls[0]);
+        if (!this.target.cluster)
+            return base;
+        const slot = Number(await this.client.call('CLUSTER', 'KEYSLOT', key));
+        const ranges = (await this.client.call('CLUSTER', 'SLOTS'));
+        const owner = ranges.find(([from, to]) => slot >= from && slot <= to);
+        if (!owner)
+            throw new Error(`no cluster node serves slot ${slot} of ${key}`);
+        const [host, port] = owner[2];
+        return { ...base, host: host || base.host, port: Number(port) };
+    }
+    /** Nothing left to deliver: every entry was delivered to the group and none is pending. */
+    async drained(group, streams) {
+        for (const s of streams) {
+            const stream = flat(await this.client.call('XINFO', 'STREAM', s.key));
+            const groups = (await this.client.call('XINFO', 'GROUPS', s.key));
+            const g = groups.map(flat).find((x) => String(x.name) === group);
+            if (!g || Number(g.pending) > 0 || String(g['last-delivered-id']) !== String(stream['last-generated-id'])) {
+                return false;
+            }
+        }
+        return true;
+    }
+    async deleteStreams(streams) {
+        // One key per DEL: in a cluster the streams live in different slots.
+        for (const s of streams) {
+            await this.client.call('DEL', s.key);
+            this.live.delete(s.key);
+        }
+    }
+    /** Delete whatever is left (after a failure or Ctrl-C) and disconnect; never throws. */
+    async close() {
+        const left = [];
+        for (const key of this.live) {
+            try {
+                await this.client.call('DEL', key);
+            }
+            catch {
+                left.push(key);
+            }
+        }
+        this.live.clear();
+        this.client.disconnect();
+        return left;
+    }
+}
+function flat(reply) {
+    const out = {};
+    const arr = reply;
+    for (let i = 0; i + 1 < arr.length; i += 2)
+        out[String(arr[i])] = arr[i + 1];
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/stats/quantile.ts
+var quantile = __nccwpck_require__(6806);
+// EXTERNAL MODULE: ./src/stats/summary.ts
+var summary = __nccwpck_require__(2303);
+;// CONCATENATED MODULE: ./suites/redis-streams/metrics.ts
+// Rounds to metrics: one sample per measured round for the gate to compare, and for latency the exact
+// distribution of every delivered event of every round.
+
+
+
+/** Stats of a large pooled distribution, without copying it into a plain array first. */
+function summarizeSorted(sorted) {
+    const n = sorted.length;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += sorted[i];
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++)
+        ss += (sorted[i] - mean) ** 2;
+    const view = sorted;
+    const q = (p) => (0,quantile/* quantileSorted */.Z4)(view, p);
+    return {
+        n,
+        mean,
+        median: q(0.5),
+        min: sorted[0],
+        max: sorted[n - 1],
+        ...(n > 1 ? { sd: Math.sqrt(ss / (n - 1)) } : {}),
+        p50: q(0.5),
+        p75: q(0.75),
+        p90: q(0.9),
+        p95: q(0.95),
+        p99: q(0.99),
+        p999: q(0.999),
+    };
+}
+function sortedOf(parts) {
+    const all = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+        all.set(p, at);
+        at += p.length;
+    }
+    return all.sort();
+}
+function roundsToMetrics(suite, rounds, opts) {
+    if (rounds.length === 0)
+        return [];
+    const out = [];
+    const metric = (name, unit, better, samples, stats) => out.push((0,make_metric/* makeMetric */.x)({ suite, name, unit, better, samples, ...(stats ? { stats } : {}) }));
+    metric('produce/throughput', 'events/s', 'higher', rounds.map((r) => r.produceRate));
+    if (opts.consumers === 0)
+        return out;
+    const consumeRates = rounds.flatMap((r) => (r.consumeRate === undefined ? [] : [r.consumeRate]));
+    if (consumeRates.length > 0)
+        metric('consume/throughput', 'events/s', 'higher', consumeRates);
+    const withLatency = rounds.filter((r) => r.latencies.length > 0);
+    if (withLatency.length > 0) {
+        const medians = withLatency.map((r) => {
+            const sorted = Float64Array.from(r.latencies).sort();
+            return (0,quantile/* quantileSorted */.Z4)(sorted, 0.5);
+        });
+        metric('delivery/latency', 'ms', 'lower', medians, summarizeSorted(sortedOf(withLatency.map((r) => r.latencies))));
+    }
+    metric('lost', 'count', 'lower', rounds.map((r) => r.lost));
+    metric('duplicates', 'count', 'lower', rounds.map((r) => r.duplicates));
+    const points = rounds.flatMap((r) => r.backlog);
+    if (points.length > 0) {
+        metric('backlog', 'events', 'lower', rounds.map((r) => Math.max(0, ...r.backlog)), (0,summary/* summarize */.e)(points));
+    }
+    if (opts.crash) {
+        const recoveries = rounds.flatMap((r) => (r.recoveryMs === undefined ? [] : [r.recoveryMs]));
+        if (recoveries.length > 0)
+            metric('recovery', 'ms', 'lower', recoveries);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/event.ts
+// The events producers write and consumers read back. Each carries its send time (epoch microseconds),
+// its producer and its sequence number, always first and in a fixed layout, so a consumer finds them by
+// scanning a few bytes instead of JSON.parse-ing every event; the rest is realistic filler up to `size`.
+/** The stream field that holds the JSON document in the json shape. */
+const JSON_FIELD = 'event';
+const EVENT_TYPE = 'workflow.task.completed';
+/** Epoch microseconds, comparable across threads of one process. */
+function nowUs() {
+    return Math.round((performance.timeOrigin + performance.now()) * 1000);
+}
+function jsonHead(producer, seq, tsUs) {
+    return `{"ts":${tsUs},"producer":${producer},"seq":${seq},"event_id":"${producer}-${seq}","event_type":"${EVENT_TYPE}","source":"perf-action","data":{"pad":"`;
+}
+const JSON_TAIL = '"}}';
+/** The smallest payload that holds the largest producer and sequence numbers of a run. */
+function minimumSize(shape, producers, perProducer) {
+    const p = Math.max(0, producers - 1);
+    const s = Math.max(0, perProducer - 1);
+    const ts = nowUs() * 10; // one more digit than today: room for the next few centuries
+    if (shape === 'json')
+        return jsonHead(p, s, ts).length + JSON_TAIL.length;
+    return fieldsOf(p, s, ts, '').join('').length;
+}
+function fieldsOf(producer, seq, tsUs, pad) {
+    return ['ts', String(tsUs), 'producer', String(producer), 'seq', String(seq), 'type', EVENT_TYPE, 'data', pad];
+}
+function makeEncoder(shape, size) {
+    const filler = 'x'.repeat(size);
+    if (shape === 'json') {
+        return {
+            arity: 1,
+            fields(producer, seq, tsUs) {
+                const head = jsonHead(producer, seq, tsUs);
+                return [JSON_FIELD, head + filler.slice(0, Math.max(0, size - head.length - JSON_TAIL.length)) + JSON_TAIL];
+            },
+        };
+    }
+    return {
+        arity: 5,
+        fields(producer, seq, tsUs) {
+            const bare = fieldsOf(producer, seq, tsUs, '');
+            let used = 0;
+            for (const f of bare)
+                used += f.length;
+            bare[9] = filler.slice(0, Math.max(0, size - used));
+            return bare;
+        },
+    };
+}
+let end = 0;
+/** Unsigned decimal digits at `pos`; sets `end` to the first byte after them; -1 when there are none. */
+function digitsAt(buf, pos) {
+    let n = 0;
+    let i = pos;
+    for (; i < buf.length; i++) {
+        const d = buf[i] - 48;
+        if (d < 0 || d > 9)
+            break;
+        n = n * 10 + d;
+    }
+    end = i;
+    return i === pos ? -1 : n;
+}
+function expect(buf, pos, text) {
+    if (pos + text.length > buf.length)
+        return false;
+    for (let i = 0; i < text.length; i++)
+        if (buf[pos + i] !== text.charCodeAt(i))
+            return false;
+    return true;
+}
+/**
+ * Read producer, sequence and timestamp from a stream entry's field/value list as ioredis returns it in
+ * Buffer mode. Returns false for entries perf-action did not write (then `out` is untouched).
+ */
+function decodeEntry(fields, out) {
+    if (!fields || fields.length < 2)
+        return false;
+    if (fields.length === 2) {
+        const v = fields[1];
+        if (!expect(v, 0, '{"ts":'))
+            return false;
+        const ts = digitsAt(v, 6);
+        if (ts < 0 || !expect(v, end, ',"producer":'))
+            return false;
+        const producer = digitsAt(v, end + 12);
+        if (producer < 0 || !expect(v, end, ',"seq":'))
+            return false;
+        const seq = digitsAt(v, end + 7);
+        if (seq < 0)
+            return false;
+        out.tsUs = ts;
+        out.producer = producer;
+        out.seq = seq;
+        return true;
+    }
+    if (fields.length < 6)
+        return false;
+    const ts = digitsAt(fields[1], 0);
+    const producer = digitsAt(fields[3], 0);
+    const seq = digitsAt(fields[5], 0);
+    if (ts < 0 || producer < 0 || seq < 0)
+        return false;
+    out.tsUs = ts;
+    out.producer = producer;
+    out.seq = seq;
+    return true;
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/plan.ts
+// Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see
+// (the engine merges kinds' keys into one schema, so cross-key checks live here, as setup errors).
+
+
+/** Events per round when only `duration` bounds a round: sizes the shared delivery record (5 bytes each). */
+const DURATION_EVENT_CAP = 10_000_000;
+function makePlan(cfg) {
+    const urls = Array.isArray(cfg.url) ? cfg.url : [cfg.url];
+    if (urls.length > 1 && !cfg.cluster) {
+        throw new suite_kind/* SuiteSetupError */.W('url lists several servers: set cluster: true to use them as Redis Cluster seeds');
+    }
+    if (cfg.consumers > 0 && cfg.consumers < cfg.streams) {
+        throw new suite_kind/* SuiteSetupError */.W(`consumers (${cfg.consumers}) must be at least streams (${cfg.streams}): consumer i reads stream i mod streams`);
+    }
+    const crash = cfg.crash === false ? undefined : cfg.crash === true ? { at: 0.3 } : cfg.crash;
+    // The victim (consumer 0) reads stream 0; consumer `streams` is the survivor that reads it too.
+    if (crash && cfg.consumers < cfg.streams + 1) {
+        throw new suite_kind/* SuiteSetupError */.W(`crash needs consumers: ${cfg.streams + 1} or more (one is killed, another on its stream recovers its entries)`);
+    }
+    if (crash && cfg.reclaim && cfg['min-idle'] >= cfg['drain-timeout']) {
+        throw new suite_kind/* SuiteSetupError */.W(`min-idle (${cfg['min-idle']} ms) must be shorter than drain-timeout (${cfg['drain-timeout']} ms), or no entry is ever recovered`);
+    }
+    const events = cfg.events ?? (cfg.duration !== undefined ? DURATION_EVENT_CAP : 100_000);
+    if (events < cfg.producers) {
+        throw new suite_kind/* SuiteSetupError */.W(`events (${events}) must be at least producers (${cfg.producers})`);
+    }
+    const quota = [];
+    const bases = [];
+    let base = 0;
+    for (let p = 0; p < cfg.producers; p++) {
+        const q = Math.floor(events / cfg.producers) + (p < events % cfg.producers ? 1 : 0);
+        quota.push(q);
+        bases.push(base);
+        base += q;
+    }
+    const smallest = minimumSize(cfg.payload.shape, cfg.producers, quota[0] ?? 0);
+    if (cfg.payload.size < smallest) {
+        throw new suite_kind/* SuiteSetupError */.W(`payload size ${cfg.payload.size}B is below the ${smallest}B a ${cfg.payload.shape} event of this run needs (timestamp, producer, sequence)`);
+    }
+    return {
+        events,
+        ...(cfg.duration !== undefined ? { durationMs: cfg.duration } : {}),
+        ...(cfg.rate !== undefined ? { ratePerProducer: cfg.rate / cfg.producers } : {}),
+        quota,
+        bases,
+        count: cfg.count ?? cfg.batch,
+        ...(crash ? { crashAt: crash.at } : {}),
+        threads: layout(cfg.producers, cfg.consumers, cfg.threads, crash !== undefined),
+    };
+}
+/**
+ * Producers and consumers never share a thread (a busy producer would delay deliveries and inflate
+ * latency); by default each agent has its own thread, and `threads` packs them round-robin.
+ */
+function layout(producers, consumers, threads, crash) {
+    const victims = crash ? [{ kind: 'consumer', index: 0, victim: true }] : [];
+    const regular = consumers - victims.length;
+    const agents = producers + regular;
+    const total = threads === undefined ? agents : Math.max(regular > 0 ? 2 : 1, Math.min(threads - victims.length, agents));
+    const forProducers = regular > 0 ? Math.min(producers, Math.max(1, Math.round((total * producers) / agents))) : total;
+    const forConsumers = regular > 0 ? Math.min(regular, Math.max(1, total - forProducers)) : 0;
+    const out = [];
+    const pack = (n, buckets, make) => {
+        const start = out.length;
+        for (let b = 0; b < buckets; b++)
+            out.push([]);
+        for (let i = 0; i < n; i++)
+            out[start + (i % buckets)]?.push(make(i));
+    };
+    pack(producers, forProducers, (i) => ({ kind: 'producer', index: i }));
+    pack(regular, forConsumers, (i) => ({ kind: 'consumer', index: i + victims.length }));
+    for (const v of victims)
+        out.push([v]);
+    return out;
+}
+
+// EXTERNAL MODULE: external "node:module"
+var external_node_module_ = __nccwpck_require__(8995);
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: ./src/runner/self-command.ts
+var self_command = __nccwpck_require__(5410);
+;// CONCATENATED MODULE: ./suites/redis-streams/protocol.ts
+// Messages between the suite (main thread) and its worker threads, and the shared memory they both see.
+// Deliveries are recorded in shared memory as they happen, so a consumer that is killed mid-batch still
+// leaves an exact record of what it processed: that is what makes `lost` and `duplicates` trustworthy.
+const WORKER_ROLE = 'redis-streams-worker';
+function makeSharedRecord(events, producers, consumers) {
+    return {
+        seen: new SharedArrayBuffer(events),
+        latency: new SharedArrayBuffer(events * 4),
+        counters: new SharedArrayBuffer((producers + consumers) * 4),
+    };
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/pool.ts
+// The worker threads of one suite run: starting them (from sources through tsx, from the bundles through
+// perf-action's helper role), routing their messages, and stopping them - also when a run is aborted.
+
+
+
+
+
+
+function startThread(setup) {
+    const here = (0,external_node_url_.fileURLToPath)(import.meta.url);
+    if (here.endsWith('.ts')) {
+        // Worker threads ignore --import, so the thread registers tsx itself before loading its entry.
+        const tsx = (0,external_node_url_.pathToFileURL)((0,external_node_module_.createRequire)(import.meta.url)
+            .resolve('tsx/esm/api')
+            .replace(/\.cjs$/, '.mjs')).href;
+        const entry = (0,external_node_url_.pathToFileURL)(external_node_path_default().resolve(external_node_path_default().dirname(here), 'thread.ts')).href;
+        const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+        return new external_node_worker_threads_.Worker(boot, { eval: true, workerData: setup });
+    }
+    // Bundled: this code is inside dist/cli.js or dist/index.js, and both serve perf-action's helper roles.
+    return new external_node_worker_threads_.Worker(here, { workerData: setup, env: { ...process.env, [self_command/* ROLE_ENV */.j]: WORKER_ROLE } });
+}
+class WorkerPool {
+    hosts = [];
+    /** The first unexpected failure of any thread. */
+    failure;
+    listener;
+    wakeUp;
+    /** Receives every message until replaced. */
+    listen(fn) {
+        this.listener = fn;
+    }
+    /** Resolves on the next message or failure (or after `ms`): lets a loop wait without polling hard. */
+    activity(ms) {
+        return new Promise((resolve) => {
+            const timer = setTimeout(done, ms);
+            function done() {
+                clearTimeout(timer);
+                resolve();
+            }
+            this.wakeUp = done;
+        });
+    }
+    spawn(setup) {
+        const worker = startThread(setup);
+        const host = { worker, agents: setup.agents, killed: false, exited: Promise.resolve() };
+        host.exited = new Promise((resolve) => {
+            worker.once('exit', (code) => {
+                if (!host.killed && code !== 0)
+                    this.fail(new Error(`a worker thread exited with code ${code}`));
+                resolve();
+            });
+        });
+        worker.on('error', (err) => this.fail(err));
+        worker.on('message', (m) => {
+            if (m.type === 'fatal')
+                this.fail(new Error(m.message));
+            else
+                this.listener?.(m, host);
+            this.wake();
+        });
+        this.hosts.push(host);
+        return host;
+    }
+    /** Spawn threads and wait until every one has connected. */
+    async start(setups, signal, timeoutMs = 60_000) {
+        const hosts = setups.map((s) => this.spawn(s));
+        const ready = new Set();
+        this.listen((m, host) => {
+            if (m.type === 'ready')
+                ready.add(host);
+        });
+        const deadline = Date.now() + timeoutMs;
+        while (ready.size < hosts.length) {
+            if (this.failure)
+                throw this.failure;
+            if (signal.aborted)
+                throw signal.reason ?? new Error('aborted');
+            if (Date.now() > deadline)
+                throw new Error(`worker threads did not start within ${timeoutMs} ms`);
+            await this.activity(50);
+        }
+        return hosts;
+    }
+    send(host, m) {
+        if (!host.killed)
+            host.worker.postMessage(m);
+    }
+    broadcast(m) {
+        for (const h of this.hosts)
+            this.send(h, m);
+    }
+    /** Kill a thread on purpose: its sockets close as they would when a process dies. */
+    async kill(host) {
+        host.killed = true;
+        await host.worker.terminate();
+        this.hosts.splice(this.hosts.indexOf(host), 1);
+    }
+    /** Ask every thread to disconnect and exit; terminate those that do not within a second. */
+    async close() {
+        const hosts = this.hosts.splice(0);
+        for (const h of hosts) {
+            h.killed = true;
+            h.worker.postMessage({ type: 'exit' });
+        }
+        await Promise.all(hosts.map(async (h) => {
+            const timer = setTimeout(() => void h.worker.terminate(), 1000);
+            await h.exited;
+            clearTimeout(timer);
+        }));
+    }
+    fail(err) {
+        this.failure ??= err;
+        this.wake();
+    }
+    wake() {
+        const w = this.wakeUp;
+        this.wakeUp = undefined;
+        w?.();
+    }
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/round.ts
+// One round: fresh streams and group, consumers reading before the first event, producers started together,
+// backlog sampled, the crash victim armed and killed, and the round over when every produced event is
+// acked, nothing is left to deliver, or the drain timeout passes. The shared record then says exactly which
+// events were delivered how often.
+
+async function runRound(rc, round, label) {
+    const { pool, admin, plan, cfg, shared } = rc;
+    const seen = new Uint8Array(shared.seen);
+    const latency = new Float32Array(shared.latency);
+    const counters = new Int32Array(shared.counters);
+    seen.fill(0);
+    counters.fill(0);
+    const warnings = [];
+    const { group, streams } = await admin.createStreams(round, cfg.streams, cfg.ttl);
+    const crash = { armed: false };
+    try {
+        if (rc.victimSetup) {
+            const started = await pool.start([rc.victimSetup], rc.signal);
+            crash.host = started[0];
+        }
+        const spec = {
+            round,
+            group,
+            streams,
+            quota: plan.quota,
+            bases: plan.bases,
+            ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
+            ...(plan.ratePerProducer !== undefined ? { ratePerProducer: plan.ratePerProducer } : {}),
+            ...(plan.crashAt !== undefined ? { crashAt: plan.crashAt } : {}),
+        };
+        const produced = new Map();
+        const consumed = new Map();
+        const prepared = new Set();
+        pool.listen((m, host) => {
+            if (m.type === 'prepared' && m.round === round)
+                prepared.add(host);
+            else if (m.type === 'produced')
+                produced.set(m.producer, m);
+            else if (m.type === 'consumed')
+                consumed.set(m.consumer, m);
+            else if (m.type === 'crashing') {
+                crash.held = m.held;
+                crash.before = Uint8Array.from(m.held, (slot) => Atomics.load(seen, slot));
+                if (crash.host) {
+                    // The victim stalled the moment it sent this: that is when it died, whatever the message's delay.
+                    crash.killedUs = m.atUs;
+                    void pool.kill(crash.host);
+                }
+            }
+            else if (m.type === 'reclaimed' && crash.held && crash.before && crash.recoveredUs === undefined) {
+                const before = crash.before;
+                if (crash.held.every((slot, i) => Atomics.load(seen, slot) > before[i]))
+                    crash.recoveredUs = m.atUs;
+            }
+        });
+        const waitFor = async (what, done, timeoutMs) => {
+            const deadline = Date.now() + timeoutMs;
+            while (!done()) {
+                if (pool.failure)
+                    throw pool.failure;
+                if (rc.signal.aborted)
+                    throw rc.signal.reason ?? new Error('aborted');
+                if (Date.now() > deadline)
+                    throw new Error(`${what} within ${timeoutMs} ms`);
+                await pool.activity(20);
+            }
+        };
+        pool.broadcast({ type: 'round', spec });
+        await waitFor('worker threads were not ready for the round', () => prepared.size === pool.hosts.length, 30_000);
+        pool.broadcast({ type: 'go' });
+        const P = cfg.producers;
+        const C = cfg.consumers;
+        const sum = (from, to) => {
+            let s = 0;
+            for (let i = from; i < to; i++)
+                s += Atomics.load(counters, i);
+            return s;
+        };
+        const backlog = [];
+        const startUs = nowUs();
+        let nextSampleUs = startUs;
+        let nextProgressUs = startUs;
+        let nextDrainCheckUs = 0;
+        let producersDoneUs;
+        let timedOut = false;
+        for (;;) {
+            if (pool.failure)
+                throw pool.failure;
+            if (rc.signal.aborted)
+                throw rc.signal.reason ?? new Error('aborted');
+            const now = nowUs();
+            const sent = sum(0, P);
+            const acked = sum(P, P + C);
+            if (now >= nextSampleUs) {
+                // XADD replies can arrive after a consumer already acked the entry: never report a negative backlog.
+                backlog.push(Math.max(0, sent - acked));
+                nextSampleUs += cfg['sample-interval'] * 1000;
+            }
+            if (now >= nextProgressUs) {
+                const goal = plan.durationMs === undefined ? plan.events : Math.max(sent, 1);
+                rc.progress(`${label}: ${sent} produced, ${acked} acked`, Math.min(1, (C > 0 ? acked : sent) / goal));
+                nextProgressUs = now + 250_000;
+            }
+            // In duration mode the crash position is a time; otherwise the victim finds it in the stream itself.
+            if (plan.crashAt !== undefined && plan.durationMs !== undefined && !crash.armed && crash.host) {
+                if (now - startUs >= plan.crashAt * plan.durationMs * 1000) {
+                    crash.armed = true;
+                    pool.send(crash.host, { type: 'crash' });
+                }
+            }
+            if (produced.size === P) {
+                const failed = [...produced.values()].find((p) => p.error !== undefined);
+                if (failed)
+                    throw new Error(`producer ${failed.producer}: ${failed.error}`);
+                producersDoneUs ??= now;
+                const total = [...produced.values()].reduce((s, p) => s + p.count, 0);
+                if (C === 0 || acked >= total)
+                    break;
+                if (now >= nextDrainCheckUs) {
+                    // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
+                    if (await admin.drained(group, streams))
+                        break;
+                    nextDrainCheckUs = nowUs() + 200_000;
+                }
+                if (now - producersDoneUs > cfg['drain-timeout'] * 1000) {
+                    timedOut = true;
+                    break;
+                }
+            }
+            await pool.activity(Math.min(20, cfg['sample-interval']));
+        }
+        backlog.push(Math.max(0, sum(0, P) - sum(P, P + C)));
+        pool.broadcast({ type: 'stop' });
+        const live = pool.hosts.flatMap((h) => h.agents).filter((a) => a.kind === 'consumer');
+        await waitFor('consumers did not stop', () => live.every((a) => consumed.has(a.index)), cfg.block + 10_000);
+        const consumerError = [...consumed.values()].find((c) => c.error !== undefined);
+        if (consumerError)
+            throw new Error(`consumer ${consumerError.consumer}: ${consumerError.error}`);
+        // Every count below comes from the shared record, so it includes what the killed victim processed.
+        const reports = [...produced.values()];
+        const total = reports.reduce((s, p) => s + p.count, 0);
+        const firstUs = Math.min(...reports.map((p) => p.firstUs));
+        const lastUs = Math.max(...reports.map((p) => p.lastUs));
+        let delivered = 0;
+        let lost = 0;
+        let duplicates = 0;
+        const lat = new Float32Array(total);
+        for (const p of reports) {
+            const base = plan.bases[p.producer];
+            for (let slot = base; slot < base + p.count; slot++) {
+                const n = seen[slot];
+                if (n === 0)
+                    lost++;
+                else {
+                    lat[delivered++] = latency[slot];
+                    duplicates += n - 1;
+                }
+            }
+        }
+        const foreign = [...consumed.values()].reduce((s, c) => s + c.foreign, 0);
+        if (foreign > 0)
+            warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
+        if (lost > 0 && cfg.maxlen !== undefined && !timedOut && !crash.host) {
+            warnings.push(`${label}: ${lost} events were trimmed by maxlen ${cfg.maxlen} before any consumer read them`);
+        }
+        if (timedOut) {
+            warnings.push(`${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`);
+        }
+        if (crash.host && crash.killedUs === undefined) {
+            warnings.push(`${label}: the crash probe did not fire (the victim received no entries past the crash point)`);
+        }
+        else if (crash.killedUs !== undefined && crash.recoveredUs === undefined) {
+            warnings.push(`${label}: the crashed consumer's entries were not all recovered`);
+        }
+        // Only now, with producers done and consumers stopped, can nothing recreate the streams. (After a
+        // failure the suite deletes them once every thread is gone.)
+        await admin.deleteStreams(streams).catch((err) => warnings.push(`cleanup: ${err.message}`));
+        const lastAckUs = Math.max(0, ...[...consumed.values()].map((c) => c.lastAckUs));
+        const seconds = (us) => Math.max(us, 1) / 1e6;
+        return {
+            produced: total,
+            produceRate: total / seconds(lastUs - firstUs),
+            consumed: delivered,
+            ...(C > 0 && lastAckUs > 0 ? { consumeRate: delivered / seconds(lastAckUs - firstUs) } : {}),
+            latencies: lat.subarray(0, delivered),
+            lost,
+            duplicates,
+            backlog,
+            crashed: crash.killedUs !== undefined,
+            ...(crash.killedUs !== undefined && crash.recoveredUs !== undefined
+                ? { recoveryMs: Math.max(0, crash.recoveredUs - crash.killedUs) / 1000 }
+                : {}),
+            warnings,
+        };
+    }
+    finally {
+        if (crash.host && !crash.host.killed)
+            await pool.kill(crash.host);
+    }
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/schema.ts
+
+
+const count = (max) => schemas/* number */.aig().int().min(0).max(max);
+const payloadSchema = schemas/* strictObject */.rej({
+    size: units_schema/* size */.Ej.default(256).describe('Bytes per event (the JSON document, or all field names and values)'),
+    shape: schemas/* enum */.k5n(['json', 'fields'])
+        .default('json')
+        .describe('json: one field holding a JSON event; fields: the event as flat stream fields'),
+});
+const redisStreamsSchema = schemas/* strictObject */.rej({
+    url: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)])
+        .default('redis://127.0.0.1:6379')
+        .describe('redis:// or rediss:// URL; with cluster: true, one or more seed nodes'),
+    cluster: schemas/* boolean */.zMY().default(false).describe('Connect with ioredis Cluster (slots routed per stream)'),
+    events: count(100_000_000).min(1).optional().describe('Events per round (default 100000; the cap with duration)'),
+    duration: units_schema/* duration */.p0.optional().describe('Produce for this long per round instead of a fixed number of events'),
+    rate: units_schema/* rate */.TS.optional().describe('Open model: total events/s across producers; omit to produce as fast as possible'),
+    rounds: schemas/* number */.aig().int().min(1).max(1000).default(3).describe('Measured rounds; each gives one sample per metric'),
+    warmup: schemas/* number */.aig().int().min(0).max(100).default(1).describe('Unmeasured rounds first (JIT, connections, allocator)'),
+    producers: count(256).min(1).default(1),
+    consumers: count(256).default(2).describe('Consumers in one consumer group; 0 measures producing only'),
+    streams: count(256).min(1).default(1).describe('Streams (partitions); consumer i reads stream i mod streams'),
+    threads: count(256).min(1).optional().describe('Worker threads to spread producers and consumers over'),
+    batch: count(100_000).min(1).default(500).describe('XADD commands per producer pipeline flush'),
+    count: count(100_000).min(1).optional().describe('XREADGROUP COUNT (default: batch)'),
+    block: units_schema/* duration */.p0.default(100).describe('XREADGROUP BLOCK'),
+    payload: payloadSchema.default({ size: 256, shape: 'json' }),
+    processing: units_schema/* duration */.p0.default(0).describe('Simulated processing time per event, before XACK'),
+    maxlen: count(1e12).optional().describe('XADD MAXLEN ~ (approximate trimming)'),
+    crash: schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* strictObject */.rej({ at: units_schema/* percent */.KN.default(0.3) })])
+        .default(false)
+        .describe('Kill a consumer holding unacked entries `at` (default 30%) into the stream (or the duration)'),
+    reclaim: schemas/* boolean */.zMY().default(true).describe('Consumers reclaim idle pending entries with XAUTOCLAIM'),
+    'min-idle': units_schema/* duration */.p0.default(1000).describe('XAUTOCLAIM min-idle-time'),
+    'drain-timeout': units_schema/* duration */.p0.default(30_000).describe('Longest wait for consumers after producing ends'),
+    'sample-interval': units_schema/* duration */.p0.default(100).describe('How often backlog (produced - acked) is sampled'),
+    writer: schemas/* enum */.k5n(['resp', 'ioredis'])
+        .default('resp')
+        .describe('Producer write path: perf-action lean RESP pipeline, or ioredis pipeline'),
+    prefix: schemas/* string */.YjP()
+        .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, "_", ".", ":" or "-"')
+        .default('perf-action')
+        .describe('Key prefix of the unique per-run streams'),
+    ttl: units_schema/* duration */.p0.default(3_600_000).describe('Expiry on every key created, in case perf-action itself is killed'),
+});
+
+;// CONCATENATED MODULE: ./suites/redis-streams/consumer.ts
+// One consumer of the group: XREADGROUP with COUNT and BLOCK, record each delivery, optionally spend the
+// simulated processing time, XACK the batch (pipelined ahead of the next read on the same connection), and
+// every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
+// recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
+
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+class Consumer {
+    index;
+    setup;
+    victim;
+    hooks;
+    client;
+    seen;
+    latency;
+    counters;
+    decoded = { producer: 0, seq: 0, tsUs: 0 };
+    stopping = false;
+    armed = false;
+    constructor(index, setup, victim, hooks) {
+        this.index = index;
+        this.setup = setup;
+        this.victim = victim;
+        this.hooks = hooks;
+        this.seen = new Uint8Array(setup.shared.seen);
+        this.latency = new Float32Array(setup.shared.latency);
+        this.counters = new Int32Array(setup.shared.counters);
+    }
+    get name() {
+        return this.victim ? `consumer-${this.index}-victim` : `consumer-${this.index}`;
+    }
+    async connect() {
+        if (this.client)
+            return;
+        const client = createClient(this.setup.target, `perf-action-${this.name}`);
+        await connectClient(client, this.setup.target);
+        this.client = client;
+    }
+    stop() {
+        this.stopping = true;
+    }
+    arm() {
+        this.armed = true;
+    }
+    async run(spec) {
+        this.stopping = false;
+        this.armed = false;
+        const client = this.client;
+        const stream = spec.streams[this.index % spec.streams.length];
+        const report = { lastAckUs: 0, foreign: 0 };
+        const ackSlot = this.setup.producers + this.index;
+        const claimEveryMs = Math.max(10, Math.min(this.setup.minIdleMs / 4, 250));
+        let nextClaimUs = nowUs() + claimEveryMs * 1000;
+        let pendingAck = Promise.resolve();
+        let ackError;
+        const ack = (ids, after) => {
+            // Not awaited: it travels ahead of the next XREADGROUP on the same connection, and its reply
+            // arrives before that read's, so at most one XACK is ever outstanding.
+            pendingAck = client.call('XACK', stream.key, spec.group, ...ids).then((n) => {
+                Atomics.add(this.counters, ackSlot, n);
+                report.lastAckUs = nowUs();
+                after?.();
+            }, (err) => {
+                ackError ??= err.message;
+            });
+        };
+        try {
+            while (!this.stopping && ackError === undefined) {
+                const reply = (await client.callBuffer('XREADGROUP', 'GROUP', spec.group, this.name, 'COUNT', this.setup.count, 'BLOCK', this.setup.blockMs, 'STREAMS', stream.key, '>'));
+                const atUs = nowUs();
+                const entries = reply?.[0]?.[1] ?? [];
+                if (entries.length > 0) {
+                    if (this.victim && (this.armed || this.reached(entries, spec))) {
+                        // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver
+                        // all of it; without recovery the second half is lost.
+                        const held = [];
+                        this.record(entries, atUs, spec, report, Math.ceil(entries.length / 2), held);
+                        this.hooks.crashing(held);
+                        await new Promise(() => { });
+                    }
+                    const ids = this.record(entries, atUs, spec, report);
+                    if (this.setup.processingMs > 0)
+                        await sleep(this.setup.processingMs * entries.length);
+                    ack(ids);
+                }
+                if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs) {
+                    await this.reclaim(client, stream, spec, report, ack);
+                    nextClaimUs = nowUs() + claimEveryMs * 1000;
+                }
+            }
+            await pendingAck;
+            if (ackError !== undefined)
+                report.error = ackError;
+        }
+        catch (err) {
+            report.error = err.message;
+        }
+        return report;
+    }
+    /** XAUTOCLAIM until the cursor wraps: entries idle for min-idle belong to a consumer that is gone. */
+    async reclaim(client, stream, spec, report, ack) {
+        let cursor = '0-0';
+        for (let pass = 0; pass < 100; pass++) {
+            const reply = (await client.callBuffer('XAUTOCLAIM', stream.key, spec.group, this.name, this.setup.minIdleMs, cursor, 'COUNT', this.setup.count));
+            const entries = (reply[1] ?? []).filter((e) => e[1] !== null);
+            if (entries.length > 0) {
+                const ids = this.record(entries, nowUs(), spec, report);
+                if (this.setup.processingMs > 0)
+                    await sleep(this.setup.processingMs * entries.length);
+                ack(ids, () => this.hooks.reclaimed());
+            }
+            cursor = reply[0].toString();
+            if (cursor === '0-0')
+                return;
+        }
+    }
+    /** Whether the batch ends at or past the crash position (events mode). */
+    reached(entries, spec) {
+        if (spec.crashAt === undefined || spec.durationMs !== undefined)
+            return false;
+        const d = this.decoded;
+        const last = entries[entries.length - 1];
+        return decodeEntry(last[1], d) && d.seq >= spec.crashAt * (spec.quota[d.producer] ?? Number.POSITIVE_INFINITY);
+    }
+    /**
+     * Count deliveries of the first `upto` entries in the shared record (latency is kept for an event's
+     * first delivery) and return the ids to ack; `held` collects the record slots of all entries.
+     */
+    record(entries, atUs, spec, report, upto = entries.length, held) {
+        const ids = new Array(entries.length);
+        const d = this.decoded;
+        for (let i = 0; i < entries.length; i++) {
+            const e = entries[i];
+            ids[i] = e[0];
+            if (!decodeEntry(e[1], d) || d.producer >= spec.quota.length || d.seq >= spec.quota[d.producer]) {
+                report.foreign++;
+                continue;
+            }
+            const slot = spec.bases[d.producer] + d.seq;
+            held?.push(slot);
+            if (i >= upto)
+                continue;
+            const before = Atomics.add(this.seen, slot, 1);
+            if (before === 0)
+                this.latency[slot] = (atUs - d.tsUs) / 1000;
+            else if (before === 255)
+                Atomics.store(this.seen, slot, 255);
+        }
+        return ids;
+    }
+    close() {
+        this.client?.disconnect();
+        this.client = undefined;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
+;// CONCATENATED MODULE: ./suites/redis-streams/resp-pipe.ts
+// A lean RESP2 pipeline for the producers' hot path. ioredis builds a Command, a promise and a reply
+// array per XADD, which caps one thread at ~150k XADD/s (measured); a load generator must cost less than
+// the system it measures, so producers write pre-encoded commands to a socket and only count the replies.
+// Everything else (consumers, setup, cleanup) goes through ioredis.
+
+
+/** RESP bulk string for ASCII text (all keys and payloads perf-action writes are ASCII). */
+function bulk(s) {
+    return `$${s.length}\r\n${s}\r\n`;
+}
+function encodeCommand(args) {
+    let out = `*${args.length}\r\n`;
+    for (const a of args)
+        out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+    return out;
+}
+class RespPipe {
+    socket;
+    batches = [];
+    headLeft = 0;
+    headError;
+    pending;
+    /** Remaining elements at each open array level of the reply being parsed. */
+    stack = [];
+    closedWith;
+    drainWaiters = [];
+    constructor(socket) {
+        this.socket = socket;
+        socket.setNoDelay(true);
+        socket.on('data', (chunk) => this.onData(chunk));
+        const fail = (err) => this.fail(err);
+        socket.on('error', fail);
+        socket.on('close', () => this.fail(new Error('connection closed')));
+    }
+    static connect(ep, timeoutMs = 5000) {
+        return new Promise((resolve, reject) => {
+            const socket = ep.tls
+                ? external_node_tls_default().connect({ host: ep.host, port: ep.port, servername: external_node_net_default().isIP(ep.host) ? undefined : ep.host })
+                : external_node_net_default().connect(ep.port, ep.host);
+            const timer = setTimeout(() => {
+                socket.destroy();
+                reject(new Error(`connect to ${ep.host}:${ep.port} timed out after ${timeoutMs} ms`));
+            }, timeoutMs);
+            socket.once('error', (err) => {
+                clearTimeout(timer);
+                reject(err);
+            });
+            socket.once(ep.tls ? 'secureConnect' : 'connect', () => {
+                clearTimeout(timer);
+                socket.removeAllListeners('error');
+                const pipe = new RespPipe(socket);
+                const setup = [];
+                if (ep.password)
+                    setup.push(ep.username ? ['AUTH', ep.username, ep.password] : ['AUTH', ep.password]);
+                if (ep.db)
+                    setup.push(['SELECT', String(ep.db)]);
+                if (setup.length === 0)
+                    return resolve(pipe);
+                pipe.send(setup.map(encodeCommand).join(''), setup.length, (error) => {
+                    if (error) {
+                        pipe.close();
+                        reject(new Error(error));
+                    }
+                    else
+                        resolve(pipe);
+                });
+            });
+        });
+    }
+    /** Batches written whose replies have not all arrived. */
+    get inflight() {
+        return this.batches.length;
+    }
+    /** Write `replies` pre-encoded commands; `done` gets the first error reply of the batch, if any. */
+    send(encoded, replies, done) {
+        if (this.closedWith) {
+            done(this.closedWith.message);
+            return;
+        }
+        this.batches.push({ replies, done });
+        if (this.batches.length === 1) {
+            this.headLeft = replies;
+            this.headError = undefined;
+        }
+        // Everything perf-action writes is ASCII: latin1 skips UTF-8 encoding work.
+        this.socket.write(encoded, 'latin1');
+    }
+    /** Resolves when at most `max` batches are in flight. */
+    async waitInflight(max) {
+        while (this.batches.length > max && !this.closedWith) {
+            await new Promise((r) => this.drainWaiters.push(r));
+        }
+        if (this.closedWith)
+            throw this.closedWith;
+    }
+    close() {
+        this.socket.destroy();
+    }
+    fail(err) {
+        if (this.closedWith)
+            return;
+        this.closedWith = err;
+        for (const b of this.batches.splice(0))
+            b.done(err.message);
+        this.wake();
+    }
+    wake() {
+        const waiters = this.drainWaiters;
+        this.drainWaiters = [];
+        for (const w of waiters)
+            w();
+    }
+    onData(chunk) {
+        const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+        let pos = 0;
+        const len = buf.length;
+        let completed = false;
+        while (pos < len) {
+            const eol = buf.indexOf(13, pos);
+            if (eol < 0 || eol + 1 >= len)
+                break;
+            const type = buf[pos];
+            let next = eol + 2;
+            let element = true;
+            if (type === 36 /* $ */) {
+                const n = readInt(buf, pos + 1, eol);
+                if (n >= 0) {
+                    if (next + n + 2 > len)
+                        break;
+                    next += n + 2;
+                }
+            }
+            else if (type === 42 /* * */) {
+                const n = readInt(buf, pos + 1, eol);
+                if (n > 0) {
+                    this.stack.push(n);
+                    element = false;
+                }
+            }
+            else if (type === 45 /* - */) {
+                // Only the first error of a batch is kept: it is what the user needs to see.
+                if (this.stack.length === 0)
+                    this.headError ??= buf.toString('utf8', pos + 1, Math.min(eol, pos + 301));
+            }
+            pos = next;
+            if (!element)
+                continue;
+            // An element closes every array level it completes; a reply is done when none is left open.
+            while (this.stack.length > 0) {
+                const top = this.stack.length - 1;
+                const left = this.stack[top] - 1;
+                if (left > 0) {
+                    this.stack[top] = left;
+                    break;
+                }
+                this.stack.pop();
+            }
+            if (this.stack.length === 0) {
+                completed = true;
+                this.replyDone();
+            }
+        }
+        this.pending = pos < len ? Buffer.from(buf.subarray(pos)) : undefined;
+        if (completed)
+            this.wake();
+    }
+    replyDone() {
+        if (--this.headLeft > 0)
+            return;
+        const batch = this.batches.shift();
+        const error = this.headError;
+        const head = this.batches[0];
+        this.headLeft = head ? head.replies : 0;
+        this.headError = undefined;
+        batch?.done(error);
+    }
+}
+function readInt(buf, from, to) {
+    let i = from;
+    let sign = 1;
+    if (buf[i] === 45) {
+        sign = -1;
+        i++;
+    }
+    let n = 0;
+    for (; i < to; i++)
+        n = n * 10 + (buf[i] - 48);
+    return sign * n;
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/producer.ts
+// One producer: XADDs its quota (or for the round's duration) in pipelined batches, either as fast as the
+// server takes them or at a fixed rate (open model). In the open model each event is stamped with the time
+// it was due, not the time it was sent, so a stalled server shows up as latency instead of hiding it.
+
+
+
+/** Batches in flight per connection: enough to keep the server busy while the next batch is encoded. */
+const WINDOW = 4;
+const producer_sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+class Producer {
+    index;
+    setup;
+    encoder;
+    counters;
+    sink;
+    sinkKey = '';
+    constructor(index, setup) {
+        this.index = index;
+        this.setup = setup;
+        this.encoder = makeEncoder(setup.payload.shape, setup.payload.size);
+        this.counters = new Int32Array(setup.shared.counters);
+    }
+    /** Connect ahead of the round, so connecting is never part of a measurement. */
+    async prepare(spec) {
+        await this.sinkFor(spec.streams);
+    }
+    async run(spec) {
+        const sink = await this.sinkFor(spec.streams);
+        const quota = spec.quota[this.index] ?? 0;
+        const start = nowUs();
+        const report = { count: 0, firstUs: start, lastUs: start };
+        let failed;
+        const done = (n) => (error) => {
+            if (error !== undefined)
+                failed ??= error;
+            else {
+                report.count += n;
+                report.lastUs = nowUs();
+                Atomics.add(this.counters, this.index, n);
+            }
+        };
+        const rate = spec.ratePerProducer;
+        const intervalUs = rate ? 1e6 / rate : 0;
+        const stamp = rate ? (seq) => Math.round(start + seq * intervalUs) : nowUs;
+        const endUs = spec.durationMs !== undefined ? start + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
+        // In the open model the round holds exactly the events due before its end, however late they are sent.
+        const limit = rate && spec.durationMs !== undefined ? Math.min(quota, Math.ceil((spec.durationMs * 1000) / intervalUs)) : quota;
+        let seq = 0;
+        let batchNo = 0;
+        while (seq < limit && failed === undefined) {
+            let due = limit;
+            if (rate) {
+                const now = nowUs();
+                due = Math.min(limit, Math.floor((now - start) / intervalUs) + 1);
+                if (due <= seq) {
+                    await producer_sleep((start + seq * intervalUs - now) / 1000);
+                    continue;
+                }
+            }
+            else if (endUs !== Number.POSITIVE_INFINITY && nowUs() >= endUs)
+                break;
+            const n = Math.min(this.setup.batch, due - seq);
+            const stream = spec.streams[(this.index + batchNo++) % spec.streams.length];
+            await sink.ready(stream);
+            sink.send({ stream, first: seq, n, stamp, done: done(n) });
+            seq += n;
+        }
+        await sink.drain();
+        if (failed !== undefined)
+            report.error = failed;
+        return report;
+    }
+    close() {
+        this.sink?.close();
+        this.sink = undefined;
+    }
+    async sinkFor(streams) {
+        const key = streams.map((s) => `${s.key}@${s.endpoint.host}:${s.endpoint.port}`).join(',');
+        if (this.sink && this.sinkKey === key)
+            return this.sink;
+        this.close();
+        this.sink = this.setup.writer === 'resp' ? await this.respSink(streams) : await this.ioredisSink();
+        this.sinkKey = key;
+        return this.sink;
+    }
+    xaddHead(key) {
+        const trim = this.setup.maxlen !== undefined ? ['MAXLEN', '~', String(this.setup.maxlen)] : [];
+        return ['XADD', key, ...(this.setup.nomkstream ? ['NOMKSTREAM'] : []), ...trim, '*'];
+    }
+    async respSink(streams) {
+        const pipes = new Map();
+        const prefixes = new Map();
+        const nodeOf = (s) => `${s.endpoint.host}:${s.endpoint.port}`;
+        try {
+            for (const s of streams) {
+                if (!pipes.has(nodeOf(s)))
+                    pipes.set(nodeOf(s), await RespPipe.connect(s.endpoint));
+                const head = this.xaddHead(s.key);
+                // Everything before the fields is the same for every XADD to this stream: encode it once.
+                prefixes.set(s.key, `*${head.length + this.encoder.arity * 2}\r\n${head.map(bulk).join('')}`);
+            }
+        }
+        catch (err) {
+            for (const p of pipes.values())
+                p.close();
+            throw err;
+        }
+        const pipeOf = (s) => pipes.get(nodeOf(s));
+        return {
+            ready: (s) => pipeOf(s).waitInflight(WINDOW - 1),
+            send: (b) => {
+                const prefix = prefixes.get(b.stream.key);
+                let out = '';
+                for (let seq = b.first; seq < b.first + b.n; seq++) {
+                    out += prefix;
+                    for (const f of this.encoder.fields(this.index, seq, b.stamp(seq)))
+                        out += `$${f.length}\r\n${f}\r\n`;
+                }
+                pipeOf(b.stream).send(out, b.n, b.done);
+            },
+            drain: async () => {
+                for (const p of pipes.values())
+                    await p.waitInflight(0).catch(() => { });
+            },
+            close: () => {
+                for (const p of pipes.values())
+                    p.close();
+            },
+        };
+    }
+    async ioredisSink() {
+        const client = createClient(this.setup.target, `perf-action-producer-${this.index}`);
+        await connectClient(client, this.setup.target);
+        const inflight = new Set();
+        return {
+            ready: async () => {
+                while (inflight.size >= WINDOW)
+                    await Promise.race(inflight);
+            },
+            send: (b) => {
+                const pipeline = client.pipeline();
+                const args = this.xaddHead(b.stream.key).slice(1);
+                for (let seq = b.first; seq < b.first + b.n; seq++) {
+                    pipeline.call('XADD', ...args, ...this.encoder.fields(this.index, seq, b.stamp(seq)));
+                }
+                const sent = pipeline.exec().then((results) => {
+                    const bad = results?.find(([err]) => err);
+                    b.done(bad ? bad[0].message : results ? undefined : 'pipeline aborted');
+                }, (err) => b.done(err.message));
+                inflight.add(sent);
+                void sent.finally(() => inflight.delete(sent));
+            },
+            drain: async () => {
+                await Promise.all(inflight);
+            },
+            close: () => client.disconnect(),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/worker.ts
+// A worker thread hosting some producers and consumers. It connects once and serves every round the
+// suite sends; producers start on 'go', consumers read from 'round' until 'stop'.
+
+
+
+
+async function runStreamsWorker() {
+    const port = external_node_worker_threads_.parentPort;
+    if (!port)
+        throw new Error('the redis-streams worker runs in a worker thread');
+    const setup = external_node_worker_threads_.workerData;
+    const post = (m) => port.postMessage(m);
+    const producers = [];
+    const consumers = [];
+    for (const a of setup.agents) {
+        if (a.kind === 'producer')
+            producers.push(new Producer(a.index, setup));
+        else {
+            const c = new Consumer(a.index, setup, a.victim === true, {
+                crashing: (held) => post({ type: 'crashing', consumer: c.index, held, atUs: nowUs() }),
+                reclaimed: () => post({ type: 'reclaimed', consumer: c.index, atUs: nowUs() }),
+            });
+            consumers.push(c);
+        }
+    }
+    let spec;
+    const fatal = (err) => post({ type: 'fatal', message: err?.message ?? String(err) });
+    port.on('message', (m) => {
+        if (m.type === 'round') {
+            spec = m.spec;
+            const round = m.spec;
+            void Promise.all(producers.map((p) => p.prepare(round)))
+                .then(() => {
+                // Consumers are reading (blocked in XREADGROUP) before any event is produced.
+                for (const c of consumers) {
+                    void c.run(round).then((r) => post({ type: 'consumed', consumer: c.index, ...r }), fatal);
+                }
+                post({ type: 'prepared', round: round.round });
+            })
+                .catch(fatal);
+        }
+        else if (m.type === 'go' && spec) {
+            const round = spec;
+            for (const p of producers) {
+                void p.run(round).then((r) => post({ type: 'produced', producer: p.index, ...r }), fatal);
+            }
+        }
+        else if (m.type === 'crash') {
+            for (const c of consumers)
+                c.arm();
+        }
+        else if (m.type === 'stop') {
+            for (const c of consumers)
+                c.stop();
+        }
+        else if (m.type === 'exit') {
+            for (const p of producers)
+                p.close();
+            for (const c of consumers)
+                c.close();
+            port.close();
+        }
+    });
+    try {
+        await Promise.all(consumers.map((c) => c.connect()));
+        post({ type: 'ready' });
+    }
+    catch (err) {
+        fatal(err);
+    }
+}
+
+;// CONCATENATED MODULE: ./suites/redis-streams/index.ts
+// The `redis-streams` suite kind: producers and a consumer group on real Redis Streams, measuring produce
+// and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss, duplicates and recovery
+// when a consumer dies holding unacked entries.
+
+
+
+
+
+
+
+
+
+
+const redisStreamsKind = (0,suite_kind/* defineSuiteKind */.C)({
+    name: 'redis-streams',
+    description: 'Producers and a consumer group on Redis Streams: throughput, delivery latency, loss under a crash',
+    schema: redisStreamsSchema,
+    roles: { [WORKER_ROLE]: () => runStreamsWorker() },
+    async *run(ctx) {
+        const cfg = ctx.config;
+        const plan = makePlan(cfg);
+        const target = { urls: Array.isArray(cfg.url) ? cfg.url : [cfg.url], cluster: cfg.cluster };
+        ctx.progress('connecting');
+        const admin = await Admin.connect(target, cfg.prefix, ctx.suite);
+        const pool = new WorkerPool();
+        const rounds = [];
+        let failure;
+        try {
+            let reclaim = cfg.reclaim && cfg.consumers > 0;
+            let version;
+            try {
+                version = await admin.checkServer({ autoclaim: reclaim });
+            }
+            catch (err) {
+                // Without a crash nothing needs reclaiming: run on servers older than 6.2 instead of refusing.
+                if (plan.crashAt !== undefined || !/XAUTOCLAIM/.test(err.message))
+                    throw err;
+                ctx.warn('the server lacks XAUTOCLAIM (Redis < 6.2): consumers will not reclaim idle entries');
+                reclaim = false;
+                version = await admin.checkServer({ autoclaim: false });
+            }
+            const [major = 0, minor = 0] = version.split('.').map(Number);
+            const base = {
+                target,
+                producers: cfg.producers,
+                consumers: cfg.consumers,
+                payload: cfg.payload,
+                writer: cfg.writer,
+                batch: cfg.batch,
+                count: plan.count,
+                blockMs: cfg.block,
+                processingMs: cfg.processing,
+                ...(cfg.maxlen !== undefined ? { maxlen: cfg.maxlen } : {}),
+                nomkstream: major > 6 || (major === 6 && minor >= 2),
+                reclaim,
+                minIdleMs: cfg['min-idle'],
+                shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
+            };
+            const victims = plan.threads.filter((agents) => agents.some((a) => a.victim));
+            const regular = plan.threads.filter((agents) => !agents.some((a) => a.victim));
+            ctx.progress(`starting ${plan.threads.length} worker threads`);
+            await pool.start(regular.map((agents) => ({ ...base, agents })), ctx.signal);
+            const total = cfg.warmup + cfg.rounds;
+            for (let r = 0; r < total; r++) {
+                const measured = r >= cfg.warmup;
+                const label = measured ? `round ${r - cfg.warmup + 1}/${cfg.rounds}` : `warm-up ${r + 1}/${cfg.warmup}`;
+                const result = await runRound({
+                    pool,
+                    admin,
+                    plan,
+                    cfg,
+                    shared: base.shared,
+                    ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
+                    signal: ctx.signal,
+                    progress: (message, fraction) => ctx.progress(message, (r + fraction) / total),
+                }, r, label);
+                for (const w of result.warnings)
+                    ctx.warn(w);
+                if (measured)
+                    rounds.push(result);
+            }
+        }
+        catch (err) {
+            failure = err;
+        }
+        finally {
+            await pool.close();
+            const left = await admin.close();
+            if (left.length > 0)
+                ctx.warn(`could not delete ${left.join(', ')} (they expire after ttl)`);
+        }
+        // Rounds measured before a failure are kept.
+        yield* roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined });
+        if (failure)
+            throw failure;
+    },
+});
+
+;// CONCATENATED MODULE: ./suites/index.ts
+// The registry of suite kinds: adding a kind is a folder under suites/ and one line here.
+
+
+
+const suiteKinds = [bench/* benchKind */.h, commandKind, redisStreamsKind];
+
+
+/***/ }),
+
+/***/ 1340:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  My: () => (/* reexport */ types/* INGEST_FORMATS */.M),
+  FI: () => (/* reexport */ IngestError),
+  Yr: () => (/* reexport */ ingestFiles)
+});
+
+// UNUSED EXPORTS: detectFormat, ingest
+
 ;// CONCATENATED MODULE: ./suites/ingest/errors.ts
 // Errors and warnings about tool output name the file, where in it (line or JSON path), and what was expected,
 // so a user can open the file at that spot and see what went wrong.
@@ -36242,6 +39336,8 @@ function fileStem(filepath) {
     return cleanName(base.replace(/\.(bench|benchmark)?\.?[cm]?[jt]sx?$/, '') || base);
 }
 
+// EXTERNAL MODULE: ./src/model/make-metric.ts
+var make_metric = __nccwpck_require__(1160);
 ;// CONCATENATED MODULE: ./suites/ingest/collector.ts
 // What every adapter writes into: metrics under the suite with clean ids, capped samples, and warnings for
 // entries it had to skip, so one bad entry costs that entry and not the file.
@@ -36438,22 +39534,8 @@ function fromLines(text) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./suites/ingest/types.ts
-// The ingest API's vocabulary, kept apart so the readers and the detector can share it without cycles.
-const INGEST_FORMATS = [
-    'pytest-benchmark',
-    'locust',
-    'k6',
-    'hyperfine',
-    'go',
-    'google-benchmark',
-    'criterion',
-    'benchmarkjs',
-    'jmh',
-    'vitest',
-    'custom',
-];
-
+// EXTERNAL MODULE: ./suites/ingest/types.ts
+var types = __nccwpck_require__(5066);
 ;// CONCATENATED MODULE: ./suites/ingest/core.ts
 // Picks the reader for a format and checks what it read: the engine of `ingest` and `ingestFiles`.
 
@@ -36508,14 +39590,14 @@ function resolveFormat(input, opts) {
     }
     const wanted = opts.format ?? 'auto';
     if (wanted !== 'auto') {
-        if (!INGEST_FORMATS.includes(wanted)) {
-            throw new IngestError(input.source, '', `a format among auto, ${INGEST_FORMATS.join(', ')}`, JSON.stringify(wanted));
+        if (!types/* INGEST_FORMATS */.M.includes(wanted)) {
+            throw new IngestError(input.source, '', `a format among auto, ${types/* INGEST_FORMATS */.M.join(', ')}`, JSON.stringify(wanted));
         }
         return wanted;
     }
     const detected = detectFormat(input);
     if (!detected) {
-        throw new IngestError(input.source, '', `output of one of ${INGEST_FORMATS.join(', ')} (could not tell which tool wrote it; pass --format)`, JSON.stringify(input.text.trimStart().slice(0, 40)));
+        throw new IngestError(input.source, '', `output of one of ${types/* INGEST_FORMATS */.M.join(', ')} (could not tell which tool wrote it; pass --format)`, JSON.stringify(input.text.trimStart().slice(0, 40)));
     }
     return detected;
 }
@@ -36538,6 +39620,9 @@ function collect(source, format, opts, read) {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./suites/ingest/files.ts
 // Reading tool output from disk, for the formats whose results span several files: Locust's --csv PREFIX
 // (PREFIX_stats.csv, with PREFIX_stats_history.csv for per-window samples when it is there) and criterion's
@@ -36681,2465 +39766,29 @@ async function isFile(p) {
 
 
 
-;// CONCATENATED MODULE: ./suites/command/ingest-step.ts
-// `ingest: { format, file }`: after the last run of a parameter set, read the results file the command wrote and
-// yield the tool's metrics under the suite, with the set's parameters added to their ids.
 
-
-
-
-
-/**
- * The newest modification time of what the command writes (undefined when absent), to tell fresh results from
- * an earlier run's: the file itself, every file of a directory (criterion's tree), or a Locust `--csv` prefix.
- */
-function fileStamp(file) {
-    const info = statOrUndefined(file) ?? statOrUndefined(`${file}_stats.csv`);
-    if (!info?.isDirectory())
-        return info?.mtimeMs;
-    let newest = info.mtimeMs;
-    const pending = [file];
-    for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-        for (const entry of (0,external_node_fs_.readdirSync)(dir, { withFileTypes: true })) {
-            const full = external_node_path_default().join(dir, entry.name);
-            if (entry.isDirectory())
-                pending.push(full);
-            else
-                newest = Math.max(newest, statOrUndefined(full)?.mtimeMs ?? 0);
-        }
-    }
-    return newest;
-}
-function statOrUndefined(file) {
-    try {
-        return (0,external_node_fs_.statSync)(file);
-    }
-    catch {
-        return undefined;
-    }
-}
-async function ingestResults(target, suite, set, stampBefore) {
-    const stamp = fileStamp(target.file);
-    if (stamp === undefined)
-        throw new suite_kind/* SuiteSetupError */.W(`the command did not write ${target.shown} (ingest.file)`);
-    if (stamp === stampBefore) {
-        throw new Error(`${target.shown} was not rewritten by the command: it still holds an earlier run's results`);
-    }
-    let out;
-    try {
-        out = await ingestFiles([target.file], { format: target.format, suite });
-    }
-    catch (err) {
-        throw new Error(`ingest: ${err.message}`);
-    }
-    if (Object.keys(set).length === 0)
-        return { metrics: out.metrics, warnings: out.warnings };
-    const metrics = out.metrics.map((m) => (0,make_metric/* makeMetric */.x)({
-        suite,
-        name: m.name,
-        params: { ...m.params, ...set },
-        unit: m.unit,
-        better: m.better,
-        ...(m.samples ? { samples: m.samples } : {}),
-        stats: m.stats,
-    }));
-    return { metrics, warnings: out.warnings };
-}
-
-;// CONCATENATED MODULE: ./suites/command/plan.ts
-// Turn a validated `command` suite config into a plan: what to spawn, how often, what to measure. Checks that
-// the schema cannot express (run xor argv, metrics that fit the mode) become setup errors here.
-
-
-
-
-function planCommand(cfg, configDir, hasProc) {
-    const warnings = [];
-    if ((cfg.run === undefined) === (cfg.argv === undefined)) {
-        throw new suite_kind/* SuiteSetupError */.W('give exactly one of run (a shell command line) or argv (a program and its arguments)');
-    }
-    const cwd = external_node_path_default().resolve(configDir, cfg.cwd ?? '.');
-    let isDir = false;
-    try {
-        isDir = (0,external_node_fs_.statSync)(cwd).isDirectory();
-    }
-    catch {
-        // reported below
-    }
-    if (!isDir)
-        throw new suite_kind/* SuiteSetupError */.W(`cwd ${cfg.cwd} is not a folder (looked for ${cwd})`);
-    const ready = cfg.ready
-        ? {
-            timeoutMs: cfg.ready.timeout,
-            ...(cfg.ready.url ? { url: cfg.ready.url } : {}),
-            ...(cfg.ready.log ? { log: new RegExp(cfg.ready.log) } : {}),
-            describe: cfg.ready.url ?? `log /${cfg.ready.log}/`,
-        }
-        : undefined;
-    const wanted = new Set(cfg.metrics ?? [ready ? 'ready' : 'wall', 'cpu', 'peak_rss']);
-    if (wanted.has('ready') && !ready)
-        throw new suite_kind/* SuiteSetupError */.W('metrics lists ready, but the suite has no ready: target');
-    if (wanted.has('wall') && ready) {
-        throw new suite_kind/* SuiteSetupError */.W('with ready:, each run ends when perf-action stops it, so there is no wall time; use ready');
-    }
-    if (!hasProc && (wanted.has('cpu') || wanted.has('peak_rss'))) {
-        wanted.delete('cpu');
-        wanted.delete('peak_rss');
-        warnings.push(`cpu and peak_rss need Linux /proc; on ${process.platform} only ${ready ? 'ready' : 'wall'} is measured`);
-    }
-    if (wanted.size === 0)
-        throw new suite_kind/* SuiteSetupError */.W('no metric left to measure on this platform');
-    const ingest = cfg.ingest
-        ? { format: cfg.ingest.format, file: external_node_path_default().resolve(configDir, cfg.ingest.file), shown: cfg.ingest.file }
-        : undefined;
-    // A tool that writes its own results already repeats its measurements: one run is the sensible default.
-    const repeat = cfg.repeat ?? (ingest ? 1 : 5);
-    const warmup = cfg.warmup ?? (ingest ? 0 : 1);
-    const command = cfg.run !== undefined ? { file: 'sh', args: ['-c', cfg.run] } : splitArgv(cfg.argv ?? []);
-    return {
-        plan: {
-            ...command,
-            shell: cfg.run !== undefined,
-            display: cfg.run ?? (cfg.argv ?? []).join(' '),
-            cwd,
-            env: cfg.env ?? {},
-            repeat,
-            warmup,
-            timeoutMs: cfg['run-timeout'],
-            graceMs: cfg['stop-timeout'],
-            ...(ready ? { ready } : {}),
-            metrics: wanted,
-            ...(hasProc && (wanted.has('cpu') || wanted.has('peak_rss')) ? { sampleMs: cfg['sample-interval'] } : {}),
-            ...(ingest ? { ingest } : {}),
-            grid: expandGrid(cfg.params),
-        },
-        warnings,
-    };
-}
-function splitArgv(argv) {
-    const [file, ...args] = argv;
-    if (!file)
-        throw new suite_kind/* SuiteSetupError */.W('argv is empty');
-    return { file, args };
-}
-
-;// CONCATENATED MODULE: ./suites/command/proc.ts
-// Reading Linux /proc: one process's stat line, its children, its peak RSS, and this process's reaped-children
-// CPU. Everything here is a plain synchronous read: the files live in memory and each read takes microseconds.
-
-/** Linux reports CPU times in USER_HZ ticks, 100 per second on every mainstream architecture. */
-const TICK_MS = 10;
-function procAvailable() {
-    return process.platform === 'linux' && (0,external_node_fs_.existsSync)('/proc/self/stat');
-}
-/** Parse /proc/<pid>/stat. The command name may hold spaces and parentheses, so split after its last ')'. */
-function parseStat(text) {
-    const close = text.lastIndexOf(')');
-    if (close < 0)
-        return undefined;
-    const pid = Number.parseInt(text, 10);
-    // Fields from the 3rd (state) on; see proc(5).
-    const f = text.slice(close + 2).split(' ');
-    const n = (i) => Number(f[i] ?? Number.NaN);
-    const stat = {
-        pid,
-        state: f[0] ?? '?',
-        ppid: n(1),
-        pgrp: n(2),
-        ownTicks: n(11) + n(12),
-        reapedTicks: n(13) + n(14),
-        start: n(19),
-        rssPages: n(21),
-    };
-    return Number.isFinite(stat.rssPages) && Number.isFinite(stat.start) ? stat : undefined;
-}
-function readText(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'latin1');
-    }
-    catch {
-        return undefined; // gone between listing and reading: that is normal
-    }
-}
-function readStat(pid) {
-    const text = readText(`/proc/${pid}/stat`);
-    return text === undefined ? undefined : parseStat(text);
-}
-/** VmHWM: the highest RSS this one process has had, in bytes (the kernel tracks it between our samples). */
-function readPeakRss(pid) {
-    const text = readText(`/proc/${pid}/status`);
-    const m = text === undefined ? null : /^VmHWM:\s+(\d+)\s+kB/m.exec(text);
-    return m ? Number(m[1]) * 1024 : undefined;
-}
-let childrenFiles;
-/** Children of `pid`, from each thread's `children` file (any thread may fork), or a /proc scan without it. */
-function listChildren(pid) {
-    childrenFiles ??= (0,external_node_fs_.existsSync)(`/proc/self/task/${process.pid}/children`);
-    if (!childrenFiles)
-        return scanChildren(pid);
-    let tids;
-    try {
-        tids = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
-    }
-    catch {
-        return [];
-    }
-    const out = [];
-    for (const tid of tids) {
-        const text = readText(`/proc/${pid}/task/${tid}/children`);
-        if (!text)
-            continue;
-        for (const s of text.split(' '))
-            if (s.trim())
-                out.push(Number(s));
-    }
-    return out;
-}
-/** Fallback for kernels built without CONFIG_PROC_CHILDREN: read every process's parent. */
-function scanChildren(pid) {
-    return scanAll((st) => st.ppid === pid);
-}
-/** Members of a process group, by reading every process (a few ms: only for the end of a run). */
-function listGroup(pgid) {
-    return scanAll((st) => st.pgrp === pgid);
-}
-function scanAll(match) {
-    const out = [];
-    for (const name of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(name))
-            continue;
-        const st = readStat(Number(name));
-        if (st && match(st))
-            out.push(st.pid);
-    }
-    return out;
-}
-/** CPU of this process's reaped children so far, in ticks: grows when a child we spawned is waited for. */
-function selfReapedTicks() {
-    return readStat(process.pid)?.reapedTicks ?? 0;
-}
-let pageSize;
-/**
- * Bytes per page. Node computes its own RSS from the same stat field times the page size, so the ratio of
- * the two (read back to back, rounded to a power of two) is the page size: 4 KiB, 16 KiB or 64 KiB.
- */
-function pageBytes() {
-    if (pageSize !== undefined)
-        return pageSize;
-    const pages = readStat(process.pid)?.rssPages ?? 0;
-    const bytes = process.memoryUsage.rss();
-    pageSize = pages > 0 ? 2 ** Math.round(Math.log2(bytes / pages)) : 4096;
-    return pageSize;
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-;// CONCATENATED MODULE: ./suites/command/output-tail.ts
-// The last lines a run printed (stdout and stderr interleaved as they arrive), for error messages, and a hook
-// that sees each complete line, for `ready: { log: ... }`.
-const MAX_LINE = 1000;
-class OutputTail {
-    max;
-    onLine;
-    lines = [];
-    partial = { stdout: '', stderr: '' };
-    constructor(max, onLine) {
-        this.max = max;
-        this.onLine = onLine;
-    }
-    write(stream, text) {
-        const parts = (this.partial[stream] + text).split('\n');
-        // The last part has no newline yet; cap it so a process printing without newlines cannot grow it forever.
-        this.partial[stream] = (parts.pop() ?? '').slice(-MAX_LINE);
-        for (const raw of parts) {
-            const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-            this.onLine?.(line);
-            this.lines.push(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
-            if (this.lines.length > this.max)
-                this.lines.shift();
-        }
-    }
-    /** The last lines, including unfinished ones, without trailing blank lines. */
-    text() {
-        const all = [...this.lines];
-        for (const rest of [this.partial.stdout, this.partial.stderr])
-            if (rest)
-                all.push(rest);
-        return all.slice(-this.max).join('\n').trimEnd();
-    }
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
-;// CONCATENATED MODULE: ./suites/command/ready.ts
-// Polling an http(s):// or tcp:// target until it answers. Polls every 10 ms, because the time to ready is a
-// metric here: a backing-off poll (as for services) would round it up by up to a quarter of a second.
-
-
-
-const POLL_MS = 10;
-const ATTEMPT_MS = 2000;
-function probe(target) {
-    const url = new URL(target);
-    if (url.protocol === 'http:' || url.protocol === 'https:') {
-        const client = url.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
-        return new Promise((resolve, reject) => {
-            // No keep-alive agent: each run starts a new server, and a pooled socket would outlive it.
-            const req = client.get(url, { agent: false, timeout: ATTEMPT_MS }, (res) => {
-                res.resume();
-                const status = res.statusCode ?? 0;
-                if (status >= 500)
-                    reject(new Error(`answered ${status}`));
-                else
-                    resolve();
-            });
-            req.on('timeout', () => req.destroy(new Error(`no answer in ${ATTEMPT_MS / 1000} s`)));
-            req.on('error', reject);
-        });
-    }
-    return new Promise((resolve, reject) => {
-        const sock = external_node_net_default().connect({ host: url.hostname || '127.0.0.1', port: Number(url.port) });
-        sock.setTimeout(ATTEMPT_MS, () => sock.destroy(new Error(`no answer in ${ATTEMPT_MS / 1000} s`)));
-        sock.once('connect', () => {
-            sock.destroy();
-            resolve();
-        });
-        sock.once('error', reject);
-    });
-}
-function pollUrl(target) {
-    let stopped = false;
-    let last = 'no attempt yet';
-    const ready = (async () => {
-        while (!stopped) {
-            try {
-                await probe(target);
-                if (!stopped)
-                    return performance.now();
-            }
-            catch (err) {
-                last = err.code ?? err.message;
-            }
-            await new Promise((r) => setTimeout(r, POLL_MS));
-        }
-        return new Promise(() => { }); // stopped: never settles, the run has ended another way
-    })();
-    return {
-        ready,
-        lastError: () => last,
-        stop: () => {
-            stopped = true;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./suites/command/stop.ts
-// Stopping a run's whole process tree: the process group (the command is spawned detached, so it leads one) and
-// every descendant seen by sampling, which also reaches children that moved to another group.
-const stop_POLL_MS = 20;
-function send(child, tree, sig) {
-    const targets = new Set();
-    // Sample first: signalling a pid seen long ago could hit an unrelated process that reused it.
-    tree?.sample();
-    // A group's id cannot be reused while any member lives; with none left, the signal finds nobody (ESRCH).
-    if (child.pid !== undefined)
-        targets.add(-child.pid);
-    for (const pid of tree?.alivePids() ?? [])
-        targets.add(pid);
-    for (const target of targets) {
-        try {
-            process.kill(target, sig);
-        }
-        catch {
-            // ESRCH: already gone.
-        }
-    }
-}
-function exited(child) {
-    return child.exitCode !== null || child.signalCode !== null || child.pid === undefined;
-}
-async function gone(child, tree, waitMs) {
-    const deadline = performance.now() + waitMs;
-    for (;;) {
-        if (exited(child)) {
-            tree?.sample();
-            if (!tree || tree.alivePids().length === 0)
-                return true;
-        }
-        if (performance.now() >= deadline)
-            return false;
-        await new Promise((r) => setTimeout(r, stop_POLL_MS));
-    }
-}
-/**
- * Send `first` to the tree, wait up to `graceMs` for the root and every known descendant to exit, then SIGKILL
- * whatever is left. Resolves once everything is gone, or after a last short wait if something cannot be killed.
- */
-async function stopTree(child, tree, opts) {
-    const first = opts.first ?? 'SIGTERM';
-    send(child, tree, first);
-    if (first !== 'SIGKILL' && (await gone(child, tree, opts.graceMs)))
-        return true;
-    send(child, tree, 'SIGKILL');
-    return gone(child, tree, 2000);
-}
-
-;// CONCATENATED MODULE: ./suites/command/tree.ts
-// The process tree of one run, followed by sampling /proc: which processes belong to it, the peak of their summed
-// RSS, and the CPU the tree has used. Processes are keyed by pid and start time, so a reused pid is never mixed up.
-
-class ProcessTree {
-    rootPid;
-    members = new Map();
-    peak = 0;
-    constructor(rootPid) {
-        this.rootPid = rootPid;
-    }
-    /**
-     * Walk the tree from the root and from every process seen before, then update the peak and CPU. `wholeGroup`
-     * also adopts every member of the root's process group: children whose parent died before a sample saw them.
-     */
-    sample(wholeGroup = false) {
-        const live = new Map();
-        const visit = (pid, start) => {
-            if (live.has(pid))
-                return;
-            const st = readStat(pid);
-            // Zombies have exited; a different start time means the pid was reused by an unrelated process.
-            if (!st || st.state === 'Z' || st.state === 'X' || (start !== undefined && st.start !== start))
-                return;
-            live.set(pid, st);
-            for (const child of listChildren(pid))
-                visit(child);
-        };
-        const known = [...this.members.values()].filter((m) => m.alive);
-        if (!this.members.has(this.rootPid))
-            visit(this.rootPid);
-        for (const m of known)
-            visit(m.pid, m.start);
-        if (wholeGroup)
-            for (const pid of listGroup(this.rootPid))
-                visit(pid);
-        for (const m of this.members.values())
-            m.alive = false;
-        let rss = 0;
-        for (const st of live.values()) {
-            const prev = this.members.get(st.pid);
-            const same = prev && prev.start === st.start;
-            const orphan = (same && prev.orphan) || (st.pid !== this.rootPid && !live.has(st.ppid));
-            this.members.set(st.pid, {
-                pid: st.pid,
-                start: st.start,
-                ticks: st.ownTicks + st.reapedTicks,
-                alive: true,
-                orphan,
-            });
-            rss += st.rssPages * pageBytes();
-            // The kernel's own high-water mark catches a single process's peak that fell between two samples.
-            this.peak = Math.max(this.peak, readPeakRss(st.pid) ?? 0);
-        }
-        this.peak = Math.max(this.peak, rss);
-    }
-    /** Peak of the summed RSS (or of one process's own high-water mark, when larger), in bytes. */
-    get peakBytes() {
-        return this.peak;
-    }
-    /**
-     * CPU of the tree that our own reaped-children count does not hold: everything still running (its own time plus
-     * what it reaped), and orphans that died under another reaper (their last sampled value). Processes reaped by
-     * a tree member are inside that member's count; the root, once we reap it, is in ours.
-     */
-    unreapedTicks() {
-        let sum = 0;
-        for (const m of this.members.values())
-            if (m.alive || m.orphan)
-                sum += m.ticks;
-        return sum;
-    }
-    alivePids() {
-        return [...this.members.values()].filter((m) => m.alive).map((m) => m.pid);
-    }
-}
-
-;// CONCATENATED MODULE: ./suites/command/run-once.ts
-// One run of the command: spawn it in its own process group, sample its tree, wait for it to exit (or to be
-// ready, then stop it), and measure. Any way a run can go wrong becomes a RunFailure that carries the output tail.
-
-
-
-
-
-
-class RunFailure extends Error {
-    reason;
-    tail;
-    name = 'RunFailure';
-    constructor(message, reason, tail) {
-        super(message);
-        this.reason = reason;
-        this.tail = tail;
-    }
-}
-const TAIL_LINES = 20;
-const GROUP_SCAN_MS = 250;
-function describeExit(code, sig) {
-    return sig ? `was killed by ${sig}` : `exited with code ${code}`;
-}
-function describeSpawnError(spec, err) {
-    if (err.code === 'ENOENT')
-        return `command not found: "${spec.file}" (not a file, and not on PATH)`;
-    if (err.code === 'EACCES')
-        return `command "${spec.file}" is not executable (EACCES)`;
-    return `could not start "${spec.file}": ${err.message}`;
-}
-/** Wait (briefly: a background process may hold the pipes) for the last output to arrive. */
-async function drain(child) {
-    const closed = [child.stdout, child.stderr].map((s) => s && !s.closed ? new Promise((r) => s.once('close', () => r())) : Promise.resolve());
-    await Promise.race([Promise.all(closed), new Promise((r) => setTimeout(r, 300))]);
-}
-/**
- * Sample the tree: densely at first (5, 10, 20 ms), so a short command's peak is still seen, then every
- * `intervalMs`. Every 250 ms the whole process group is scanned too, to find processes whose parent exited
- * before a sample reached them (double forks); scanning all of /proc every time would cost too much.
- */
-function startSampling(tree, intervalMs) {
-    let delay = Math.min(5, intervalMs);
-    let lastGroupScan = performance.now();
-    let timer;
-    const tick = () => {
-        const now = performance.now();
-        const group = now - lastGroupScan >= GROUP_SCAN_MS;
-        if (group)
-            lastGroupScan = now;
-        tree.sample(group);
-        delay = Math.min(delay * 2, intervalMs);
-        timer = setTimeout(tick, delay);
-    };
-    tree.sample();
-    timer = setTimeout(tick, delay);
-    return () => clearTimeout(timer);
-}
-async function runOnce(spec) {
-    const cleanups = [];
-    const events = [];
-    let markReady;
-    const logRe = spec.ready?.log;
-    if (logRe)
-        events.push(new Promise((r) => (markReady = (at) => r({ type: 'ready', at }))));
-    const tail = new OutputTail(TAIL_LINES, logRe ? (line) => (logRe.test(line) ? markReady?.(performance.now()) : undefined) : undefined);
-    // Our own reaped-children CPU grows by the root's total (with all it reaped) when Node waits for it.
-    const reapedBefore = selfReapedTicks();
-    const start = performance.now();
-    const child = (0,external_node_child_process_.spawn)(spec.file, spec.args, {
-        cwd: spec.cwd,
-        env: spec.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true, // its own process group, so the whole tree can be signalled at once
-    });
-    events.push(new Promise((r) => child.once('exit', (code, sig) => r({ type: 'exit', code, sig, at: performance.now() }))), new Promise((r) => child.on('error', (err) => r({ type: 'error', err }))));
-    child.stdout?.setEncoding('utf8').on('data', (d) => tail.write('stdout', d));
-    child.stderr?.setEncoding('utf8').on('data', (d) => tail.write('stderr', d));
-    const tree = spec.sampleMs !== undefined && child.pid !== undefined ? new ProcessTree(child.pid) : undefined;
-    if (tree && spec.sampleMs !== undefined)
-        cleanups.push(startSampling(tree, spec.sampleMs));
-    let poll;
-    if (spec.ready?.url) {
-        const p = pollUrl(spec.ready.url);
-        poll = p;
-        cleanups.push(() => p.stop());
-        events.push(p.ready.then((at) => ({ type: 'ready', at })));
-    }
-    const limit = spec.ready ? spec.ready.timeoutMs : spec.timeoutMs;
-    events.push(new Promise((r) => {
-        const timer = setTimeout(() => r({ type: 'timeout' }), limit);
-        cleanups.push(() => clearTimeout(timer));
-    }), new Promise((r) => {
-        const onAbort = () => r({ type: 'abort' });
-        if (spec.signal.aborted)
-            return onAbort();
-        spec.signal.addEventListener('abort', onAbort, { once: true });
-        cleanups.push(() => spec.signal.removeEventListener('abort', onAbort));
-    }));
-    const graceful = { graceMs: spec.graceMs };
-    const waitingFor = spec.ready?.url ?? (logRe ? `a log line matching /${logRe.source}/` : '');
-    try {
-        const ev = await Promise.race(events);
-        switch (ev.type) {
-            case 'error':
-                throw new RunFailure(describeSpawnError(spec, ev.err), 'not-found', '');
-            case 'abort':
-                await stopTree(child, tree, graceful);
-                throw new RunFailure('aborted; its process tree was stopped', 'aborted', tail.text());
-            case 'timeout': {
-                // Hung or never ready: no grace, it has had its time.
-                await stopTree(child, tree, { first: 'SIGKILL', graceMs: 0 });
-                await drain(child);
-                const why = spec.ready
-                    ? `not ready after ${limit} ms (waiting for ${waitingFor}${poll ? `; last error: ${poll.lastError()}` : ''})`
-                    : `timed out after ${limit} ms`;
-                throw new RunFailure(`${why}; its process tree was killed`, 'timeout', tail.text());
-            }
-            case 'ready': {
-                // Take the final sample at the moment of readiness: CPU and memory describe the startup.
-                tree?.sample();
-                const measured = {
-                    readyMs: ev.at - start,
-                    ...(tree ? { cpuMs: tree.unreapedTicks() * TICK_MS } : {}),
-                    ...(tree?.peakBytes ? { peakRssBytes: tree.peakBytes } : {}),
-                    leftovers: 0,
-                };
-                if (!(await stopTree(child, tree, graceful))) {
-                    throw new RunFailure('was ready, but its process tree could not be stopped', 'exit', tail.text());
-                }
-                return measured;
-            }
-            case 'exit': {
-                const wallMs = ev.at - start;
-                const reaped = selfReapedTicks() - reapedBefore;
-                tree?.sample(true);
-                const leftovers = tree?.alivePids().length ?? 0;
-                if (spec.ready || ev.code !== 0) {
-                    await stopTree(child, tree, graceful);
-                    await drain(child);
-                    const what = describeExit(ev.code, ev.sig);
-                    if (spec.ready)
-                        throw new RunFailure(`${what} before it was ready (waiting for ${waitingFor})`, 'not-ready', tail.text());
-                    const notFound = spec.shell && ev.code === 127;
-                    const hint = notFound ? ' (the shell could not find the command)' : '';
-                    throw new RunFailure(`${what}${hint}`, notFound ? 'not-found' : 'exit', tail.text());
-                }
-                const measured = {
-                    wallMs,
-                    ...(tree ? { cpuMs: (reaped + tree.unreapedTicks()) * TICK_MS } : {}),
-                    ...(tree?.peakBytes ? { peakRssBytes: tree.peakBytes } : {}),
-                    leftovers,
-                };
-                // Background processes it left behind would hold ports and pipes into the next run.
-                await stopTree(child, tree, graceful);
-                return measured;
-            }
-            default:
-                throw new Error(`unexpected run event ${JSON.stringify(ev)}`);
-        }
-    }
-    finally {
-        for (const c of cleanups)
-            c();
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 15 modules
-var schemas = __nccwpck_require__(9691);
-// EXTERNAL MODULE: ./node_modules/zod/v4/core/core.js
-var core = __nccwpck_require__(8532);
-// EXTERNAL MODULE: ./src/config/units-schema.ts
-var units_schema = __nccwpck_require__(6073);
-;// CONCATENATED MODULE: ./suites/command/schema.ts
-
-
-
-const COMMAND_METRICS = ['wall', 'ready', 'cpu', 'peak_rss'];
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const scalar = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()]).transform(String);
-const readyUrl = schemas/* string */.YjP()
-    .regex(/^(https?:\/\/|tcp:\/\/)[^/\s]+/, 'expected an http(s):// URL or tcp://host:port, or { log: REGEX }');
-const logRegex = schemas/* string */.YjP()
-    .min(1)
-    .superRefine((src, ctx) => {
-    try {
-        new RegExp(src);
-    }
-    catch (err) {
-        ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${err.message}` });
-    }
-});
-// `ready: http://...` is the short form; the object form also takes a log regex and a timeout.
-const readySchema = schemas/* union */.KCZ([
-    readyUrl,
-    schemas/* strictObject */.rej({
-        url: readyUrl.optional().describe('http(s):// URL (ready when it answers below 500) or tcp://host:port'),
-        log: logRegex.optional().describe('Ready when a line of stdout or stderr matches this regular expression'),
-        timeout: units_schema/* duration */.p0.optional().describe('Longest wait for readiness in each run (default 30s)'),
-    }),
-])
-    .transform((v, ctx) => {
-    const r = typeof v === 'string' ? { url: v } : v;
-    if ((r.url === undefined) === (r.log === undefined)) {
-        ctx.addIssue({ code: 'custom', message: 'give exactly one of url or log' });
-        return core/* NEVER */.tm;
-    }
-    return { ...r, timeout: r.timeout ?? 30_000 };
-});
-// Values become environment variables and parts of metric ids (`[AGENTS=20]`), so keep id syntax out of them.
-const schema_paramValue = schemas/* union */.KCZ([
-    schemas/* number */.aig(),
-    schemas/* string */.YjP().regex(/^[^,=[\]\s]+$/, 'parameter values cannot contain spaces or , = [ ]'),
-]);
-const commandSchema = schemas/* strictObject */.rej({
-    run: schemas/* string */.YjP().min(1).optional().describe('Command line, run with sh -c (give run or argv)'),
-    argv: schemas/* array */.YOg(schemas/* string */.YjP()).min(1).optional().describe('Program and arguments, run without a shell'),
-    env: schemas/* record */.g1P(schemas/* string */.YjP().regex(ENV_NAME), scalar).optional().describe('Extra environment variables'),
-    cwd: schemas/* string */.YjP().optional().describe('Working folder, relative to the config file (default: its folder)'),
-    repeat: schemas/* number */.aig()
-        .int()
-        .min(1)
-        .max(10_000)
-        .optional()
-        .describe('Measured runs per parameter set (default 5; 1 with ingest)'),
-    warmup: schemas/* number */.aig()
-        .int()
-        .min(0)
-        .max(1000)
-        .optional()
-        .describe('Unmeasured runs first, per parameter set: cold caches, .pyc files (default 1; 0 with ingest)'),
-    'run-timeout': units_schema/* duration */.p0.default(600_000).describe('Longest one run may take; then its process tree is killed'),
-    ready: readySchema
-        .optional()
-        .describe('A server: measure the time until it is ready, then stop it (URL, or { log: REGEX, timeout })'),
-    params: schemas/* record */.g1P(schemas/* string */.YjP().regex(ENV_NAME, 'parameter names are environment variable names'), schemas/* array */.YOg(schema_paramValue).min(1))
-        .optional()
-        .describe('Grid of values, exported as environment variables; each combination is measured separately'),
-    ingest: schemas/* strictObject */.rej({
-        format: schemas/* enum */.k5n(['auto', ...INGEST_FORMATS])
-            .default('auto')
-            .describe('Output format of the tool, or auto'),
-        file: schemas/* string */.YjP().min(1).describe('Results file the command writes, relative to the config file'),
-    })
-        .optional()
-        .describe("Read a benchmark tool's results after the last run; its metrics are named under the suite"),
-    metrics: schemas/* array */.YOg(schemas/* enum */.k5n(COMMAND_METRICS))
-        .min(1)
-        .optional()
-        .describe('Which to report (default: wall or ready, cpu, peak_rss)'),
-    'sample-interval': units_schema/* duration */.p0
-        .pipe(schemas/* number */.aig().min(5, 'sample at most every 5 ms'))
-        .default(25)
-        .describe('How often the process tree is sampled for peak RSS'),
-    'stop-timeout': units_schema/* duration */.p0.default(5000).describe('Grace between SIGTERM and SIGKILL when stopping the process tree'),
-});
-
-;// CONCATENATED MODULE: ./suites/command/index.ts
-// The `command` suite kind: run a command (or start a server until it is ready) `repeat` times per parameter set,
-// after `warmup` runs, and report wall or ready time, CPU and peak RSS of its whole process tree; optionally read
-// a benchmark tool's results file afterwards.
-
-
-
-
-
-
-
-
-
-const UNITS = { wall: 'ms', ready: 'ms', cpu: 'ms', peak_rss: 'MB' };
-/** Measured runs of one parameter set, per metric. */
-class Samples {
-    wall = [];
-    ready = [];
-    cpu = [];
-    peak_rss = [];
-    /** Runs that ended before any sample saw them (shorter than the sampling interval). */
-    unsampled = 0;
-    add(m) {
-        if (m.wallMs !== undefined)
-            this.wall.push(m.wallMs);
-        if (m.readyMs !== undefined)
-            this.ready.push(m.readyMs);
-        if (m.cpuMs !== undefined)
-            this.cpu.push(m.cpuMs);
-        if (m.peakRssBytes !== undefined)
-            this.peak_rss.push(m.peakRssBytes / 1e6);
-        else
-            this.unsampled++;
-    }
-    *metrics(suite, set, plan) {
-        for (const name of ['wall', 'ready', 'cpu', 'peak_rss']) {
-            const samples = this[name];
-            if (!plan.metrics.has(name) || samples.length === 0)
-                continue;
-            yield (0,make_metric/* makeMetric */.x)({ suite, name, params: set, unit: UNITS[name], better: 'lower', samples });
-        }
-    }
-}
-function failureError(err, ctx, plan, where) {
-    const command = plan.display.length > 80 ? `${plan.display.slice(0, 77)}...` : plan.display;
-    if (!(err instanceof RunFailure))
-        return err instanceof Error ? err : new Error(String(err));
-    if (err.reason === 'aborted' && ctx.signal.reason instanceof Error) {
-        return new Error(`${ctx.signal.reason.message} (during ${where}; its process tree was stopped)`);
-    }
-    const lines = err.tail ? err.tail.split('\n').length : 0;
-    const tail = err.tail ? `\n--- last ${lines} line${lines === 1 ? '' : 's'} of its output ---\n${err.tail}` : '';
-    const message = `${where}: \`${command}\` ${err.message}${tail}`;
-    return err.reason === 'not-found' ? new suite_kind/* SuiteSetupError */.W(message) : new Error(message);
-}
-const commandKind = (0,suite_kind/* defineSuiteKind */.C)({
-    name: 'command',
-    description: 'Runs a command repeatedly (or starts a server until ready): wall or ready time, CPU and peak RSS',
-    schema: commandSchema,
-    async *run(ctx) {
-        const { plan, warnings } = planCommand(ctx.config, ctx.configDir, procAvailable());
-        for (const w of warnings)
-            ctx.warn(w);
-        const perSet = plan.warmup + plan.repeat;
-        const total = plan.grid.length * perSet;
-        let done = 0;
-        let warnedLeftovers = false;
-        let unsampled = 0;
-        for (const set of plan.grid) {
-            const label = (0,metric_id/* formatParams */.yC)(set);
-            const samples = new Samples();
-            const stampBefore = plan.ingest ? fileStamp(plan.ingest.file) : undefined;
-            let failure;
-            for (let i = 0; i < perSet && !failure; i++) {
-                const warm = i < plan.warmup;
-                const where = `${warm ? `warmup ${i + 1}/${plan.warmup}` : `run ${i - plan.warmup + 1}/${plan.repeat}`}${label ? ` ${label}` : ''}`;
-                ctx.progress(where, done / total);
-                try {
-                    if (ctx.signal.aborted)
-                        throw new RunFailure('aborted', 'aborted', '');
-                    const measured = await runOnce({
-                        file: plan.file,
-                        args: plan.args,
-                        shell: plan.shell,
-                        cwd: plan.cwd,
-                        // Parameters last: a grid value wins over the same name in env.
-                        env: { ...ctx.env, ...plan.env, ...paramEnv(set) },
-                        timeoutMs: plan.timeoutMs,
-                        ...(plan.ready ? { ready: plan.ready } : {}),
-                        ...(plan.sampleMs !== undefined ? { sampleMs: plan.sampleMs } : {}),
-                        graceMs: plan.graceMs,
-                        signal: ctx.signal,
-                    });
-                    if (!warm)
-                        samples.add(measured);
-                    if (measured.leftovers > 0 && !warnedLeftovers) {
-                        warnedLeftovers = true;
-                        ctx.warn(`${where}: ${measured.leftovers} process(es) were still running after the command exited; stopped them`);
-                    }
-                }
-                catch (err) {
-                    failure = failureError(err, ctx, plan, where);
-                }
-                done++;
-            }
-            unsampled += plan.metrics.has('peak_rss') ? samples.unsampled : 0;
-            // Runs that succeeded are kept even when a later one failed.
-            yield* samples.metrics(ctx.suite, set, plan);
-            if (failure)
-                throw failure;
-            if (plan.ingest) {
-                const out = await ingestResults(plan.ingest, ctx.suite, set, stampBefore);
-                for (const w of out.warnings)
-                    ctx.warn(`${plan.ingest.shown}: ${w}`);
-                yield* out.metrics;
-            }
-        }
-        if (unsampled > 0) {
-            ctx.warn(`peak_rss: ${unsampled} run(s) exited before the first sample (within a few ms), so they have no peak_rss`);
-        }
-        ctx.progress('done', 1);
-    },
-});
-
-
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-// EXTERNAL MODULE: ./node_modules/ioredis/built/index.js
-var built = __nccwpck_require__(7796);
-;// CONCATENATED MODULE: ./suites/redis-streams/connection.ts
-// Where the suite connects: one URL (standalone) or seed URLs (cluster), as ioredis clients for everything
-// but the producers' hot path, and as plain endpoints for the lean RESP pipeline.
-
-/** The URL with its password replaced, for messages and logs. */
-function redact(url) {
-    try {
-        const u = new URL(url);
-        if (u.password)
-            u.password = '***';
-        return u.toString().replace(/\/$/, '');
-    }
-    catch {
-        return url.replace(/\/\/([^@/]*)@/, '//***@');
-    }
-}
-function endpointOf(url) {
-    let u;
-    try {
-        u = new URL(url);
-    }
-    catch {
-        throw new Error(`"${redact(url)}" is not a URL; write redis://host:port`);
-    }
-    if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
-        throw new Error(`"${redact(url)}": expected a redis:// or rediss:// URL`);
-    }
-    const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
-    if (!Number.isInteger(db) || db < 0)
-        throw new Error(`"${redact(url)}": the path must be a database number`);
-    return {
-        host: u.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
-        port: Number(u.port || 6379),
-        tls: u.protocol === 'rediss:',
-        ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-        ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-        ...(db ? { db } : {}),
-    };
-}
-function redisOptions(ep) {
-    return {
-        // RESP2: plain nested arrays for stream replies (ioredis 6 defaults to RESP3 maps), and Redis 5 has no HELLO.
-        protocol: 2,
-        ...(ep.username ? { username: ep.username } : {}),
-        ...(ep.password ? { password: ep.password } : {}),
-        ...(ep.tls ? { tls: ep.host && !/^[\d.:]+$/.test(ep.host) ? { servername: ep.host } : {} } : {}),
-    };
-}
-/**
- * An ioredis client that fails fast: a benchmark must report an unreachable server, not retry forever.
- * `lazyConnect` lets the caller await connect() and see the error.
- */
-function createClient(target, name) {
-    const eps = target.urls.map(endpointOf);
-    const first = eps[0];
-    if (target.cluster) {
-        return new built.Cluster(eps.map((e) => ({ host: e.host, port: e.port })), {
-            lazyConnect: true,
-            enableOfflineQueue: true,
-            clusterRetryStrategy: () => null,
-            slotsRefreshTimeout: 5000,
-            redisOptions: { ...redisOptions(first), connectionName: name, connectTimeout: 5000, maxRetriesPerRequest: 1 },
-        });
-    }
-    return new built.Redis({
-        host: first.host,
-        port: first.port,
-        db: first.db ?? 0,
-        ...redisOptions(first),
-        connectionName: name,
-        lazyConnect: true,
-        connectTimeout: 5000,
-        maxRetriesPerRequest: 1,
-        retryStrategy: () => null,
-    });
-}
-/** Connect, turning ioredis' errors into one line that names the server. */
-async function connectClient(client, target) {
-    const errors = [];
-    const onError = (err) => errors.push(err.message);
-    client.on('error', onError);
-    try {
-        await client.connect();
-    }
-    catch (err) {
-        const why = errors[0] ?? err.message;
-        client.disconnect();
-        throw new Error(`cannot connect to Redis at ${target.urls.map(redact).join(', ')}: ${why}`);
-    }
-    finally {
-        client.off('error', onError);
-    }
-    // Later errors surface through the failing command; without a listener ioredis would log them.
-    client.on('error', () => { });
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/admin.ts
-// The suite's own Redis connection: checks the server can run the suite, creates each round's streams and
-// consumer group under unique names, finds which node owns each stream, tells when a group has drained,
-// and deletes everything it created.
-
-
-
-const STREAM_COMMANDS = ['XADD', 'XREADGROUP', 'XACK', 'XGROUP', 'XINFO'];
-class Admin {
-    client;
-    target;
-    prefix;
-    suite;
-    runId = `${Date.now().toString(36)}-${(0,external_node_crypto_namespaceObject.randomBytes)(4).toString('hex')}`;
-    /** Keys created and not yet deleted: what cleanup must remove, whatever happens. */
-    live = new Set();
-    constructor(client, target, prefix, suite) {
-        this.client = client;
-        this.target = target;
-        this.prefix = prefix;
-        this.suite = suite;
-    }
-    static async connect(target, prefix, suite) {
-        const client = createClient(target, 'perf-action-admin');
-        try {
-            await connectClient(client, target);
-        }
-        catch (err) {
-            const hint = target.urls.some((u) => /127\.0\.0\.1|localhost/.test(u))
-                ? ' (is redis-server running? set url: or REDIS_URL)'
-                : '';
-            throw new suite_kind/* SuiteSetupError */.W(`${err.message}${hint}`);
-        }
-        return new Admin(client, target, prefix, suite);
-    }
-    /** Refuse servers that cannot run the suite, naming what is missing. */
-    async checkServer(needs) {
-        const info = String(await this.client.call('INFO', 'server'));
-        const version = /redis_version:([\d.]+)/.exec(info)?.[1] ?? 'unknown';
-        const where = `Redis ${version} at ${this.target.urls.map(redact).join(', ')}`;
-        if (!this.target.cluster) {
-            const cluster = String(await this.client.call('INFO', 'cluster'));
-            if (/cluster_enabled:1/.test(cluster))
-                throw new suite_kind/* SuiteSetupError */.W(`${where} is a cluster node: set cluster: true`);
-        }
-        const wanted = needs.autoclaim ? [...STREAM_COMMANDS, 'XAUTOCLAIM'] : STREAM_COMMANDS;
-        let missing;
-        try {
-            const docs = (await this.client.call('COMMAND', 'INFO', ...wanted));
-            missing = wanted.filter((_, i) => !docs[i]);
-        }
-        catch {
-            // COMMAND may be forbidden by ACLs; the version is the next best evidence.
-            const [major = 0, minor = 0] = version.split('.').map(Number);
-            missing = major < 5 ? wanted : major < 6 || (major === 6 && minor < 2) ? ['XAUTOCLAIM'] : [];
-            missing = missing.filter((c) => wanted.includes(c));
-        }
-        if (missing.length > 0) {
-            const why = missing.includes('XADD')
-                ? 'Redis Streams need Redis 5.0 or later'
-                : missing.includes('XAUTOCLAIM')
-                    ? 'the crash probe recovers entries with XAUTOCLAIM (Redis 6.2 or later)'
-                    : 'the suite needs every stream command';
-            throw new suite_kind/* SuiteSetupError */.W(`${where} lacks ${missing.join(', ')} (disabled or renamed?): ${why}`);
-        }
-        return version;
-    }
-    streamKey(round, stream) {
-        return `${this.prefix}:${this.suite}:${this.runId}:r${round}:s${stream}`;
-    }
-    group(round) {
-        return `${this.prefix}-${this.runId}-r${round}`;
-    }
-    /** Create the round's streams with their group, each with a TTL in case perf-action dies mid-run. */
-    async createStreams(round, count, ttlMs) {
-        const group = this.group(round);
-        const streams = [];
-        for (let k = 0; k < count; k++) {
-            const key = this.streamKey(round, k);
-            this.live.add(key);
-            await this.client.call('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM');
-            if (ttlMs > 0)
-                await this.client.call('PEXPIRE', key, Math.round(ttlMs));
-            streams.push({ key, endpoint: await this.endpointFor(key) });
-        }
-        return { group, streams };
-    }
-    /** The node a stream's XADDs must go to: the server itself, or the master owning the key's slot. */
-    async endpointFor(key) {
-        const base = endpointOf(this.target.urls[0]);
-        if (!this.target.cluster)
-            return base;
-        const slot = Number(await this.client.call('CLUSTER', 'KEYSLOT', key));
-        const ranges = (await this.client.call('CLUSTER', 'SLOTS'));
-        const owner = ranges.find(([from, to]) => slot >= from && slot <= to);
-        if (!owner)
-            throw new Error(`no cluster node serves slot ${slot} of ${key}`);
-        const [host, port] = owner[2];
-        return { ...base, host: host || base.host, port: Number(port) };
-    }
-    /** Nothing left to deliver: every entry was delivered to the group and none is pending. */
-    async drained(group, streams) {
-        for (const s of streams) {
-            const stream = flat(await this.client.call('XINFO', 'STREAM', s.key));
-            const groups = (await this.client.call('XINFO', 'GROUPS', s.key));
-            const g = groups.map(flat).find((x) => String(x.name) === group);
-            if (!g || Number(g.pending) > 0 || String(g['last-delivered-id']) !== String(stream['last-generated-id'])) {
-                return false;
-            }
-        }
-        return true;
-    }
-    async deleteStreams(streams) {
-        // One key per DEL: in a cluster the streams live in different slots.
-        for (const s of streams) {
-            await this.client.call('DEL', s.key);
-            this.live.delete(s.key);
-        }
-    }
-    /** Delete whatever is left (after a failure or Ctrl-C) and disconnect; never throws. */
-    async close() {
-        const left = [];
-        for (const key of this.live) {
-            try {
-                await this.client.call('DEL', key);
-            }
-            catch {
-                left.push(key);
-            }
-        }
-        this.live.clear();
-        this.client.disconnect();
-        return left;
-    }
-}
-function flat(reply) {
-    const out = {};
-    const arr = reply;
-    for (let i = 0; i + 1 < arr.length; i += 2)
-        out[String(arr[i])] = arr[i + 1];
-    return out;
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/metrics.ts
-// Rounds to metrics: one sample per measured round for the gate to compare, and for latency the exact
-// distribution of every delivered event of every round.
-
-
-
-/** Stats of a large pooled distribution, without copying it into a plain array first. */
-function summarizeSorted(sorted) {
-    const n = sorted.length;
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += sorted[i];
-    const mean = sum / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++)
-        ss += (sorted[i] - mean) ** 2;
-    const view = sorted;
-    const q = (p) => (0,quantile/* quantileSorted */.Z4)(view, p);
-    return {
-        n,
-        mean,
-        median: q(0.5),
-        min: sorted[0],
-        max: sorted[n - 1],
-        ...(n > 1 ? { sd: Math.sqrt(ss / (n - 1)) } : {}),
-        p50: q(0.5),
-        p75: q(0.75),
-        p90: q(0.9),
-        p95: q(0.95),
-        p99: q(0.99),
-        p999: q(0.999),
-    };
-}
-function sortedOf(parts) {
-    const all = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-        all.set(p, at);
-        at += p.length;
-    }
-    return all.sort();
-}
-function roundsToMetrics(suite, rounds, opts) {
-    if (rounds.length === 0)
-        return [];
-    const out = [];
-    const metric = (name, unit, better, samples, stats) => out.push((0,make_metric/* makeMetric */.x)({ suite, name, unit, better, samples, ...(stats ? { stats } : {}) }));
-    metric('produce/throughput', 'events/s', 'higher', rounds.map((r) => r.produceRate));
-    if (opts.consumers === 0)
-        return out;
-    const consumeRates = rounds.flatMap((r) => (r.consumeRate === undefined ? [] : [r.consumeRate]));
-    if (consumeRates.length > 0)
-        metric('consume/throughput', 'events/s', 'higher', consumeRates);
-    const withLatency = rounds.filter((r) => r.latencies.length > 0);
-    if (withLatency.length > 0) {
-        const medians = withLatency.map((r) => {
-            const sorted = Float64Array.from(r.latencies).sort();
-            return (0,quantile/* quantileSorted */.Z4)(sorted, 0.5);
-        });
-        metric('delivery/latency', 'ms', 'lower', medians, summarizeSorted(sortedOf(withLatency.map((r) => r.latencies))));
-    }
-    metric('lost', 'count', 'lower', rounds.map((r) => r.lost));
-    metric('duplicates', 'count', 'lower', rounds.map((r) => r.duplicates));
-    const points = rounds.flatMap((r) => r.backlog);
-    if (points.length > 0) {
-        metric('backlog', 'events', 'lower', rounds.map((r) => Math.max(0, ...r.backlog)), (0,summary/* summarize */.e)(points));
-    }
-    if (opts.crash) {
-        const recoveries = rounds.flatMap((r) => (r.recoveryMs === undefined ? [] : [r.recoveryMs]));
-        if (recoveries.length > 0)
-            metric('recovery', 'ms', 'lower', recoveries);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/event.ts
-// The events producers write and consumers read back. Each carries its send time (epoch microseconds),
-// its producer and its sequence number, always first and in a fixed layout, so a consumer finds them by
-// scanning a few bytes instead of JSON.parse-ing every event; the rest is realistic filler up to `size`.
-/** The stream field that holds the JSON document in the json shape. */
-const JSON_FIELD = 'event';
-const EVENT_TYPE = 'workflow.task.completed';
-/** Epoch microseconds, comparable across threads of one process. */
-function nowUs() {
-    return Math.round((performance.timeOrigin + performance.now()) * 1000);
-}
-function jsonHead(producer, seq, tsUs) {
-    return `{"ts":${tsUs},"producer":${producer},"seq":${seq},"event_id":"${producer}-${seq}","event_type":"${EVENT_TYPE}","source":"perf-action","data":{"pad":"`;
-}
-const JSON_TAIL = '"}}';
-/** The smallest payload that holds the largest producer and sequence numbers of a run. */
-function minimumSize(shape, producers, perProducer) {
-    const p = Math.max(0, producers - 1);
-    const s = Math.max(0, perProducer - 1);
-    const ts = nowUs() * 10; // one more digit than today: room for the next few centuries
-    if (shape === 'json')
-        return jsonHead(p, s, ts).length + JSON_TAIL.length;
-    return fieldsOf(p, s, ts, '').join('').length;
-}
-function fieldsOf(producer, seq, tsUs, pad) {
-    return ['ts', String(tsUs), 'producer', String(producer), 'seq', String(seq), 'type', EVENT_TYPE, 'data', pad];
-}
-function makeEncoder(shape, size) {
-    const filler = 'x'.repeat(size);
-    if (shape === 'json') {
-        return {
-            arity: 1,
-            fields(producer, seq, tsUs) {
-                const head = jsonHead(producer, seq, tsUs);
-                return [JSON_FIELD, head + filler.slice(0, Math.max(0, size - head.length - JSON_TAIL.length)) + JSON_TAIL];
-            },
-        };
-    }
-    return {
-        arity: 5,
-        fields(producer, seq, tsUs) {
-            const bare = fieldsOf(producer, seq, tsUs, '');
-            let used = 0;
-            for (const f of bare)
-                used += f.length;
-            bare[9] = filler.slice(0, Math.max(0, size - used));
-            return bare;
-        },
-    };
-}
-let end = 0;
-/** Unsigned decimal digits at `pos`; sets `end` to the first byte after them; -1 when there are none. */
-function digitsAt(buf, pos) {
-    let n = 0;
-    let i = pos;
-    for (; i < buf.length; i++) {
-        const d = buf[i] - 48;
-        if (d < 0 || d > 9)
-            break;
-        n = n * 10 + d;
-    }
-    end = i;
-    return i === pos ? -1 : n;
-}
-function expect(buf, pos, text) {
-    if (pos + text.length > buf.length)
-        return false;
-    for (let i = 0; i < text.length; i++)
-        if (buf[pos + i] !== text.charCodeAt(i))
-            return false;
-    return true;
-}
-/**
- * Read producer, sequence and timestamp from a stream entry's field/value list as ioredis returns it in
- * Buffer mode. Returns false for entries perf-action did not write (then `out` is untouched).
- */
-function decodeEntry(fields, out) {
-    if (!fields || fields.length < 2)
-        return false;
-    if (fields.length === 2) {
-        const v = fields[1];
-        if (!expect(v, 0, '{"ts":'))
-            return false;
-        const ts = digitsAt(v, 6);
-        if (ts < 0 || !expect(v, end, ',"producer":'))
-            return false;
-        const producer = digitsAt(v, end + 12);
-        if (producer < 0 || !expect(v, end, ',"seq":'))
-            return false;
-        const seq = digitsAt(v, end + 7);
-        if (seq < 0)
-            return false;
-        out.tsUs = ts;
-        out.producer = producer;
-        out.seq = seq;
-        return true;
-    }
-    if (fields.length < 6)
-        return false;
-    const ts = digitsAt(fields[1], 0);
-    const producer = digitsAt(fields[3], 0);
-    const seq = digitsAt(fields[5], 0);
-    if (ts < 0 || producer < 0 || seq < 0)
-        return false;
-    out.tsUs = ts;
-    out.producer = producer;
-    out.seq = seq;
-    return true;
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/plan.ts
-// Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see
-// (the engine merges kinds' keys into one schema, so cross-key checks live here, as setup errors).
-
-
-/** Events per round when only `duration` bounds a round: sizes the shared delivery record (5 bytes each). */
-const DURATION_EVENT_CAP = 10_000_000;
-function makePlan(cfg) {
-    const urls = Array.isArray(cfg.url) ? cfg.url : [cfg.url];
-    if (urls.length > 1 && !cfg.cluster) {
-        throw new suite_kind/* SuiteSetupError */.W('url lists several servers: set cluster: true to use them as Redis Cluster seeds');
-    }
-    if (cfg.consumers > 0 && cfg.consumers < cfg.streams) {
-        throw new suite_kind/* SuiteSetupError */.W(`consumers (${cfg.consumers}) must be at least streams (${cfg.streams}): consumer i reads stream i mod streams`);
-    }
-    const crash = cfg.crash === false ? undefined : cfg.crash === true ? { at: 0.3 } : cfg.crash;
-    // The victim (consumer 0) reads stream 0; consumer `streams` is the survivor that reads it too.
-    if (crash && cfg.consumers < cfg.streams + 1) {
-        throw new suite_kind/* SuiteSetupError */.W(`crash needs consumers: ${cfg.streams + 1} or more (one is killed, another on its stream recovers its entries)`);
-    }
-    if (crash && cfg.reclaim && cfg['min-idle'] >= cfg['drain-timeout']) {
-        throw new suite_kind/* SuiteSetupError */.W(`min-idle (${cfg['min-idle']} ms) must be shorter than drain-timeout (${cfg['drain-timeout']} ms), or no entry is ever recovered`);
-    }
-    const events = cfg.events ?? (cfg.duration !== undefined ? DURATION_EVENT_CAP : 100_000);
-    if (events < cfg.producers) {
-        throw new suite_kind/* SuiteSetupError */.W(`events (${events}) must be at least producers (${cfg.producers})`);
-    }
-    const quota = [];
-    const bases = [];
-    let base = 0;
-    for (let p = 0; p < cfg.producers; p++) {
-        const q = Math.floor(events / cfg.producers) + (p < events % cfg.producers ? 1 : 0);
-        quota.push(q);
-        bases.push(base);
-        base += q;
-    }
-    const smallest = minimumSize(cfg.payload.shape, cfg.producers, quota[0] ?? 0);
-    if (cfg.payload.size < smallest) {
-        throw new suite_kind/* SuiteSetupError */.W(`payload size ${cfg.payload.size}B is below the ${smallest}B a ${cfg.payload.shape} event of this run needs (timestamp, producer, sequence)`);
-    }
-    return {
-        events,
-        ...(cfg.duration !== undefined ? { durationMs: cfg.duration } : {}),
-        ...(cfg.rate !== undefined ? { ratePerProducer: cfg.rate / cfg.producers } : {}),
-        quota,
-        bases,
-        count: cfg.count ?? cfg.batch,
-        ...(crash ? { crashAt: crash.at } : {}),
-        threads: layout(cfg.producers, cfg.consumers, cfg.threads, crash !== undefined),
-    };
-}
-/**
- * Producers and consumers never share a thread (a busy producer would delay deliveries and inflate
- * latency); by default each agent has its own thread, and `threads` packs them round-robin.
- */
-function layout(producers, consumers, threads, crash) {
-    const victims = crash ? [{ kind: 'consumer', index: 0, victim: true }] : [];
-    const regular = consumers - victims.length;
-    const agents = producers + regular;
-    const total = threads === undefined ? agents : Math.max(regular > 0 ? 2 : 1, Math.min(threads - victims.length, agents));
-    const forProducers = regular > 0 ? Math.min(producers, Math.max(1, Math.round((total * producers) / agents))) : total;
-    const forConsumers = regular > 0 ? Math.min(regular, Math.max(1, total - forProducers)) : 0;
-    const out = [];
-    const pack = (n, buckets, make) => {
-        const start = out.length;
-        for (let b = 0; b < buckets; b++)
-            out.push([]);
-        for (let i = 0; i < n; i++)
-            out[start + (i % buckets)]?.push(make(i));
-    };
-    pack(producers, forProducers, (i) => ({ kind: 'producer', index: i }));
-    pack(regular, forConsumers, (i) => ({ kind: 'consumer', index: i + victims.length }));
-    for (const v of victims)
-        out.push([v]);
-    return out;
-}
-
-// EXTERNAL MODULE: external "node:module"
-var external_node_module_ = __nccwpck_require__(8995);
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: ./src/runner/self-command.ts
-var self_command = __nccwpck_require__(5410);
-;// CONCATENATED MODULE: ./suites/redis-streams/protocol.ts
-// Messages between the suite (main thread) and its worker threads, and the shared memory they both see.
-// Deliveries are recorded in shared memory as they happen, so a consumer that is killed mid-batch still
-// leaves an exact record of what it processed: that is what makes `lost` and `duplicates` trustworthy.
-const WORKER_ROLE = 'redis-streams-worker';
-function makeSharedRecord(events, producers, consumers) {
-    return {
-        seen: new SharedArrayBuffer(events),
-        latency: new SharedArrayBuffer(events * 4),
-        counters: new SharedArrayBuffer((producers + consumers) * 4),
-    };
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/pool.ts
-// The worker threads of one suite run: starting them (from sources through tsx, from the bundles through
-// perf-action's helper role), routing their messages, and stopping them - also when a run is aborted.
-
-
-
-
-
-
-function startThread(setup) {
-    const here = (0,external_node_url_.fileURLToPath)(import.meta.url);
-    if (here.endsWith('.ts')) {
-        // Worker threads ignore --import, so the thread registers tsx itself before loading its entry.
-        const tsx = (0,external_node_url_.pathToFileURL)((0,external_node_module_.createRequire)(import.meta.url)
-            .resolve('tsx/esm/api')
-            .replace(/\.cjs$/, '.mjs')).href;
-        const entry = (0,external_node_url_.pathToFileURL)(external_node_path_default().resolve(external_node_path_default().dirname(here), 'thread.ts')).href;
-        const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-        return new external_node_worker_threads_.Worker(boot, { eval: true, workerData: setup });
-    }
-    // Bundled: this code is inside dist/cli.js or dist/index.js, and both serve perf-action's helper roles.
-    return new external_node_worker_threads_.Worker(here, { workerData: setup, env: { ...process.env, [self_command/* ROLE_ENV */.j]: WORKER_ROLE } });
-}
-class WorkerPool {
-    hosts = [];
-    /** The first unexpected failure of any thread. */
-    failure;
-    listener;
-    wakeUp;
-    /** Receives every message until replaced. */
-    listen(fn) {
-        this.listener = fn;
-    }
-    /** Resolves on the next message or failure (or after `ms`): lets a loop wait without polling hard. */
-    activity(ms) {
-        return new Promise((resolve) => {
-            const timer = setTimeout(done, ms);
-            function done() {
-                clearTimeout(timer);
-                resolve();
-            }
-            this.wakeUp = done;
-        });
-    }
-    spawn(setup) {
-        const worker = startThread(setup);
-        const host = { worker, agents: setup.agents, killed: false, exited: Promise.resolve() };
-        host.exited = new Promise((resolve) => {
-            worker.once('exit', (code) => {
-                if (!host.killed && code !== 0)
-                    this.fail(new Error(`a worker thread exited with code ${code}`));
-                resolve();
-            });
-        });
-        worker.on('error', (err) => this.fail(err));
-        worker.on('message', (m) => {
-            if (m.type === 'fatal')
-                this.fail(new Error(m.message));
-            else
-                this.listener?.(m, host);
-            this.wake();
-        });
-        this.hosts.push(host);
-        return host;
-    }
-    /** Spawn threads and wait until every one has connected. */
-    async start(setups, signal, timeoutMs = 60_000) {
-        const hosts = setups.map((s) => this.spawn(s));
-        const ready = new Set();
-        this.listen((m, host) => {
-            if (m.type === 'ready')
-                ready.add(host);
-        });
-        const deadline = Date.now() + timeoutMs;
-        while (ready.size < hosts.length) {
-            if (this.failure)
-                throw this.failure;
-            if (signal.aborted)
-                throw signal.reason ?? new Error('aborted');
-            if (Date.now() > deadline)
-                throw new Error(`worker threads did not start within ${timeoutMs} ms`);
-            await this.activity(50);
-        }
-        return hosts;
-    }
-    send(host, m) {
-        if (!host.killed)
-            host.worker.postMessage(m);
-    }
-    broadcast(m) {
-        for (const h of this.hosts)
-            this.send(h, m);
-    }
-    /** Kill a thread on purpose: its sockets close as they would when a process dies. */
-    async kill(host) {
-        host.killed = true;
-        await host.worker.terminate();
-        this.hosts.splice(this.hosts.indexOf(host), 1);
-    }
-    /** Ask every thread to disconnect and exit; terminate those that do not within a second. */
-    async close() {
-        const hosts = this.hosts.splice(0);
-        for (const h of hosts) {
-            h.killed = true;
-            h.worker.postMessage({ type: 'exit' });
-        }
-        await Promise.all(hosts.map(async (h) => {
-            const timer = setTimeout(() => void h.worker.terminate(), 1000);
-            await h.exited;
-            clearTimeout(timer);
-        }));
-    }
-    fail(err) {
-        this.failure ??= err;
-        this.wake();
-    }
-    wake() {
-        const w = this.wakeUp;
-        this.wakeUp = undefined;
-        w?.();
-    }
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/round.ts
-// One round: fresh streams and group, consumers reading before the first event, producers started together,
-// backlog sampled, the crash victim armed and killed, and the round over when every produced event is
-// acked, nothing is left to deliver, or the drain timeout passes. The shared record then says exactly which
-// events were delivered how often.
-
-async function runRound(rc, round, label) {
-    const { pool, admin, plan, cfg, shared } = rc;
-    const seen = new Uint8Array(shared.seen);
-    const latency = new Float32Array(shared.latency);
-    const counters = new Int32Array(shared.counters);
-    seen.fill(0);
-    counters.fill(0);
-    const warnings = [];
-    const { group, streams } = await admin.createStreams(round, cfg.streams, cfg.ttl);
-    const crash = { armed: false };
-    try {
-        if (rc.victimSetup) {
-            const started = await pool.start([rc.victimSetup], rc.signal);
-            crash.host = started[0];
-        }
-        const spec = {
-            round,
-            group,
-            streams,
-            quota: plan.quota,
-            bases: plan.bases,
-            ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
-            ...(plan.ratePerProducer !== undefined ? { ratePerProducer: plan.ratePerProducer } : {}),
-            ...(plan.crashAt !== undefined ? { crashAt: plan.crashAt } : {}),
-        };
-        const produced = new Map();
-        const consumed = new Map();
-        const prepared = new Set();
-        pool.listen((m, host) => {
-            if (m.type === 'prepared' && m.round === round)
-                prepared.add(host);
-            else if (m.type === 'produced')
-                produced.set(m.producer, m);
-            else if (m.type === 'consumed')
-                consumed.set(m.consumer, m);
-            else if (m.type === 'crashing') {
-                crash.held = m.held;
-                crash.before = Uint8Array.from(m.held, (slot) => Atomics.load(seen, slot));
-                if (crash.host) {
-                    // The victim stalled the moment it sent this: that is when it died, whatever the message's delay.
-                    crash.killedUs = m.atUs;
-                    void pool.kill(crash.host);
-                }
-            }
-            else if (m.type === 'reclaimed' && crash.held && crash.before && crash.recoveredUs === undefined) {
-                const before = crash.before;
-                if (crash.held.every((slot, i) => Atomics.load(seen, slot) > before[i]))
-                    crash.recoveredUs = m.atUs;
-            }
-        });
-        const waitFor = async (what, done, timeoutMs) => {
-            const deadline = Date.now() + timeoutMs;
-            while (!done()) {
-                if (pool.failure)
-                    throw pool.failure;
-                if (rc.signal.aborted)
-                    throw rc.signal.reason ?? new Error('aborted');
-                if (Date.now() > deadline)
-                    throw new Error(`${what} within ${timeoutMs} ms`);
-                await pool.activity(20);
-            }
-        };
-        pool.broadcast({ type: 'round', spec });
-        await waitFor('worker threads were not ready for the round', () => prepared.size === pool.hosts.length, 30_000);
-        pool.broadcast({ type: 'go' });
-        const P = cfg.producers;
-        const C = cfg.consumers;
-        const sum = (from, to) => {
-            let s = 0;
-            for (let i = from; i < to; i++)
-                s += Atomics.load(counters, i);
-            return s;
-        };
-        const backlog = [];
-        const startUs = nowUs();
-        let nextSampleUs = startUs;
-        let nextProgressUs = startUs;
-        let nextDrainCheckUs = 0;
-        let producersDoneUs;
-        let timedOut = false;
-        for (;;) {
-            if (pool.failure)
-                throw pool.failure;
-            if (rc.signal.aborted)
-                throw rc.signal.reason ?? new Error('aborted');
-            const now = nowUs();
-            const sent = sum(0, P);
-            const acked = sum(P, P + C);
-            if (now >= nextSampleUs) {
-                // XADD replies can arrive after a consumer already acked the entry: never report a negative backlog.
-                backlog.push(Math.max(0, sent - acked));
-                nextSampleUs += cfg['sample-interval'] * 1000;
-            }
-            if (now >= nextProgressUs) {
-                const goal = plan.durationMs === undefined ? plan.events : Math.max(sent, 1);
-                rc.progress(`${label}: ${sent} produced, ${acked} acked`, Math.min(1, (C > 0 ? acked : sent) / goal));
-                nextProgressUs = now + 250_000;
-            }
-            // In duration mode the crash position is a time; otherwise the victim finds it in the stream itself.
-            if (plan.crashAt !== undefined && plan.durationMs !== undefined && !crash.armed && crash.host) {
-                if (now - startUs >= plan.crashAt * plan.durationMs * 1000) {
-                    crash.armed = true;
-                    pool.send(crash.host, { type: 'crash' });
-                }
-            }
-            if (produced.size === P) {
-                const failed = [...produced.values()].find((p) => p.error !== undefined);
-                if (failed)
-                    throw new Error(`producer ${failed.producer}: ${failed.error}`);
-                producersDoneUs ??= now;
-                const total = [...produced.values()].reduce((s, p) => s + p.count, 0);
-                if (C === 0 || acked >= total)
-                    break;
-                if (now >= nextDrainCheckUs) {
-                    // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
-                    if (await admin.drained(group, streams))
-                        break;
-                    nextDrainCheckUs = nowUs() + 200_000;
-                }
-                if (now - producersDoneUs > cfg['drain-timeout'] * 1000) {
-                    timedOut = true;
-                    break;
-                }
-            }
-            await pool.activity(Math.min(20, cfg['sample-interval']));
-        }
-        backlog.push(Math.max(0, sum(0, P) - sum(P, P + C)));
-        pool.broadcast({ type: 'stop' });
-        const live = pool.hosts.flatMap((h) => h.agents).filter((a) => a.kind === 'consumer');
-        await waitFor('consumers did not stop', () => live.every((a) => consumed.has(a.index)), cfg.block + 10_000);
-        const consumerError = [...consumed.values()].find((c) => c.error !== undefined);
-        if (consumerError)
-            throw new Error(`consumer ${consumerError.consumer}: ${consumerError.error}`);
-        // Every count below comes from the shared record, so it includes what the killed victim processed.
-        const reports = [...produced.values()];
-        const total = reports.reduce((s, p) => s + p.count, 0);
-        const firstUs = Math.min(...reports.map((p) => p.firstUs));
-        const lastUs = Math.max(...reports.map((p) => p.lastUs));
-        let delivered = 0;
-        let lost = 0;
-        let duplicates = 0;
-        const lat = new Float32Array(total);
-        for (const p of reports) {
-            const base = plan.bases[p.producer];
-            for (let slot = base; slot < base + p.count; slot++) {
-                const n = seen[slot];
-                if (n === 0)
-                    lost++;
-                else {
-                    lat[delivered++] = latency[slot];
-                    duplicates += n - 1;
-                }
-            }
-        }
-        const foreign = [...consumed.values()].reduce((s, c) => s + c.foreign, 0);
-        if (foreign > 0)
-            warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
-        if (lost > 0 && cfg.maxlen !== undefined && !timedOut && !crash.host) {
-            warnings.push(`${label}: ${lost} events were trimmed by maxlen ${cfg.maxlen} before any consumer read them`);
-        }
-        if (timedOut) {
-            warnings.push(`${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`);
-        }
-        if (crash.host && crash.killedUs === undefined) {
-            warnings.push(`${label}: the crash probe did not fire (the victim received no entries past the crash point)`);
-        }
-        else if (crash.killedUs !== undefined && crash.recoveredUs === undefined) {
-            warnings.push(`${label}: the crashed consumer's entries were not all recovered`);
-        }
-        // Only now, with producers done and consumers stopped, can nothing recreate the streams. (After a
-        // failure the suite deletes them once every thread is gone.)
-        await admin.deleteStreams(streams).catch((err) => warnings.push(`cleanup: ${err.message}`));
-        const lastAckUs = Math.max(0, ...[...consumed.values()].map((c) => c.lastAckUs));
-        const seconds = (us) => Math.max(us, 1) / 1e6;
-        return {
-            produced: total,
-            produceRate: total / seconds(lastUs - firstUs),
-            consumed: delivered,
-            ...(C > 0 && lastAckUs > 0 ? { consumeRate: delivered / seconds(lastAckUs - firstUs) } : {}),
-            latencies: lat.subarray(0, delivered),
-            lost,
-            duplicates,
-            backlog,
-            crashed: crash.killedUs !== undefined,
-            ...(crash.killedUs !== undefined && crash.recoveredUs !== undefined
-                ? { recoveryMs: Math.max(0, crash.recoveredUs - crash.killedUs) / 1000 }
-                : {}),
-            warnings,
-        };
-    }
-    finally {
-        if (crash.host && !crash.host.killed)
-            await pool.kill(crash.host);
-    }
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/schema.ts
-
-
-const count = (max) => schemas/* number */.aig().int().min(0).max(max);
-const payloadSchema = schemas/* strictObject */.rej({
-    size: units_schema/* size */.Ej.default(256).describe('Bytes per event (the JSON document, or all field names and values)'),
-    shape: schemas/* enum */.k5n(['json', 'fields'])
-        .default('json')
-        .describe('json: one field holding a JSON event; fields: the event as flat stream fields'),
-});
-const redisStreamsSchema = schemas/* strictObject */.rej({
-    url: schemas/* union */.KCZ([schemas/* string */.YjP().min(1), schemas/* array */.YOg(schemas/* string */.YjP().min(1)).min(1)])
-        .default('redis://127.0.0.1:6379')
-        .describe('redis:// or rediss:// URL; with cluster: true, one or more seed nodes'),
-    cluster: schemas/* boolean */.zMY().default(false).describe('Connect with ioredis Cluster (slots routed per stream)'),
-    events: count(100_000_000).min(1).optional().describe('Events per round (default 100000; the cap with duration)'),
-    duration: units_schema/* duration */.p0.optional().describe('Produce for this long per round instead of a fixed number of events'),
-    rate: units_schema/* rate */.TS.optional().describe('Open model: total events/s across producers; omit to produce as fast as possible'),
-    rounds: schemas/* number */.aig().int().min(1).max(1000).default(3).describe('Measured rounds; each gives one sample per metric'),
-    warmup: schemas/* number */.aig().int().min(0).max(100).default(1).describe('Unmeasured rounds first (JIT, connections, allocator)'),
-    producers: count(256).min(1).default(1),
-    consumers: count(256).default(2).describe('Consumers in one consumer group; 0 measures producing only'),
-    streams: count(256).min(1).default(1).describe('Streams (partitions); consumer i reads stream i mod streams'),
-    threads: count(256).min(1).optional().describe('Worker threads to spread producers and consumers over'),
-    batch: count(100_000).min(1).default(500).describe('XADD commands per producer pipeline flush'),
-    count: count(100_000).min(1).optional().describe('XREADGROUP COUNT (default: batch)'),
-    block: units_schema/* duration */.p0.default(100).describe('XREADGROUP BLOCK'),
-    payload: payloadSchema.default({ size: 256, shape: 'json' }),
-    processing: units_schema/* duration */.p0.default(0).describe('Simulated processing time per event, before XACK'),
-    maxlen: count(1e12).optional().describe('XADD MAXLEN ~ (approximate trimming)'),
-    crash: schemas/* union */.KCZ([schemas/* boolean */.zMY(), schemas/* strictObject */.rej({ at: units_schema/* percent */.KN.default(0.3) })])
-        .default(false)
-        .describe('Kill a consumer holding unacked entries `at` (default 30%) into the stream (or the duration)'),
-    reclaim: schemas/* boolean */.zMY().default(true).describe('Consumers reclaim idle pending entries with XAUTOCLAIM'),
-    'min-idle': units_schema/* duration */.p0.default(1000).describe('XAUTOCLAIM min-idle-time'),
-    'drain-timeout': units_schema/* duration */.p0.default(30_000).describe('Longest wait for consumers after producing ends'),
-    'sample-interval': units_schema/* duration */.p0.default(100).describe('How often backlog (produced - acked) is sampled'),
-    writer: schemas/* enum */.k5n(['resp', 'ioredis'])
-        .default('resp')
-        .describe('Producer write path: perf-action lean RESP pipeline, or ioredis pipeline'),
-    prefix: schemas/* string */.YjP()
-        .regex(/^[A-Za-z0-9_.:-]+$/, 'use letters, digits, "_", ".", ":" or "-"')
-        .default('perf-action')
-        .describe('Key prefix of the unique per-run streams'),
-    ttl: units_schema/* duration */.p0.default(3_600_000).describe('Expiry on every key created, in case perf-action itself is killed'),
-});
-
-;// CONCATENATED MODULE: ./suites/redis-streams/consumer.ts
-// One consumer of the group: XREADGROUP with COUNT and BLOCK, record each delivery, optionally spend the
-// simulated processing time, XACK the batch (pipelined ahead of the next read on the same connection), and
-// every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
-// recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
-
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-class Consumer {
-    index;
-    setup;
-    victim;
-    hooks;
-    client;
-    seen;
-    latency;
-    counters;
-    decoded = { producer: 0, seq: 0, tsUs: 0 };
-    stopping = false;
-    armed = false;
-    constructor(index, setup, victim, hooks) {
-        this.index = index;
-        this.setup = setup;
-        this.victim = victim;
-        this.hooks = hooks;
-        this.seen = new Uint8Array(setup.shared.seen);
-        this.latency = new Float32Array(setup.shared.latency);
-        this.counters = new Int32Array(setup.shared.counters);
-    }
-    get name() {
-        return this.victim ? `consumer-${this.index}-victim` : `consumer-${this.index}`;
-    }
-    async connect() {
-        if (this.client)
-            return;
-        const client = createClient(this.setup.target, `perf-action-${this.name}`);
-        await connectClient(client, this.setup.target);
-        this.client = client;
-    }
-    stop() {
-        this.stopping = true;
-    }
-    arm() {
-        this.armed = true;
-    }
-    async run(spec) {
-        this.stopping = false;
-        this.armed = false;
-        const client = this.client;
-        const stream = spec.streams[this.index % spec.streams.length];
-        const report = { lastAckUs: 0, foreign: 0 };
-        const ackSlot = this.setup.producers + this.index;
-        const claimEveryMs = Math.max(10, Math.min(this.setup.minIdleMs / 4, 250));
-        let nextClaimUs = nowUs() + claimEveryMs * 1000;
-        let pendingAck = Promise.resolve();
-        let ackError;
-        const ack = (ids, after) => {
-            // Not awaited: it travels ahead of the next XREADGROUP on the same connection, and its reply
-            // arrives before that read's, so at most one XACK is ever outstanding.
-            pendingAck = client.call('XACK', stream.key, spec.group, ...ids).then((n) => {
-                Atomics.add(this.counters, ackSlot, n);
-                report.lastAckUs = nowUs();
-                after?.();
-            }, (err) => {
-                ackError ??= err.message;
-            });
-        };
-        try {
-            while (!this.stopping && ackError === undefined) {
-                const reply = (await client.callBuffer('XREADGROUP', 'GROUP', spec.group, this.name, 'COUNT', this.setup.count, 'BLOCK', this.setup.blockMs, 'STREAMS', stream.key, '>'));
-                const atUs = nowUs();
-                const entries = reply?.[0]?.[1] ?? [];
-                if (entries.length > 0) {
-                    if (this.victim && (this.armed || this.reached(entries, spec))) {
-                        // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver
-                        // all of it; without recovery the second half is lost.
-                        const held = [];
-                        this.record(entries, atUs, spec, report, Math.ceil(entries.length / 2), held);
-                        this.hooks.crashing(held);
-                        await new Promise(() => { });
-                    }
-                    const ids = this.record(entries, atUs, spec, report);
-                    if (this.setup.processingMs > 0)
-                        await sleep(this.setup.processingMs * entries.length);
-                    ack(ids);
-                }
-                if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs) {
-                    await this.reclaim(client, stream, spec, report, ack);
-                    nextClaimUs = nowUs() + claimEveryMs * 1000;
-                }
-            }
-            await pendingAck;
-            if (ackError !== undefined)
-                report.error = ackError;
-        }
-        catch (err) {
-            report.error = err.message;
-        }
-        return report;
-    }
-    /** XAUTOCLAIM until the cursor wraps: entries idle for min-idle belong to a consumer that is gone. */
-    async reclaim(client, stream, spec, report, ack) {
-        let cursor = '0-0';
-        for (let pass = 0; pass < 100; pass++) {
-            const reply = (await client.callBuffer('XAUTOCLAIM', stream.key, spec.group, this.name, this.setup.minIdleMs, cursor, 'COUNT', this.setup.count));
-            const entries = (reply[1] ?? []).filter((e) => e[1] !== null);
-            if (entries.length > 0) {
-                const ids = this.record(entries, nowUs(), spec, report);
-                if (this.setup.processingMs > 0)
-                    await sleep(this.setup.processingMs * entries.length);
-                ack(ids, () => this.hooks.reclaimed());
-            }
-            cursor = reply[0].toString();
-            if (cursor === '0-0')
-                return;
-        }
-    }
-    /** Whether the batch ends at or past the crash position (events mode). */
-    reached(entries, spec) {
-        if (spec.crashAt === undefined || spec.durationMs !== undefined)
-            return false;
-        const d = this.decoded;
-        const last = entries[entries.length - 1];
-        return decodeEntry(last[1], d) && d.seq >= spec.crashAt * (spec.quota[d.producer] ?? Number.POSITIVE_INFINITY);
-    }
-    /**
-     * Count deliveries of the first `upto` entries in the shared record (latency is kept for an event's
-     * first delivery) and return the ids to ack; `held` collects the record slots of all entries.
-     */
-    record(entries, atUs, spec, report, upto = entries.length, held) {
-        const ids = new Array(entries.length);
-        const d = this.decoded;
-        for (let i = 0; i < entries.length; i++) {
-            const e = entries[i];
-            ids[i] = e[0];
-            if (!decodeEntry(e[1], d) || d.producer >= spec.quota.length || d.seq >= spec.quota[d.producer]) {
-                report.foreign++;
-                continue;
-            }
-            const slot = spec.bases[d.producer] + d.seq;
-            held?.push(slot);
-            if (i >= upto)
-                continue;
-            const before = Atomics.add(this.seen, slot, 1);
-            if (before === 0)
-                this.latency[slot] = (atUs - d.tsUs) / 1000;
-            else if (before === 255)
-                Atomics.store(this.seen, slot, 255);
-        }
-        return ids;
-    }
-    close() {
-        this.client?.disconnect();
-        this.client = undefined;
-    }
-}
-
-;// CONCATENATED MODULE: external "node:tls"
-const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
-;// CONCATENATED MODULE: ./suites/redis-streams/resp-pipe.ts
-// A lean RESP2 pipeline for the producers' hot path. ioredis builds a Command, a promise and a reply
-// array per XADD, which caps one thread at ~150k XADD/s (measured); a load generator must cost less than
-// the system it measures, so producers write pre-encoded commands to a socket and only count the replies.
-// Everything else (consumers, setup, cleanup) goes through ioredis.
-
-
-/** RESP bulk string for ASCII text (all keys and payloads perf-action writes are ASCII). */
-function bulk(s) {
-    return `$${s.length}\r\n${s}\r\n`;
-}
-function encodeCommand(args) {
-    let out = `*${args.length}\r\n`;
-    for (const a of args)
-        out += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
-    return out;
-}
-class RespPipe {
-    socket;
-    batches = [];
-    headLeft = 0;
-    headError;
-    pending;
-    /** Remaining elements at each open array level of the reply being parsed. */
-    stack = [];
-    closedWith;
-    drainWaiters = [];
-    constructor(socket) {
-        this.socket = socket;
-        socket.setNoDelay(true);
-        socket.on('data', (chunk) => this.onData(chunk));
-        const fail = (err) => this.fail(err);
-        socket.on('error', fail);
-        socket.on('close', () => this.fail(new Error('connection closed')));
-    }
-    static connect(ep, timeoutMs = 5000) {
-        return new Promise((resolve, reject) => {
-            const socket = ep.tls
-                ? external_node_tls_default().connect({ host: ep.host, port: ep.port, servername: external_node_net_default().isIP(ep.host) ? undefined : ep.host })
-                : external_node_net_default().connect(ep.port, ep.host);
-            const timer = setTimeout(() => {
-                socket.destroy();
-                reject(new Error(`connect to ${ep.host}:${ep.port} timed out after ${timeoutMs} ms`));
-            }, timeoutMs);
-            socket.once('error', (err) => {
-                clearTimeout(timer);
-                reject(err);
-            });
-            socket.once(ep.tls ? 'secureConnect' : 'connect', () => {
-                clearTimeout(timer);
-                socket.removeAllListeners('error');
-                const pipe = new RespPipe(socket);
-                const setup = [];
-                if (ep.password)
-                    setup.push(ep.username ? ['AUTH', ep.username, ep.password] : ['AUTH', ep.password]);
-                if (ep.db)
-                    setup.push(['SELECT', String(ep.db)]);
-                if (setup.length === 0)
-                    return resolve(pipe);
-                pipe.send(setup.map(encodeCommand).join(''), setup.length, (error) => {
-                    if (error) {
-                        pipe.close();
-                        reject(new Error(error));
-                    }
-                    else
-                        resolve(pipe);
-                });
-            });
-        });
-    }
-    /** Batches written whose replies have not all arrived. */
-    get inflight() {
-        return this.batches.length;
-    }
-    /** Write `replies` pre-encoded commands; `done` gets the first error reply of the batch, if any. */
-    send(encoded, replies, done) {
-        if (this.closedWith) {
-            done(this.closedWith.message);
-            return;
-        }
-        this.batches.push({ replies, done });
-        if (this.batches.length === 1) {
-            this.headLeft = replies;
-            this.headError = undefined;
-        }
-        // Everything perf-action writes is ASCII: latin1 skips UTF-8 encoding work.
-        this.socket.write(encoded, 'latin1');
-    }
-    /** Resolves when at most `max` batches are in flight. */
-    async waitInflight(max) {
-        while (this.batches.length > max && !this.closedWith) {
-            await new Promise((r) => this.drainWaiters.push(r));
-        }
-        if (this.closedWith)
-            throw this.closedWith;
-    }
-    close() {
-        this.socket.destroy();
-    }
-    fail(err) {
-        if (this.closedWith)
-            return;
-        this.closedWith = err;
-        for (const b of this.batches.splice(0))
-            b.done(err.message);
-        this.wake();
-    }
-    wake() {
-        const waiters = this.drainWaiters;
-        this.drainWaiters = [];
-        for (const w of waiters)
-            w();
-    }
-    onData(chunk) {
-        const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-        let pos = 0;
-        const len = buf.length;
-        let completed = false;
-        while (pos < len) {
-            const eol = buf.indexOf(13, pos);
-            if (eol < 0 || eol + 1 >= len)
-                break;
-            const type = buf[pos];
-            let next = eol + 2;
-            let element = true;
-            if (type === 36 /* $ */) {
-                const n = readInt(buf, pos + 1, eol);
-                if (n >= 0) {
-                    if (next + n + 2 > len)
-                        break;
-                    next += n + 2;
-                }
-            }
-            else if (type === 42 /* * */) {
-                const n = readInt(buf, pos + 1, eol);
-                if (n > 0) {
-                    this.stack.push(n);
-                    element = false;
-                }
-            }
-            else if (type === 45 /* - */) {
-                // Only the first error of a batch is kept: it is what the user needs to see.
-                if (this.stack.length === 0)
-                    this.headError ??= buf.toString('utf8', pos + 1, Math.min(eol, pos + 301));
-            }
-            pos = next;
-            if (!element)
-                continue;
-            // An element closes every array level it completes; a reply is done when none is left open.
-            while (this.stack.length > 0) {
-                const top = this.stack.length - 1;
-                const left = this.stack[top] - 1;
-                if (left > 0) {
-                    this.stack[top] = left;
-                    break;
-                }
-                this.stack.pop();
-            }
-            if (this.stack.length === 0) {
-                completed = true;
-                this.replyDone();
-            }
-        }
-        this.pending = pos < len ? Buffer.from(buf.subarray(pos)) : undefined;
-        if (completed)
-            this.wake();
-    }
-    replyDone() {
-        if (--this.headLeft > 0)
-            return;
-        const batch = this.batches.shift();
-        const error = this.headError;
-        const head = this.batches[0];
-        this.headLeft = head ? head.replies : 0;
-        this.headError = undefined;
-        batch?.done(error);
-    }
-}
-function readInt(buf, from, to) {
-    let i = from;
-    let sign = 1;
-    if (buf[i] === 45) {
-        sign = -1;
-        i++;
-    }
-    let n = 0;
-    for (; i < to; i++)
-        n = n * 10 + (buf[i] - 48);
-    return sign * n;
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/producer.ts
-// One producer: XADDs its quota (or for the round's duration) in pipelined batches, either as fast as the
-// server takes them or at a fixed rate (open model). In the open model each event is stamped with the time
-// it was due, not the time it was sent, so a stalled server shows up as latency instead of hiding it.
-
-
-
-/** Batches in flight per connection: enough to keep the server busy while the next batch is encoded. */
-const WINDOW = 4;
-const producer_sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-class Producer {
-    index;
-    setup;
-    encoder;
-    counters;
-    sink;
-    sinkKey = '';
-    constructor(index, setup) {
-        this.index = index;
-        this.setup = setup;
-        this.encoder = makeEncoder(setup.payload.shape, setup.payload.size);
-        this.counters = new Int32Array(setup.shared.counters);
-    }
-    /** Connect ahead of the round, so connecting is never part of a measurement. */
-    async prepare(spec) {
-        await this.sinkFor(spec.streams);
-    }
-    async run(spec) {
-        const sink = await this.sinkFor(spec.streams);
-        const quota = spec.quota[this.index] ?? 0;
-        const start = nowUs();
-        const report = { count: 0, firstUs: start, lastUs: start };
-        let failed;
-        const done = (n) => (error) => {
-            if (error !== undefined)
-                failed ??= error;
-            else {
-                report.count += n;
-                report.lastUs = nowUs();
-                Atomics.add(this.counters, this.index, n);
-            }
-        };
-        const rate = spec.ratePerProducer;
-        const intervalUs = rate ? 1e6 / rate : 0;
-        const stamp = rate ? (seq) => Math.round(start + seq * intervalUs) : nowUs;
-        const endUs = spec.durationMs !== undefined ? start + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
-        // In the open model the round holds exactly the events due before its end, however late they are sent.
-        const limit = rate && spec.durationMs !== undefined ? Math.min(quota, Math.ceil((spec.durationMs * 1000) / intervalUs)) : quota;
-        let seq = 0;
-        let batchNo = 0;
-        while (seq < limit && failed === undefined) {
-            let due = limit;
-            if (rate) {
-                const now = nowUs();
-                due = Math.min(limit, Math.floor((now - start) / intervalUs) + 1);
-                if (due <= seq) {
-                    await producer_sleep((start + seq * intervalUs - now) / 1000);
-                    continue;
-                }
-            }
-            else if (endUs !== Number.POSITIVE_INFINITY && nowUs() >= endUs)
-                break;
-            const n = Math.min(this.setup.batch, due - seq);
-            const stream = spec.streams[(this.index + batchNo++) % spec.streams.length];
-            await sink.ready(stream);
-            sink.send({ stream, first: seq, n, stamp, done: done(n) });
-            seq += n;
-        }
-        await sink.drain();
-        if (failed !== undefined)
-            report.error = failed;
-        return report;
-    }
-    close() {
-        this.sink?.close();
-        this.sink = undefined;
-    }
-    async sinkFor(streams) {
-        const key = streams.map((s) => `${s.key}@${s.endpoint.host}:${s.endpoint.port}`).join(',');
-        if (this.sink && this.sinkKey === key)
-            return this.sink;
-        this.close();
-        this.sink = this.setup.writer === 'resp' ? await this.respSink(streams) : await this.ioredisSink();
-        this.sinkKey = key;
-        return this.sink;
-    }
-    xaddHead(key) {
-        const trim = this.setup.maxlen !== undefined ? ['MAXLEN', '~', String(this.setup.maxlen)] : [];
-        return ['XADD', key, ...(this.setup.nomkstream ? ['NOMKSTREAM'] : []), ...trim, '*'];
-    }
-    async respSink(streams) {
-        const pipes = new Map();
-        const prefixes = new Map();
-        const nodeOf = (s) => `${s.endpoint.host}:${s.endpoint.port}`;
-        try {
-            for (const s of streams) {
-                if (!pipes.has(nodeOf(s)))
-                    pipes.set(nodeOf(s), await RespPipe.connect(s.endpoint));
-                const head = this.xaddHead(s.key);
-                // Everything before the fields is the same for every XADD to this stream: encode it once.
-                prefixes.set(s.key, `*${head.length + this.encoder.arity * 2}\r\n${head.map(bulk).join('')}`);
-            }
-        }
-        catch (err) {
-            for (const p of pipes.values())
-                p.close();
-            throw err;
-        }
-        const pipeOf = (s) => pipes.get(nodeOf(s));
-        return {
-            ready: (s) => pipeOf(s).waitInflight(WINDOW - 1),
-            send: (b) => {
-                const prefix = prefixes.get(b.stream.key);
-                let out = '';
-                for (let seq = b.first; seq < b.first + b.n; seq++) {
-                    out += prefix;
-                    for (const f of this.encoder.fields(this.index, seq, b.stamp(seq)))
-                        out += `$${f.length}\r\n${f}\r\n`;
-                }
-                pipeOf(b.stream).send(out, b.n, b.done);
-            },
-            drain: async () => {
-                for (const p of pipes.values())
-                    await p.waitInflight(0).catch(() => { });
-            },
-            close: () => {
-                for (const p of pipes.values())
-                    p.close();
-            },
-        };
-    }
-    async ioredisSink() {
-        const client = createClient(this.setup.target, `perf-action-producer-${this.index}`);
-        await connectClient(client, this.setup.target);
-        const inflight = new Set();
-        return {
-            ready: async () => {
-                while (inflight.size >= WINDOW)
-                    await Promise.race(inflight);
-            },
-            send: (b) => {
-                const pipeline = client.pipeline();
-                const args = this.xaddHead(b.stream.key).slice(1);
-                for (let seq = b.first; seq < b.first + b.n; seq++) {
-                    pipeline.call('XADD', ...args, ...this.encoder.fields(this.index, seq, b.stamp(seq)));
-                }
-                const sent = pipeline.exec().then((results) => {
-                    const bad = results?.find(([err]) => err);
-                    b.done(bad ? bad[0].message : results ? undefined : 'pipeline aborted');
-                }, (err) => b.done(err.message));
-                inflight.add(sent);
-                void sent.finally(() => inflight.delete(sent));
-            },
-            drain: async () => {
-                await Promise.all(inflight);
-            },
-            close: () => client.disconnect(),
-        };
-    }
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/worker.ts
-// A worker thread hosting some producers and consumers. It connects once and serves every round the
-// suite sends; producers start on 'go', consumers read from 'round' until 'stop'.
-
-
-
-
-async function runStreamsWorker() {
-    const port = external_node_worker_threads_.parentPort;
-    if (!port)
-        throw new Error('the redis-streams worker runs in a worker thread');
-    const setup = external_node_worker_threads_.workerData;
-    const post = (m) => port.postMessage(m);
-    const producers = [];
-    const consumers = [];
-    for (const a of setup.agents) {
-        if (a.kind === 'producer')
-            producers.push(new Producer(a.index, setup));
-        else {
-            const c = new Consumer(a.index, setup, a.victim === true, {
-                crashing: (held) => post({ type: 'crashing', consumer: c.index, held, atUs: nowUs() }),
-                reclaimed: () => post({ type: 'reclaimed', consumer: c.index, atUs: nowUs() }),
-            });
-            consumers.push(c);
-        }
-    }
-    let spec;
-    const fatal = (err) => post({ type: 'fatal', message: err?.message ?? String(err) });
-    port.on('message', (m) => {
-        if (m.type === 'round') {
-            spec = m.spec;
-            const round = m.spec;
-            void Promise.all(producers.map((p) => p.prepare(round)))
-                .then(() => {
-                // Consumers are reading (blocked in XREADGROUP) before any event is produced.
-                for (const c of consumers) {
-                    void c.run(round).then((r) => post({ type: 'consumed', consumer: c.index, ...r }), fatal);
-                }
-                post({ type: 'prepared', round: round.round });
-            })
-                .catch(fatal);
-        }
-        else if (m.type === 'go' && spec) {
-            const round = spec;
-            for (const p of producers) {
-                void p.run(round).then((r) => post({ type: 'produced', producer: p.index, ...r }), fatal);
-            }
-        }
-        else if (m.type === 'crash') {
-            for (const c of consumers)
-                c.arm();
-        }
-        else if (m.type === 'stop') {
-            for (const c of consumers)
-                c.stop();
-        }
-        else if (m.type === 'exit') {
-            for (const p of producers)
-                p.close();
-            for (const c of consumers)
-                c.close();
-            port.close();
-        }
-    });
-    try {
-        await Promise.all(consumers.map((c) => c.connect()));
-        post({ type: 'ready' });
-    }
-    catch (err) {
-        fatal(err);
-    }
-}
-
-;// CONCATENATED MODULE: ./suites/redis-streams/index.ts
-// The `redis-streams` suite kind: producers and a consumer group on real Redis Streams, measuring produce
-// and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss, duplicates and recovery
-// when a consumer dies holding unacked entries.
-
-
-
-
-
-
-
-
-
-
-const redisStreamsKind = (0,suite_kind/* defineSuiteKind */.C)({
-    name: 'redis-streams',
-    description: 'Producers and a consumer group on Redis Streams: throughput, delivery latency, loss under a crash',
-    schema: redisStreamsSchema,
-    roles: { [WORKER_ROLE]: () => runStreamsWorker() },
-    async *run(ctx) {
-        const cfg = ctx.config;
-        const plan = makePlan(cfg);
-        const target = { urls: Array.isArray(cfg.url) ? cfg.url : [cfg.url], cluster: cfg.cluster };
-        ctx.progress('connecting');
-        const admin = await Admin.connect(target, cfg.prefix, ctx.suite);
-        const pool = new WorkerPool();
-        const rounds = [];
-        let failure;
-        try {
-            let reclaim = cfg.reclaim && cfg.consumers > 0;
-            let version;
-            try {
-                version = await admin.checkServer({ autoclaim: reclaim });
-            }
-            catch (err) {
-                // Without a crash nothing needs reclaiming: run on servers older than 6.2 instead of refusing.
-                if (plan.crashAt !== undefined || !/XAUTOCLAIM/.test(err.message))
-                    throw err;
-                ctx.warn('the server lacks XAUTOCLAIM (Redis < 6.2): consumers will not reclaim idle entries');
-                reclaim = false;
-                version = await admin.checkServer({ autoclaim: false });
-            }
-            const [major = 0, minor = 0] = version.split('.').map(Number);
-            const base = {
-                target,
-                producers: cfg.producers,
-                consumers: cfg.consumers,
-                payload: cfg.payload,
-                writer: cfg.writer,
-                batch: cfg.batch,
-                count: plan.count,
-                blockMs: cfg.block,
-                processingMs: cfg.processing,
-                ...(cfg.maxlen !== undefined ? { maxlen: cfg.maxlen } : {}),
-                nomkstream: major > 6 || (major === 6 && minor >= 2),
-                reclaim,
-                minIdleMs: cfg['min-idle'],
-                shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
-            };
-            const victims = plan.threads.filter((agents) => agents.some((a) => a.victim));
-            const regular = plan.threads.filter((agents) => !agents.some((a) => a.victim));
-            ctx.progress(`starting ${plan.threads.length} worker threads`);
-            await pool.start(regular.map((agents) => ({ ...base, agents })), ctx.signal);
-            const total = cfg.warmup + cfg.rounds;
-            for (let r = 0; r < total; r++) {
-                const measured = r >= cfg.warmup;
-                const label = measured ? `round ${r - cfg.warmup + 1}/${cfg.rounds}` : `warm-up ${r + 1}/${cfg.warmup}`;
-                const result = await runRound({
-                    pool,
-                    admin,
-                    plan,
-                    cfg,
-                    shared: base.shared,
-                    ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
-                    signal: ctx.signal,
-                    progress: (message, fraction) => ctx.progress(message, (r + fraction) / total),
-                }, r, label);
-                for (const w of result.warnings)
-                    ctx.warn(w);
-                if (measured)
-                    rounds.push(result);
-            }
-        }
-        catch (err) {
-            failure = err;
-        }
-        finally {
-            await pool.close();
-            const left = await admin.close();
-            if (left.length > 0)
-                ctx.warn(`could not delete ${left.join(', ')} (they expire after ttl)`);
-        }
-        // Rounds measured before a failure are kept.
-        yield* roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined });
-        if (failure)
-            throw failure;
-    },
-});
-
-;// CONCATENATED MODULE: ./suites/index.ts
-// The registry of suite kinds: adding a kind is a folder under suites/ and one line here.
-
-
-
-const suiteKinds = [bench/* benchKind */.h, commandKind, redisStreamsKind];
+/***/ }),
+
+/***/ 5066:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ INGEST_FORMATS)
+/* harmony export */ });
+// The ingest API's vocabulary, kept apart so the readers and the detector can share it without cycles.
+const INGEST_FORMATS = [
+    'pytest-benchmark',
+    'locust',
+    'k6',
+    'hyperfine',
+    'go',
+    'google-benchmark',
+    'criterion',
+    'benchmarkjs',
+    'jmh',
+    'vitest',
+    'custom',
+];
 
 
 /***/ }),

@@ -2,12 +2,13 @@
 
 import * as core from '@actions/core';
 import { runRoleIfRequested } from '../runner/roles.ts';
+import { reportFailure } from './failure.ts';
 import { runAction } from './run-action.ts';
 
 if (!(await runRoleIfRequested())) {
   try {
     await runAction();
   } catch (err) {
-    core.setFailed(`perf-action: ${(err as Error).message}`);
+    reportFailure(err, core, process.env.GITHUB_WORKSPACE);
   }
 }

@@ -242,6 +242,11 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     criteria: loaded.config.criteria,
     options,
   });
+  if (!plan.compare) {
+    // Say why nothing was compared where readers look (summary, annotations), not only in the log.
+    verdict.warnings.unshift(plan.reason);
+    core.notice(`perf-action: ${plan.reason}`);
+  }
   const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
   await publish({
     verdict,

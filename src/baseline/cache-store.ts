@@ -7,6 +7,14 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseResults, type ResultsDocument } from '../model/results.ts';
 import { branchPrefix, type KeyParts, saveKey, shaFromKey, shaPrefix } from './cache-key.ts';
+import {
+  appendToHistory,
+  type HistoryDocument,
+  type HistoryLimits,
+  historyFileFor,
+  readHistoryFile,
+  writeHistoryFile,
+} from './history.ts';
 import type { BaselineStore, LoadedBaseline } from './store.ts';
 
 /** The two calls of @actions/cache this store needs (injectable for tests). */
@@ -24,19 +32,34 @@ export interface CacheStoreOptions extends KeyParts {
   /** Where and as what this run saves; undefined when it must not. */
   save?: { branch: string; sha: string; runId: string; attempt: string };
   warn: (message: string) => void;
+  /** Bounds of the history kept in the same cache entry (default: 10 runs, 1 MiB). */
+  historyLimits?: HistoryLimits;
 }
 
 export class CacheBaselineStore implements BaselineStore {
   /** Relative, and the same in every run: restore only finds entries saved with the same paths. */
   readonly relPath: string;
+  /** The history travels in the same cache entry, next to the baseline. */
+  readonly historyRelPath: string;
   lastKey?: string;
+  /** The history restored with the baseline, carried forward by save(). */
+  history?: HistoryDocument;
 
   constructor(readonly opts: CacheStoreOptions) {
     this.relPath = `.perf-action/baseline/${opts.configId}.json`;
+    this.historyRelPath = historyFileFor(this.relPath);
   }
 
   private get file(): string {
     return path.join(this.opts.workspace, this.relPath);
+  }
+
+  private get historyFile(): string {
+    return path.join(this.opts.workspace, this.historyRelPath);
+  }
+
+  private get paths(): string[] {
+    return [this.relPath, this.historyRelPath];
   }
 
   async load(): Promise<LoadedBaseline | undefined> {
@@ -44,15 +67,19 @@ export class CacheBaselineStore implements BaselineStore {
     if (!baseBranch) return undefined;
     const keys = [...(baseSha ? [shaPrefix(this.opts, baseBranch, baseSha)] : []), branchPrefix(this.opts, baseBranch)];
     await rm(this.file, { force: true });
+    await rm(this.historyFile, { force: true });
     let matched: string | undefined;
     try {
-      matched = await client.restoreCache([this.relPath], keys[0] as string, keys.slice(1));
+      matched = await client.restoreCache(this.paths, keys[0] as string, keys.slice(1));
     } catch (err) {
       warn(`could not restore the baseline from the Actions cache: ${(err as Error).message}`);
       return undefined;
     }
     if (!matched) return undefined;
     this.lastKey = matched;
+    // Read the history even when the baseline itself is unusable: the next save carries it forward.
+    const { history, problem } = await readHistoryFile(this.historyFile);
+    if (history) this.history = history;
     if (!existsSync(this.file)) {
       warn(`the Actions cache entry ${matched} did not contain ${this.relPath}; continuing without a baseline`);
       return undefined;
@@ -69,6 +96,8 @@ export class CacheBaselineStore implements BaselineStore {
     return {
       results,
       source: `Actions cache: ${exact ? 'base commit' : `newest on ${baseBranch}`}${sha ? ` (${sha.slice(0, 7)})` : ''}`,
+      ...(history ? { history } : {}),
+      ...(problem ? { historyProblem: problem } : {}),
     };
   }
 
@@ -78,9 +107,11 @@ export class CacheBaselineStore implements BaselineStore {
     const key = saveKey(this.opts, s.branch, s.sha, s.runId, s.attempt);
     await mkdir(path.dirname(this.file), { recursive: true });
     await writeFile(this.file, `${JSON.stringify(results)}\n`);
+    const history = appendToHistory(this.history, results, this.opts.historyLimits);
+    await writeHistoryFile(this.historyFile, history);
     let id: number;
     try {
-      id = await this.opts.client.saveCache([this.relPath], key);
+      id = await this.opts.client.saveCache(this.paths, key);
     } catch (err) {
       this.opts.warn(`could not save the baseline to the Actions cache: ${(err as Error).message}`);
       return;
@@ -92,5 +123,6 @@ export class CacheBaselineStore implements BaselineStore {
       return;
     }
     this.lastKey = key;
+    this.history = history;
   }
 }

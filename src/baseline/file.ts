@@ -4,6 +4,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseResults, type ResultsDocument } from '../model/results.ts';
+import {
+  appendToHistory,
+  type HistoryDocument,
+  type HistoryLimits,
+  historyFileFor,
+  readHistoryFile,
+  writeHistoryFile,
+} from './history.ts';
 import type { BaselineStore, LoadedBaseline } from './store.ts';
 
 export class BaselineFileError extends Error {
@@ -24,14 +32,36 @@ export async function readResultsFile(file: string, what = 'results file'): Prom
   return parseResults(await readFile(file, 'utf8'), file);
 }
 
+/** A baseline file and its history (history.ts) next to it; `source` names the baseline in reports. */
+export async function loadBaselineFile(file: string, source = file): Promise<LoadedBaseline> {
+  const results = await readResultsFile(file, 'baseline file');
+  const { history, problem } = await readHistoryFile(historyFileFor(file));
+  return { results, source, ...(history ? { history } : {}), ...(problem ? { historyProblem: problem } : {}) };
+}
+
+/** Saves carry the history forward: the history beside the file gains the saved run (trimmed to its limits). */
 export class FileBaselineStore implements BaselineStore {
-  constructor(readonly file: string) {}
+  private history?: HistoryDocument;
+
+  constructor(
+    readonly file: string,
+    readonly historyLimits: HistoryLimits = {},
+  ) {}
+
+  get historyFile(): string {
+    return historyFileFor(this.file);
+  }
 
   async load(): Promise<LoadedBaseline> {
-    return { results: await readResultsFile(this.file, 'baseline file'), source: this.file };
+    const loaded = await loadBaselineFile(this.file);
+    if (loaded.history) this.history = loaded.history;
+    return loaded;
   }
 
   async save(results: ResultsDocument): Promise<void> {
     await writeJsonAtomic(this.file, results);
+    const prior = this.history ?? (await readHistoryFile(this.historyFile)).history;
+    this.history = appendToHistory(prior, results, this.historyLimits);
+    await writeHistoryFile(this.historyFile, this.history);
   }
 }

@@ -2,7 +2,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BaselineFileError, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
+import { BaselineFileError, loadBaselineFile, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
@@ -82,8 +82,9 @@ export interface RunArgs {
 export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Promise<number> {
   const loaded = await load(io, args.config);
   // Read the baseline before measuring: a wrong path should fail in a second, not after the suites.
+  // The history next to it (base.history.json), when there is one, tells each metric's run-to-run noise.
   const baseline: LoadedBaseline | undefined = args.baseline
-    ? { results: await readResultsFile(path.resolve(io.cwd, args.baseline), 'baseline file'), source: args.baseline }
+    ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)
     : undefined;
   const outFile = args.out ? path.resolve(io.cwd, args.out) : undefined;
   const { results, setupErrors } = await runSuites(loaded, {
@@ -127,9 +128,8 @@ export interface CompareArgs {
 export async function compareCommand(io: Io, args: CompareArgs): Promise<number> {
   if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
   const loaded = args.config ? await load(io, args.config) : undefined;
-  const base = await readResultsFile(path.resolve(io.cwd, args.base), 'baseline file');
+  const baseline = await loadBaselineFile(path.resolve(io.cwd, args.base), args.base);
   const head = await readResultsFile(path.resolve(io.cwd, args.head), 'head results file');
-  const baseline = { results: base, source: args.base };
   const judged = judge({
     head,
     baseline,

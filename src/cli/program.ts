@@ -2,6 +2,7 @@
 
 import { parseArgs } from 'node:util';
 import { compareCommand, type Io, isUserError, runCommand, validateCommand } from './commands.ts';
+import { ingestCommand } from './ingest-command.ts';
 
 const HELP = `perf-action: a performance gate for pull requests
 
@@ -9,6 +10,9 @@ Usage:
   perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--markdown FILE] [--json FILE]
   perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
   perf-action validate [--config perf.yml]
+  perf-action ingest FILE... [--format auto|pytest-benchmark|locust|k6|hyperfine|go|google-benchmark|criterion|
+                     benchmarkjs|jmh|vitest|custom] [--suite NAME] [--better lower|higher] [--out FILE]
+      Reads another tool's output into a results document (to stdout, or --out FILE) for compare.
 
 Exit codes: 0 gate passed, 1 gate failed, 2 usage or config error.
 `;
@@ -22,6 +26,8 @@ const OPTIONS = {
   json: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
+  format: { type: 'string' },
+  better: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -30,7 +36,11 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   run: ['config', 'suite', 'out', 'baseline', 'markdown', 'json'],
   compare: ['base', 'head', 'config', 'markdown', 'json'],
   validate: ['config'],
+  ingest: ['format', 'suite', 'better', 'out'],
 };
+
+/** Commands that take positional arguments after their name. */
+const TAKES_FILES = new Set(['ingest']);
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -55,7 +65,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const extra = Object.keys(values).filter((k) => !(ALLOWED[command] as string[]).includes(k));
-  if (extra.length > 0 || positionals.length > 1) {
+  if (extra.length > 0 || (positionals.length > 1 && !TAKES_FILES.has(command))) {
     const what = extra.length > 0 ? `--${extra[0]}` : `"${positionals[1]}"`;
     io.stderr.write(`error: ${command} does not take ${what}\n\n${HELP}`);
     return 2;
@@ -74,6 +84,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (command === 'run') return await runCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
     if (command === 'compare') return await compareCommand(io, values);
+    if (command === 'ingest') return await ingestCommand(io, { ...values, files: positionals.slice(1) });
     return await validateCommand(io, values);
   } catch (err) {
     if (isUserError(err)) {

@@ -10,8 +10,14 @@
 //   Otherwise (zero counts, error rates of 0%) it runs on the raw values and the shift is expressed relative to
 //   the baseline median;
 // - the Mann-Whitney two-sided p-value is adjusted with Benjamini-Hochberg across all tested metrics; the
-//   adjusted value is what `p` reports and what the decision uses.
+//   adjusted value is what `p` reports and what the decision uses;
+// - with the baseline's history (noise.ts), a metric that drifts between runs of unchanged code gets that
+//   drift added to its evidence: the interval is widened by the drift of two runs (base and head each have
+//   their own), and the p-value is at least that of the change against the replicate and drift noise
+//   together. A stored baseline cannot tell a change from drift smaller than that; the rows say so, and a
+//   metric whose run-to-run band is wider than min-effect is flagged unreliable.
 
+import type { HistoryDocument } from '../baseline/history.ts';
 import { matchesGlob } from '../model/glob.ts';
 import { allMetrics, type Better, type Metric, type ResultsDocument } from '../model/results.ts';
 import { convert } from '../model/units.ts';
@@ -20,10 +26,13 @@ import { benjaminiHochberg } from '../stats/fdr.ts';
 import { hodgesLehmannShift } from '../stats/hodges-lehmann.ts';
 import { mannWhitney, type TestMethod } from '../stats/mann-whitney.ts';
 import { replicatesToBound, replicatesToDetect } from '../stats/power.ts';
+import { normalQuantile, normalSf } from '../stats/normal.ts';
 import { median } from '../stats/quantile.ts';
+import { studentQuantile } from '../stats/student.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 import { decide, thresholds } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
+import { historyNoise, type RunNoise } from './noise.ts';
 import type { CompareOptions } from './options.ts';
 
 export { environmentWarnings } from './environment.ts';
@@ -46,6 +55,16 @@ export interface ComparisonDetail {
   ciConfidence?: number;
   /** Why the verdict is what it is, in a few words. */
   reason: string;
+  /** Run-to-run noise from the baseline's history, when it had enough runs of this metric. */
+  history?: { runs: number; band: number; drift: number };
+  /** The run-to-run band is wider than min-effect: a change of min-effect cannot be told from drift. */
+  unreliable?: boolean;
+}
+
+/** What the comparison knows beyond the two runs. */
+export interface CompareContext {
+  /** Run-to-run noise per metric id, from the baseline's history (noise.ts historyNoise). */
+  noise?: ReadonlyMap<string, RunNoise>;
 }
 
 export interface CompareOutcome {
@@ -102,7 +121,48 @@ function pooledSpread(groups: readonly number[][]): number | undefined {
   return den > 0 ? Math.sqrt(num / den) : undefined;
 }
 
-function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: string[]): Row {
+/**
+ * Adds two runs' drift (sd `drift` each, log scale) to the shift's interval, in quadrature with each
+ * half-width, and returns the p-value of the estimate against replicate and drift noise together.
+ */
+function addDrift(
+  shift: { estimate: number; lower: number; upper: number },
+  noise: RunNoise,
+  ciConfidence: number,
+  confidence: number,
+): { lower: number; upper: number; p: number } {
+  const zAchieved = normalQuantile(1 - (1 - ciConfidence) / 2);
+  // The drift was estimated from a few runs: Student's t with the estimate's degrees of freedom.
+  const z = studentQuantile(1 - (1 - confidence) / 2, noise.df);
+  const between = Math.SQRT2 * noise.drift;
+  const widen = (h: number) => Math.sqrt(h * h + (z * between) ** 2);
+  const lower = shift.estimate - widen(shift.estimate - shift.lower);
+  const upper = shift.estimate + widen(shift.upper - shift.estimate);
+  // The replicates' standard error, read back from their interval's width at its achieved coverage.
+  const se = (shift.upper - shift.lower) / (2 * zAchieved);
+  const total = Math.sqrt(se * se + between * between);
+  const p = total > 0 ? Math.min(1, 2 * normalSf(Math.abs(shift.estimate) / total)) : 1;
+  return { lower, upper, p };
+}
+
+/**
+ * Confidence of the drift allowance: Bonferroni across the metrics compared. Drift is shared by the metrics
+ * of a run (the whole machine slower), so the rank test's correction across metrics cannot absorb it, and
+ * each metric's interval must hold on its own for all of them at once.
+ */
+export function driftConfidence(confidence: number, family: number): number {
+  if (process.env.OPT_T1) return confidence;
+  return 1 - (1 - confidence) / Math.max(1, family);
+}
+
+function analyse(
+  base: Metric,
+  head: Metric,
+  options: CompareOptions,
+  warnings: string[],
+  noise: RunNoise | undefined,
+  family: number,
+): Row {
   const id = head.id;
   const headValues = replicates(head);
   const row: Row = {
@@ -141,6 +201,19 @@ function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: 
     return d > 0 ? Number.POSITIVE_INFINITY : d < 0 ? Number.NEGATIVE_INFINITY : 0;
   };
   row.shift = { estimate: toLogRatio(shift.estimate), lower: toLogRatio(shift.lower), upper: toLogRatio(shift.upper) };
+  let driftP: number | undefined;
+  if (noise && positive) {
+    row.detail.history = { runs: noise.runs, band: noise.band, drift: noise.drift };
+    if (noise.band > options.minEffect) row.detail.unreliable = true;
+    if (noise.drift > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
+      const widened = addDrift(shift, noise, shift.confidence, driftConfidence(options.confidence, family));
+      shift.lower = widened.lower;
+      shift.upper = widened.upper;
+      row.shift.lower = widened.lower;
+      row.shift.upper = widened.upper;
+      driftP = widened.p;
+    }
+  }
   const toRatio = (d: number): number | undefined => {
     if (positive) return Math.exp(d);
     return scale > 0 ? 1 + d / scale : undefined;
@@ -151,7 +224,8 @@ function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: 
   const hi = toRatio(shift.upper);
   if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)) {
     row.comparison.ci = [lo, hi];
-    row.detail.ciConfidence = shift.confidence;
+    // Widened by drift, the interval is a normal-theory one at the configured level.
+    row.detail.ciConfidence = driftP === undefined ? shift.confidence : options.confidence;
   }
 
   const sigma = pooledSpread([xs, ys]);
@@ -167,7 +241,8 @@ function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: 
 
   if (xs.length >= 2 && ys.length >= 2) {
     const test = mannWhitney(xs, ys);
-    row.detail.pRaw = test.p;
+    // Significant only if it stands out from the drift between runs as well as from the replicates' noise.
+    row.detail.pRaw = process.env.OPT_A && driftP !== undefined ? Math.max(test.p, driftP) : test.p;
     row.detail.method = test.method;
   }
   return row;
@@ -179,7 +254,8 @@ function analyse(base: Metric, head: Metric, options: CompareOptions, warnings: 
  * to narrow the interval to rule out changes of twice min-effect.
  */
 function neededReplicates(row: Row, options: CompareOptions, family: number): number | undefined {
-  if (!row.shift) return undefined;
+  // Drift between runs does not shrink with more replicates: no count would decide an unreliable row.
+  if (!row.shift || row.detail.unreliable) return undefined;
   const { effect: e, wide: e2 } = thresholds(options.minEffect);
   const est = Math.abs(row.shift.estimate);
   const sigma = row.sigma ?? 0;
@@ -195,19 +271,27 @@ function neededReplicates(row: Row, options: CompareOptions, family: number): nu
   return n === undefined ? undefined : Math.max(n, current + 1);
 }
 
-export function compareMetrics(base: Metric[] | undefined, head: Metric[], options: CompareOptions): CompareOutcome {
+export function compareMetrics(
+  base: Metric[] | undefined,
+  head: Metric[],
+  options: CompareOptions,
+  context: CompareContext = {},
+): CompareOutcome {
   checkOptions(options);
   const warnings: string[] = [];
   const ignored = (id: string) => options.ignore.some((glob) => matchesGlob(glob, id));
   const heads = byId(head, 'head results', warnings);
   const bases = base ? byId(base, 'baseline', warnings) : undefined;
   const rows: Row[] = [];
+  // Metrics compared in this run: the family the drift allowance is shared across.
+  let family = 0;
+  for (const id of heads.keys()) if (!ignored(id) && bases?.has(id)) family++;
 
   for (const [id, h] of heads) {
     if (ignored(id)) continue;
     const b = bases?.get(id);
     if (b) {
-      rows.push(analyse(b, h, options, warnings));
+      rows.push(analyse(b, h, options, warnings, context.noise?.get(id), family));
       continue;
     }
     const values = replicates(h);
@@ -261,13 +345,44 @@ export function compareMetrics(base: Metric[] | undefined, head: Metric[], optio
   };
 }
 
-/** compareMetrics over whole documents, with warnings about differing machines and suites that did not run. */
+const UNRELIABLE_LISTED = 8;
+
+/** One warning naming the metrics whose run-to-run band exceeds min-effect, widest first. */
+export function unreliableWarning(outcome: CompareOutcome, minEffect: number): string | undefined {
+  const flagged = Object.entries(outcome.details)
+    .filter(([, d]) => d.unreliable && d.history)
+    .map(([id, d]) => ({ id, band: d.history?.band ?? 0 }))
+    .sort((a, b) => b.band - a.band || (a.id < b.id ? -1 : 1));
+  if (flagged.length === 0) return undefined;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const named = flagged.slice(0, UNRELIABLE_LISTED).map((f) => `${JSON.stringify(f.id)} (±${pct(f.band)})`);
+  const more = flagged.length > UNRELIABLE_LISTED ? ` and ${flagged.length - UNRELIABLE_LISTED} more` : '';
+  const n = flagged.length;
+  return (
+    `${n} metric${n === 1 ? '' : 's'} unreliable: between earlier runs of the baseline branch ` +
+    `${n === 1 ? 'it' : 'they'} moved by more than min-effect (${pct(minEffect)}), so only larger changes ` +
+    `are flagged: ${named.join(', ')}${more}. Raise min-effect for ${n === 1 ? 'it' : 'them'}, ` +
+    'or steady the machine (a dedicated runner, fewer background jobs)'
+  );
+}
+
+/**
+ * compareMetrics over whole documents, with warnings about differing machines and suites that did not run.
+ * With the baseline's history, each metric's run-to-run noise (measured on the baseline's machine) informs
+ * its comparison.
+ */
 export function compareResults(
   base: ResultsDocument | undefined,
   head: ResultsDocument,
   options: CompareOptions,
+  history?: HistoryDocument,
 ): CompareOutcome {
-  const outcome = compareMetrics(base ? allMetrics(base) : undefined, allMetrics(head), options);
+  const heads = allMetrics(head);
+  const noise =
+    base && history
+      ? historyNoise(history, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
+      : undefined;
+  const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, noise ? { noise } : {});
   if (!base) return outcome;
   const early = environmentWarnings(base.env, head.env);
   const ran = new Set(head.suites.map((s) => s.name));
@@ -280,5 +395,6 @@ export function compareResults(
       );
     }
   }
-  return { ...outcome, warnings: [...early, ...outcome.warnings] };
+  const unreliable = unreliableWarning(outcome, options.minEffect);
+  return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
 }

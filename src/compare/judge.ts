@@ -21,6 +21,8 @@ export function judge(input: JudgeInput): DetailedVerdict {
   return buildVerdictWithDetails({
     head: input.head,
     ...(input.baseline ? { base: input.baseline.results, baselineSource: input.baseline.source } : {}),
+    ...(input.baseline?.history ? { history: input.baseline.history } : {}),
+    ...(input.baseline?.historyProblem ? { historyProblem: input.baseline.historyProblem } : {}),
     criteria,
     options: input.options ?? DEFAULT_COMPARE_OPTIONS,
   });

@@ -3,23 +3,21 @@
 // state, another JIT layout), and that run-to-run drift is invisible to them. The history shows it.
 //
 // Per metric, on log values (so it is relative): the level of each past run is the median of its replicates;
-// the spread between runs is estimated from the differences of consecutive levels (median absolute
-// difference, scaled to a standard deviation), which a genuine change landing on the branch shifts by one
-// difference only, where a plain standard deviation would count it in every run after. The drift is the part
-// of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n replicates).
+// the spread between runs comes from the differences of consecutive levels (the mean square successive
+// difference, σ² = Σ Δ² / 2(K − 1)): a slow trend barely moves it, and a genuine change landing on the branch
+// counts once, making the metric look noisier (never quieter) until it leaves the window. The drift is the
+// part of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n).
+// A spread estimated from ten runs is itself uncertain: `df` carries that, for a t quantile instead of z.
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import type { RunEnvironment } from '../model/results.ts';
 import { convert } from '../model/units.ts';
 import { normalQuantile } from '../stats/normal.ts';
-import { median } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 
 /** Fewer runs than this give no estimate: three differences are the least a median can work with. */
 export const MIN_HISTORY_RUNS = 4;
 
-/** For normal differences of sd √2·s, the median of |difference| is Φ⁻¹(3/4)·√2·s. */
-const MEDIAN_ABS_DIFF_TO_SD = 1 / (0.6744897501960817 * Math.SQRT2);
 
 export interface RunNoise {
   /** Runs the estimate rests on. */
@@ -28,6 +26,8 @@ export interface RunNoise {
   spread: number;
   /** Standard deviation of the log level between runs beyond the replicates' own noise; 0 when none shows. */
   drift: number;
+  /** Degrees of freedom of the spread estimate (successive differences are worth about 2/3 of a value each). */
+  df: number;
   /** Two runs of unchanged code differ by up to this fraction at the given confidence (0.08 = ±8%). */
   band: number;
 }
@@ -43,9 +43,9 @@ export interface RunLevel {
 export function estimateRunNoise(runs: readonly RunLevel[], confidence: number): RunNoise | undefined {
   if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0))) return undefined;
   const logs = runs.map((r) => Math.log(r.level));
-  const diffs: number[] = [];
-  for (let i = 1; i < logs.length; i++) diffs.push(Math.abs((logs[i] as number) - (logs[i - 1] as number)));
-  const spread = median(diffs) * MEDIAN_ABS_DIFF_TO_SD;
+  let squares = 0;
+  for (let i = 1; i < logs.length; i++) squares += ((logs[i] as number) - (logs[i - 1] as number)) ** 2;
+  const spread = Math.sqrt(squares / (2 * (logs.length - 1)));
 
   // Variance of one run's median from its replicates alone: π/2 · σ²/n for normal values.
   let within = 0;
@@ -62,7 +62,8 @@ export function estimateRunNoise(runs: readonly RunLevel[], confidence: number):
   const replicateVar = counted > 0 ? within / counted : 0;
   const drift = Math.sqrt(Math.max(0, spread * spread - replicateVar));
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  return { runs: runs.length, spread, drift, band: Math.expm1(z * Math.SQRT2 * spread) };
+  const df = Math.max(1, (2 / 3) * (runs.length - 1));
+  return { runs: runs.length, spread, drift, df, band: Math.expm1(z * Math.SQRT2 * spread) };
 }
 
 /** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */

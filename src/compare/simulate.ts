@@ -1,13 +1,20 @@
 // Measuring the gate itself: run compareMetrics on synthetic baselines and heads with a known truth, and count
 // false alarms (A/A: the same code on both sides) and detections (an injected slowdown). Seeded throughout,
 // so a measurement is reproducible and can run in tests.
+//
+// Stored-baseline mode is modelled with drift: every run (each history run, the baseline, the head) sits at
+// its own level around the truth, per metric and machine-wide, which replicates inside one run cannot see.
+// With `history`, the baseline comes with that many earlier runs (itself the last) and the comparison uses
+// their run-to-run noise, as compareResults does with a stored history.
 
 import type { Better, Metric } from '../model/results.ts';
 import type { ComparisonVerdict } from '../model/verdict.ts';
 import { normalDraw, type Uniform } from '../stats/random.ts';
+import { median } from '../stats/quantile.ts';
 import { makeRng } from '../stats/rng.ts';
 import { summarize } from '../stats/summary.ts';
 import { compareMetrics } from './compare.ts';
+import { estimateRunNoise, type RunNoise } from './noise.ts';
 import type { CompareOptions } from './options.ts';
 
 /** How one replicate varies around the metric's true level. */
@@ -22,6 +29,10 @@ export interface NoiseModel {
   bimodalRate?: number;
   /** Factor of the second mode (default 1.08). */
   bimodalFactor?: number;
+  /** Standard deviation of a run's log level around the truth, per metric (drift between runs). */
+  drift?: number;
+  /** The same, shared by every metric of a run (the whole machine faster or slower). */
+  sharedDrift?: number;
 }
 
 export interface GateScenario {
@@ -38,6 +49,8 @@ export interface GateScenario {
   runs: number;
   seed: number;
   options: CompareOptions;
+  /** Runs of unchanged code in the baseline's history, the baseline itself being the last; none by default. */
+  history?: number;
 }
 
 export interface GateMeasurement {
@@ -50,8 +63,17 @@ export interface GateMeasurement {
   detection: number;
   /** Share of runs in which every shifted metric was judged regressed. */
   allDetectedRuns: number;
+  /** Share of runs in which at least one shifted metric was judged regressed: the gate caught the change. */
+  anyDetectedRuns: number;
   /** Verdicts over all metrics and runs. */
   verdicts: Record<ComparisonVerdict, number>;
+}
+
+/** A run's own level: the truth moved by per-metric drift and the run's shared drift (log scale). */
+function runLevel(rng: Uniform, level: number, noise: NoiseModel, shared: number): number {
+  // No draw without drift, so scenarios without it keep the random stream they always had.
+  const own = noise.drift ? noise.drift * normalDraw(rng) : 0;
+  return level * Math.exp(own + shared);
 }
 
 function draw(rng: Uniform, level: number, better: Better, noise: NoiseModel): number {
@@ -97,31 +119,43 @@ export function simulateGate(s: GateScenario): GateMeasurement {
   let improvedRuns = 0;
   let detected = 0;
   let allDetected = 0;
+  let anyDetected = 0;
+  const historyRuns = Math.max(1, s.history ?? 1);
   for (let run = 0; run < s.runs; run++) {
     const base: Metric[] = [];
     const head: Metric[] = [];
+    const noiseById = new Map<string, RunNoise>();
+    const shared = Array.from({ length: historyRuns + 1 }, () =>
+      s.noise.sharedDrift ? s.noise.sharedDrift * normalDraw(rng) : 0,
+    );
     for (let i = 0; i < s.metrics; i++) {
       const better: Better = every > 0 && i % every === every - 1 ? 'higher' : 'lower';
       // Levels spread over decades, as real suites mix microseconds and seconds.
       const level = Math.exp(Math.log(0.01) + rng() * Math.log(1e5));
       const id = `sim/metric${i}`;
       const headLevel = i < shifted ? (better === 'lower' ? level * slowdown : level / slowdown) : level;
-      base.push(
-        syntheticMetric(
-          id,
-          better,
-          Array.from({ length: nBase }, () => draw(rng, level, better, s.noise)),
-        ),
-      );
+      // The baseline is the last of the history runs; only it is compared, the others inform the noise.
+      const past: number[][] = [];
+      for (let h = 0; h < historyRuns; h++) {
+        const at = runLevel(rng, level, s.noise, shared[h] as number);
+        past.push(Array.from({ length: nBase }, () => draw(rng, at, better, s.noise)));
+      }
+      base.push(syntheticMetric(id, better, past[past.length - 1] as number[]));
+      const headAt = runLevel(rng, headLevel, s.noise, shared[historyRuns] as number);
       head.push(
         syntheticMetric(
           id,
           better,
-          Array.from({ length: nHead }, () => draw(rng, headLevel, better, s.noise)),
+          Array.from({ length: nHead }, () => draw(rng, headAt, better, s.noise)),
         ),
       );
+      if (s.history !== undefined) {
+        const levels = past.map((v) => ({ level: median(v), n: v.length, samples: v }));
+        const estimate = estimateRunNoise(levels, s.options.confidence);
+        if (estimate) noiseById.set(id, estimate);
+      }
     }
-    const { comparisons } = compareMetrics(base, head, s.options);
+    const { comparisons } = compareMetrics(base, head, s.options, { noise: noiseById });
     let falseHere = false;
     let detectedHere = 0;
     comparisons.forEach((c, i) => {
@@ -133,6 +167,7 @@ export function simulateGate(s: GateScenario): GateMeasurement {
     if (comparisons.some((c) => c.verdict === 'improved')) improvedRuns++;
     detected += detectedHere;
     if (shifted > 0 && detectedHere === shifted) allDetected++;
+    if (detectedHere > 0) anyDetected++;
   }
   return {
     runs: s.runs,
@@ -140,6 +175,7 @@ export function simulateGate(s: GateScenario): GateMeasurement {
     improvedRuns: improvedRuns / s.runs,
     detection: shifted > 0 ? detected / (shifted * s.runs) : 0,
     allDetectedRuns: shifted > 0 ? allDetected / s.runs : 0,
+    anyDetectedRuns: shifted > 0 ? anyDetected / s.runs : 0,
     verdicts,
   };
 }

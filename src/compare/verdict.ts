@@ -1,6 +1,7 @@
 // The verdict document: comparisons, criteria and the gate's pass/fail, with every warning a reader needs
 // to trust (or distrust) the result.
 
+import type { HistoryDocument } from '../baseline/history.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import { type CriterionResult, VERDICT_SCHEMA, type VerdictDocument } from '../model/verdict.ts';
 import { type ComparisonDetail, compareResults } from './compare.ts';
@@ -11,6 +12,10 @@ export interface BuildVerdictArgs {
   base?: ResultsDocument;
   /** Where the baseline came from (cache key, file path), shown in reports. */
   baselineSource?: string;
+  /** The baseline's history: earlier runs that show each metric's run-to-run noise. */
+  history?: HistoryDocument;
+  /** Why a history that exists could not be used (reported as a warning). */
+  historyProblem?: string;
   criteria: CriterionResult[];
   options: CompareOptions;
 }
@@ -28,7 +33,7 @@ export interface DetailedVerdict {
  */
 export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict {
   const { head, base, criteria, options } = args;
-  const outcome = compareResults(base, head, options);
+  const outcome = compareResults(base, head, options, args.history);
   const warnings: string[] = [];
 
   const crashed = head.suites.filter((s) => !s.ok);
@@ -45,6 +50,7 @@ export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict
     for (const s of base.suites.filter((x) => !x.ok)) {
       warnings.push(`the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`);
     }
+    if (args.historyProblem) warnings.push(args.historyProblem);
   }
   warnings.push(...outcome.warnings);
 

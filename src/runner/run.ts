@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../config/load.ts';
 import { RESULTS_SCHEMA, type ResultsDocument, type SuiteResult } from '../model/results.ts';
 import { describeEnvironment } from './environment.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
+import { startResourceMonitor } from './resource-monitor.ts';
 import { type RunningService, startService } from './services.ts';
 import { SuiteSetupError } from './suite-kind.ts';
 
@@ -69,6 +70,8 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         break;
       }
     }
+    // Services' CPU and memory are sampled while the suites run and reported as `<service>/cpu|rss|rss_slope`.
+    const monitor = serviceError ? undefined : startResourceMonitor(services);
     for (const suite of selected) {
       if (signal.aborted) break;
       if (serviceError) {
@@ -117,6 +120,11 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         entry.durationMs = Math.round(performance.now() - started);
         progress.suiteEnd(suite.name, entry.ok, entry.durationMs, entry.metrics.length, entry.error);
       }
+      await opts.onSuite?.(results);
+    }
+    const usage = monitor?.stop() ?? [];
+    if (usage.length > 0) {
+      results.suites.push(...usage);
       await opts.onSuite?.(results);
     }
   } finally {

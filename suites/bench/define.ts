@@ -17,9 +17,12 @@ export interface BenchOptions {
 export interface BenchDefinition<G extends ParamGrid = ParamGrid, S = undefined> {
   /** Parameter grid: every combination is one case, named `bench[k=v,...]`. */
   params?: G;
-  /** Runs once per case before its benchmarks, outside the timing: build inputs here. */
+  /**
+   * Runs before each case (one bench at one parameter point) in each process, outside the timing: build inputs
+   * here. Every bench gets its own state, so a bench that mutates it cannot skew another.
+   */
   setup?: (params: ParamsOf<G>) => S | Promise<S>;
-  /** Runs once per case after its benchmarks. */
+  /** Runs after each case, also when the bench threw: release what setup took. */
   teardown?: (state: S, params: ParamsOf<G>) => unknown;
   /** The timed functions, by name; sync or async. */
   benches: Record<string, (state: S, params: ParamsOf<G>) => unknown>;

@@ -100,7 +100,8 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
   }
   await send({ type: 'cases', cases: cases.map(({ key, bench, params }) => ({ key, bench, params })) });
 
-  // Same setup state for all benches of one definition and parameter point.
+  // Each case (bench x parameter point) gets its own setup call, so one bench cannot leave mutated state for
+  // another; cases run in a shuffled order so slow drift within a process does not favour the first ones.
   const order = [...cases];
   const rng = makeRng(input.seed);
   for (let i = order.length - 1; i > 0; i--) {
@@ -109,8 +110,11 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
   }
   for (const c of order) {
     await send({ type: 'case-start', key: c.key });
+    let state: unknown;
+    let ready = false;
     try {
-      const state = c.def.setup ? await c.def.setup(c.params) : undefined;
+      state = c.def.setup ? await c.def.setup(c.params) : undefined;
+      ready = true;
       const opts = c.def.options ?? {};
       const bench = new Bench({
         time: opts.time !== undefined ? toMs(opts.time) : input.time,
@@ -136,10 +140,18 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
         count: samples.length,
         sketch: sketch(samples),
       });
-      if (c.def.teardown) await c.def.teardown(state, c.params);
     } catch (err) {
       const e = err as Error;
       await send({ type: 'case-error', key: c.key, message: e.stack?.split('\n').slice(0, 3).join('\n') ?? String(e) });
+    } finally {
+      // Teardown releases what setup took even when the bench threw; its own failure is reported, not fatal.
+      if (ready && c.def.teardown) {
+        try {
+          await c.def.teardown(state, c.params);
+        } catch (err) {
+          await send({ type: 'case-error', key: c.key, message: `teardown: ${(err as Error).message}` });
+        }
+      }
     }
   }
 }

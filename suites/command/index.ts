@@ -107,7 +107,11 @@ export const commandKind = defineSuiteKind({
       if (failure) throw failure;
       if (plan.ingest) {
         const out = await ingestResults(plan.ingest, ctx.suite, set, stampBefore);
-        for (const w of out.warnings) ctx.warn(`${plan.ingest.shown}: ${w}`);
+        for (const w of out.warnings) {
+          // The reader names the file by its absolute path; the user wrote it relative to the config.
+          const named = w.split(plan.ingest.file).join(plan.ingest.shown);
+          ctx.warn(named.startsWith(plan.ingest.shown) ? named : `${plan.ingest.shown}: ${named}`);
+        }
         yield* out.metrics;
       }
     }

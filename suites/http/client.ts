@@ -61,14 +61,17 @@ export function send(
       if (opts.keepBody && chunks.length > 0) out.body = Buffer.concat(chunks).toString('utf8');
       resolve(out);
     };
+    // undici's legacy handler callbacks: they are what its client calls natively, so no adapter object and
+    // no parsing of response headers into an object that nobody reads (the current API adds both).
     const handler: Dispatcher.DispatchHandler = {
-      // Its presence tells undici this handler speaks the current (controller-based) API.
       onRequestStart() {},
       onResponseStart(_c, statusCode) {
         // 1xx informational responses come before the real one.
-        if (statusCode < 200) return;
-        out.status = statusCode;
-        out.headersAt = performance.now();
+        if (statusCode >= 200) {
+          out.status = statusCode;
+          out.headersAt = performance.now();
+        }
+        return true;
       },
       onResponseData(_c, chunk) {
         if (opts.stream) {
@@ -84,6 +87,7 @@ export function send(
           chunks.push(chunk);
           kept += chunk.length;
         }
+        return true;
       },
       onResponseEnd() {
         finish();

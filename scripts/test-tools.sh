@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the tools the tests drive for real, where missing: redis-server (event suites), and Debian's
+# pytest-benchmark and Locust (the ingest example; their `pytest-3` and `locust` commands use Debian's Python
+# whatever python3 comes first on PATH). Runs before `npm test`; does nothing when everything is there.
+set -euo pipefail
+
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+{ command -v pytest-3 >/dev/null 2>&1 && /usr/bin/python3 -c 'import pytest_benchmark' >/dev/null 2>&1; } ||
+  missing+=(python3-pytest-benchmark)
+command -v locust >/dev/null 2>&1 || missing+=(python3-locust)
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  echo "installing test tools: ${missing[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "the tests need: ${missing[*]} (Debian packages); install them, e.g. sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

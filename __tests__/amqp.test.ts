@@ -79,7 +79,8 @@ afterAll(async () => {
   await rabbit?.stop();
 }, 30_000);
 
-describe('amqp', () => {
+// A loaded 2-core machine runs these several times slower than an idle one: time limits are generous.
+describe('amqp', { timeout: 120_000 }, () => {
   it('counts every delivery of every producer exactly once, one sample per round', async () => {
     const o = await runKind(rabbit.url, { events: 3000, producers: 2, consumers: 2, queues: 2, rounds: 2 });
     expect(o.error).toBeUndefined();
@@ -202,6 +203,31 @@ describe('amqp', () => {
     expect(leftovers()).toEqual([]);
   }, 90_000);
 
+  it('fails promptly when the broker goes away mid-run, keeping the rounds measured before', async () => {
+    const doomed = await startRabbit();
+    try {
+      let stopping: Promise<void> | undefined;
+      const o = await runKind(
+        doomed.url,
+        { events: 2000, rounds: 100, consumers: 2 },
+        {
+          progress: (m) => {
+            if (!stopping && /^round 3\/100/.test(m)) stopping = doomed.stop();
+          },
+        },
+      );
+      expect(stopping).toBeDefined();
+      expect(o.error).toBeDefined();
+      expect(o.error).not.toBeInstanceOf(SuiteSetupError);
+      expect(o.error?.message).toMatch(/closed|CONNECTION_FORCED|shutdown|ECONNREFUSED|cannot connect/i);
+      // Two full rounds were measured before the broker went: they are kept.
+      expect(metric(o, 'produce/throughput').samples?.length).toBeGreaterThanOrEqual(2);
+      expect(metric(o, 'lost').samples?.slice(0, 2)).toEqual([0, 0]);
+    } finally {
+      await doomed.stop();
+    }
+  }, 180_000);
+
   it('reports an unreachable broker as a setup error naming it, without hanging', async () => {
     const port = await freePort();
     const o = await runKind(`amqp://guest:guest@127.0.0.1:${port}`, { events: 100 });
@@ -229,7 +255,7 @@ describe('amqp', () => {
   });
 });
 
-describe('amqp in perf.yml', () => {
+describe('amqp in perf.yml', { timeout: 120_000 }, () => {
   const text = `version: 1
 suites:
   - name: bus

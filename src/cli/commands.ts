@@ -2,6 +2,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { AbSetupError } from '../ab/worktree.ts';
 import { BaselineFileError, loadBaselineFile, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
@@ -31,7 +32,8 @@ export function isUserError(err: unknown): boolean {
     err instanceof CriteriaConfigError ||
     err instanceof DocumentError ||
     err instanceof BaselineFileError ||
-    err instanceof SuiteSetupError
+    err instanceof SuiteSetupError ||
+    err instanceof AbSetupError
   );
 }
 
@@ -42,14 +44,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
-async function load(io: Io, file: string | undefined): Promise<LoadedConfig> {
+export async function load(io: Io, file: string | undefined): Promise<LoadedConfig> {
   registerTsLoader({ ...api });
   const loaded = await loadConfig(file, { cwd: io.cwd, env: io.env });
   checkCriteria(loaded.config.criteria);
   return loaded;
 }
 
-async function emitReports(
+export async function emitReports(
   io: Io,
   { verdict, details }: DetailedVerdict,
   head: ResultsDocument,

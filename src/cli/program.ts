@@ -1,6 +1,7 @@
 // The perf-action CLI program: argument parsing and dispatch. Progress on stderr, reports on stdout or files.
 
 import { parseArgs } from 'node:util';
+import { abCommand } from './ab-command.ts';
 import { compareCommand, type Io, isUserError, runCommand, validateCommand } from './commands.ts';
 import { ingestCommand } from './ingest-command.ts';
 
@@ -10,6 +11,9 @@ Usage:
   perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--markdown FILE] [--json FILE]
   perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
   perf-action validate [--config perf.yml]
+  perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
+                 [--out FILE] [--markdown FILE] [--json FILE]
+      Same-runner A/B: checks out REF into a worktree, runs base and head interleaved, compares the pairs.
   perf-action ingest FILE... [--format auto|pytest-benchmark|locust|k6|hyperfine|go|google-benchmark|criterion|
                      benchmarkjs|jmh|vitest|custom] [--suite NAME] [--better lower|higher] [--out FILE]
       Reads another tool's output into a results document (to stdout, or --out FILE) for compare.
@@ -27,6 +31,8 @@ const OPTIONS = {
   base: { type: 'string' },
   head: { type: 'string' },
   format: { type: 'string' },
+  setup: { type: 'string' },
+  'max-rounds': { type: 'string' },
   better: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -37,6 +43,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   compare: ['base', 'head', 'config', 'markdown', 'json'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
+  ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'out', 'markdown', 'json'],
 };
 
 /** Commands that take positional arguments after their name. */
@@ -84,6 +91,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     if (command === 'run') return await runCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
     if (command === 'compare') return await compareCommand(io, values);
+    if (command === 'ab') {
+      return await abCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
+    }
     if (command === 'ingest') return await ingestCommand(io, { ...values, files: positionals.slice(1) });
     return await validateCommand(io, values);
   } catch (err) {

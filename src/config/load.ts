@@ -65,6 +65,17 @@ export interface PerfConfig {
   suites: SuiteConfig[];
   criteria: CriterionConfig[];
   compare: CompareOptions;
+  ab?: AbOptions;
+}
+
+/** The `ab:` block, normalised. */
+export interface AbOptions {
+  setup?: string;
+  rounds: number;
+  maxRounds: number;
+  /** Milliseconds. */
+  timeBudget: number;
+  order: 'abba' | 'random';
 }
 
 export interface LoadedConfig {
@@ -243,6 +254,17 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       ignore: cmp.ignore,
       seed: cmp.seed,
     },
+    ...(out.ab
+      ? {
+          ab: {
+            ...(out.ab.setup ? { setup: out.ab.setup } : {}),
+            rounds: out.ab.rounds,
+            maxRounds: Math.max(out.ab['max-rounds'], out.ab.rounds),
+            timeBudget: out.ab['time-budget'],
+            order: out.ab.order,
+          },
+        }
+      : {}),
   };
 }
 

@@ -28,6 +28,19 @@ export const compareSchema = z.strictObject({
   seed: z.number().int().default(1),
 });
 
+/** Same-runner A/B mode (`perf-action ab`): how the base commit is prepared and how many rounds to run. */
+export const abSchema = z.strictObject({
+  setup: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Shell command run in the base worktree before measuring (install, build), e.g. "npm ci"'),
+  rounds: z.number().int().min(2).max(1000).default(10).describe('Pairs at the first look; later looks at multiples'),
+  'max-rounds': z.number().int().min(2).max(10_000).default(30).describe('Never more pairs than this'),
+  'time-budget': duration.default(1_200_000).describe('Stop starting rounds after this long (default 20m)'),
+  order: z.enum(['abba', 'random']).default('abba').describe('Which side runs first in each round'),
+});
+
 export const criterionSchema = z.union([
   z.strictObject({ name: z.string().optional(), expect: z.string().min(1) }),
   z.string().min(1),
@@ -57,6 +70,7 @@ export function buildConfigSchema(kinds: readonly SuiteKind[]) {
     services: z.array(serviceSchema).default([]),
     suites: z.array(suite).min(1, 'add at least one suite'),
     criteria: z.array(criterionSchema).default([]),
+    ab: abSchema.optional().describe('Same-runner A/B mode: perf-action ab --base REF'),
     compare: compareSchema.default({
       'min-effect': 0.05,
       confidence: 0.99,

@@ -89,6 +89,11 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** Why a connection that was open closed: the broker's reason (a shutdown, an alarm), or the socket's. */
+export function closedBecause(err: Error | undefined): string {
+  return err ? `the connection to RabbitMQ closed: ${err.message}` : 'the connection to RabbitMQ closed';
+}
+
 /**
  * Cut the connection's socket the way a crashed process does: no channel.close, no connection.close, so the
  * broker finds out only from TCP and must requeue every unacked delivery itself.

@@ -5,7 +5,7 @@
 // (flagged redelivered) to the survivors on the same queue.
 
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { openConnection, severConnection } from './connection.ts';
+import { closedBecause, openConnection, severConnection } from './connection.ts';
 import { type DecodedEvent, decodeEvent, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
 
@@ -18,7 +18,7 @@ export interface ConsumeReport {
 
 export interface ConsumerHooks {
   /** The victim processed part of what it holds and will never ack it; its connection is about to be cut. */
-  crashing(held: number[]): void;
+  crashing(held: number[], before: number[]): void;
   /** A batch holding redelivered messages was acked. */
   redelivered(): void;
 }
@@ -68,10 +68,10 @@ export class Consumer {
     if (!this.conn) {
       const conn = await openConnection(this.setup.url, `perf-action-${this.name}`);
       // Only the current connection's end matters: a connection the victim cut is gone on purpose.
-      conn.on('close', () => {
+      conn.on('close', (err?: Error) => {
         if (this.conn !== conn) return;
         this.conn = undefined;
-        this.broken ??= 'the connection to the broker closed';
+        this.broken ??= closedBecause(err);
       });
       this.conn = conn;
     }
@@ -139,7 +139,10 @@ export class Consumer {
         this.record(this.pending, atUs, spec, 0, held);
         this.dead = true;
         this.pending = [];
-        this.hooks.crashing(held);
+        this.hooks.crashing(
+          held,
+          held.map((slot) => Atomics.load(this.seen, slot)),
+        );
         this.channel = undefined;
         severConnection(this.conn as ChannelModel);
         this.conn = undefined;

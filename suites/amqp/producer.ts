@@ -5,7 +5,7 @@
 
 import { once } from 'node:events';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { openConnection } from './connection.ts';
+import { closedBecause, openConnection } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
 
@@ -48,8 +48,8 @@ export class Producer {
     const conn = await openConnection(this.setup.url, `perf-action-producer-${this.index}`);
     this.conn = conn;
     // Only the current connection and channel matter: old ones close on purpose.
-    conn.on('close', () => {
-      if (this.conn === conn) this.broken ??= 'the connection to the broker closed';
+    conn.on('close', (err?: Error) => {
+      if (this.conn === conn) this.broken ??= closedBecause(err);
     });
     const ch = await conn.createConfirmChannel();
     this.channel = ch;

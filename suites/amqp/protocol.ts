@@ -72,7 +72,18 @@ export type FromWorker =
       redelivered: number;
       error?: string;
     }
-  | { type: 'crashing'; consumer: number; held: number[]; atUs: number }
+  | {
+      type: 'crashing';
+      consumer: number;
+      /** Record slots of every delivery the victim held unacked. */
+      held: number[];
+      /**
+       * Their delivery counts the moment before the cut, read by the victim itself: a survivor may process a
+       * redelivery before the suite even receives this message.
+       */
+      before: number[];
+      atUs: number;
+    }
   | { type: 'redelivered'; consumer: number; atUs: number }
   | { type: 'fatal'; message: string };
 

@@ -48,7 +48,7 @@ interface Crash {
   killedUs?: number;
   held?: number[];
   /** Delivery counts of the held slots when the victim died: recovery means every one went up. */
-  before?: Uint8Array;
+  before?: number[];
   recoveredUs?: number;
 }
 
@@ -95,8 +95,10 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     else if (m.type === 'consumed') consumed.set(m.consumer, m);
     else if (m.type === 'crashing') {
       crash.held = m.held;
-      crash.before = Uint8Array.from(m.held, (slot) => Atomics.load(seen, slot));
+      crash.before = m.before;
       crash.killedUs = m.atUs;
+      // A survivor's report may have overtaken this message (threads post independently).
+      checkRecovery(nowUs());
     } else if (m.type === 'redelivered') checkRecovery(m.atUs);
   });
   const waitFor = async (what: string, done: () => boolean, timeoutMs: number) => {

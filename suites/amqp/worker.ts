@@ -18,7 +18,7 @@ export async function runAmqpWorker(): Promise<void> {
     if (a.kind === 'producer') producers.push(new Producer(a.index, setup));
     else {
       const c: Consumer = new Consumer(a.index, setup, a.victim === true, {
-        crashing: (held) => post({ type: 'crashing', consumer: c.index, held, atUs: nowUs() }),
+        crashing: (held, before) => post({ type: 'crashing', consumer: c.index, held, before, atUs: nowUs() }),
         redelivered: () => post({ type: 'redelivered', consumer: c.index, atUs: nowUs() }),
       });
       consumers.push(c);

@@ -1,0 +1,156 @@
+// The paired analysis of same-runner A/B mode: base and head ran interleaved, so round i gives one pair per
+// metric and the noise both sides share (a slow hour, a busy neighbour) cancels in the log ratio head/base.
+//
+// Per metric: d_i = log(head_i / base_i); the Hodges-Lehmann estimate of the median d with its signed-rank
+// interval, and the Wilcoxon signed-rank p-value; Benjamini-Hochberg across the metrics of the run. The
+// verdict uses the same rule as stored-baseline mode (compare/decide.ts).
+//
+// Sequential looks: the rounds are analysed after n0, 2·n0, 3·n0, ... pairs. Each look spends an equal share
+// of α (Bonferroni over the planned looks), so stopping at the first clear look keeps the overall false-alarm
+// rate at or below α while a clear result stops early and an unclear one gets more rounds.
+
+import { type Decision, decide } from '../compare/decide.ts';
+import type { Better } from '../model/results.ts';
+import { benjaminiHochberg } from '../stats/fdr.ts';
+import { hodgesLehmannOneSample, wilcoxonSignedRank } from '../stats/wilcoxon.ts';
+
+export interface PairedSeries {
+  id: string;
+  unit: string;
+  better: Better;
+  /** One value per round on each side, same order; a round a side failed to measure is NaN. */
+  base: number[];
+  head: number[];
+}
+
+export interface PairedAnalysis {
+  id: string;
+  better: Better;
+  /** Pairs used (rounds where both sides measured a positive value). */
+  n: number;
+  /** head/base as a ratio: the estimate and its interval at the look's confidence. */
+  ratio: number;
+  ci: [number, number];
+  p: number;
+  q: number;
+  decision: Decision;
+}
+
+export interface LookPlan {
+  /** Pairs at the first look; later looks at multiples of it. */
+  first: number;
+  /** No more pairs than this. */
+  max: number;
+}
+
+/**
+ * The planned looks and the confidence each is tested at: n0, 2·n0, ... up to max (always ending at max),
+ * each spending an equal share of α = 1 − confidence. A look with too few pairs to ever reach its share would
+ * only waste α, so it is dropped and the rest share it: the signed-rank test's smallest p is 2^(1−n), and
+ * Benjamini-Hochberg across m metrics multiplies a lone change's p by m.
+ */
+export function plannedLooks(plan: LookPlan, confidence: number, metrics = 1): { looks: number[]; confidence: number } {
+  if (!(plan.first >= 2) || !(plan.max >= plan.first)) {
+    throw new RangeError(`looks need 2 <= first (${plan.first}) <= max (${plan.max})`);
+  }
+  let looks: number[] = [];
+  for (let n = plan.first; n < plan.max; n += plan.first) looks.push(n);
+  looks.push(plan.max);
+  for (;;) {
+    const perLook = lookConfidence(confidence, looks.length);
+    const useful = looks.filter((n) => 2 ** (1 - n) * Math.max(1, metrics) < 1 - perLook);
+    if (useful.length === looks.length || useful.length === 0) {
+      // Even the last look cannot reach significance: keep it so the run still reports an estimate.
+      return useful.length === 0
+        ? { looks: [plan.max], confidence: lookConfidence(confidence, 1) }
+        : { looks, confidence: perLook };
+    }
+    looks = useful;
+  }
+}
+
+/** The confidence each look is tested at, so that all looks together spend at most 1 − confidence. */
+export function lookConfidence(confidence: number, looks: number): number {
+  return 1 - (1 - confidence) / looks;
+}
+
+function logPairs(s: PairedSeries): number[] {
+  const d: number[] = [];
+  const n = Math.min(s.base.length, s.head.length);
+  for (let i = 0; i < n; i++) {
+    const b = s.base[i] as number;
+    const h = s.head[i] as number;
+    if (b > 0 && h > 0 && Number.isFinite(b) && Number.isFinite(h)) d.push(Math.log(h / b));
+  }
+  return d;
+}
+
+/**
+ * Analyse every metric's pairs at one look. `confidence` is the look's (see lookConfidence); `minEffect` as in
+ * the stored-baseline rule.
+ */
+export function analyzePairs(
+  series: readonly PairedSeries[],
+  opts: { confidence: number; minEffect: number },
+): PairedAnalysis[] {
+  const prepared = series.map((s) => {
+    const d = logPairs(s);
+    const test = d.length > 0 ? wilcoxonSignedRank(d) : undefined;
+    const hl = d.length > 0 ? hodgesLehmannOneSample(d, opts.confidence) : undefined;
+    return { s, d, p: test?.p ?? 1, hl };
+  });
+  const q = benjaminiHochberg(prepared.map((x) => x.p));
+  return prepared.map(({ s, d, p, hl }, i) => {
+    const estimate = hl?.estimate ?? 0;
+    const lower = hl?.lower ?? Number.NEGATIVE_INFINITY;
+    const upper = hl?.upper ?? Number.POSITIVE_INFINITY;
+    const qi = q[i] ?? 1;
+    const decision = decide(
+      { estimate, lower, upper, p, q: qi, better: s.better, nBase: d.length, nHead: d.length },
+      { confidence: opts.confidence, minEffect: opts.minEffect },
+    );
+    return {
+      id: s.id,
+      better: s.better,
+      n: d.length,
+      ratio: Math.exp(estimate),
+      ci: [Math.exp(lower), Math.exp(upper)],
+      p,
+      q: qi,
+      decision,
+    };
+  });
+}
+
+/** True when another round could still change a verdict: some metric is inconclusive. */
+export function needsMoreRounds(analyses: readonly PairedAnalysis[]): boolean {
+  return analyses.some((a) => a.decision.verdict === 'inconclusive');
+}
+
+/**
+ * Pairs an inconclusive metric would need to be decided, assuming the interval's width falls as 1/√n: to
+ * leave out "no change" when the estimate is beyond min-effect, else to fit within ±min-effect. A rough guide
+ * for the report, not a promise.
+ */
+export function pairsNeeded(a: PairedAnalysis, minEffect: number): number | undefined {
+  const lo = Math.log(a.ci[0]);
+  const hi = Math.log(a.ci[1]);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || a.n < 2) return undefined;
+  const half = (hi - lo) / 2;
+  const est = Math.abs(Math.log(a.ratio));
+  const e = Math.log1p(minEffect);
+  // Beyond min-effect the interval must leave zero out; within it, it must fit inside ±min-effect.
+  const target = est > e ? est : e - est;
+  if (!(target > 0) || !(half > 0)) return undefined;
+  return Math.max(a.n + 1, Math.ceil(a.n * (half / target) ** 2));
+}
+
+/** Which side runs first in round i: ABBA (base, head, head, base, ...) or a seeded coin. */
+export function roundOrder(
+  i: number,
+  order: 'abba' | 'random',
+  rng: () => number,
+): ['base', 'head'] | ['head', 'base'] {
+  const baseFirst = order === 'abba' ? i % 2 === 0 : rng() < 0.5;
+  return baseFirst ? ['base', 'head'] : ['head', 'base'];
+}

@@ -117,7 +117,35 @@ describe('perf-action ab', () => {
     }
   }, 200_000);
 
+  it('compare-to auto: screens against a stored baseline and confirms only the suite it left open', () => {
+    // The stored baseline: a normal run of the base commit (HEAD~1, same code as HEAD~2).
+    git('checkout', '-q', 'HEAD~1');
+    try {
+      const r = spawnSync(process.execPath, [cli, 'run', '--out', 'stored.json'], {
+        cwd: repo,
+        env: { ...process.env, NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status).toBe(0);
+    } finally {
+      git('checkout', '-q', '-');
+    }
+    const r = ab(['--base', 'HEAD~1', '--screen', 'stored.json', '--json', 'auto.json']);
+    expect(r.stderr).toMatch(/screening head against the stored baseline/);
+    expect(r.stderr).toMatch(/confirming on this runner: s/);
+    expect(r.code).toBe(1);
+    const v = parseVerdict(readFileSync(path.join(repo, 'auto.json'), 'utf8'), 'auto.json');
+    expect(v.comparisons.find((c) => c.id === 's/spin')?.verdict).toBe('regressed');
+    expect(v.baseline?.source).toBe('stored.json');
+    expect(v.warnings.join('\n')).toMatch(/confirmed on this runner \(same-runner A\/B\) for suite s: 1 metric/);
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+  }, 240_000);
+
   it('exits 2 with a clear message for a base that does not exist, or a failing setup', () => {
+    const noScreen = ab(['--base', 'HEAD~1', '--screen', 'nope.json']);
+    expect(noScreen.code).toBe(2);
+    expect(noScreen.stderr).toMatch(/nope\.json not found/);
     const missing = ab(['--base', 'no-such-branch']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot find the base "no-such-branch"/);

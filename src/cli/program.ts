@@ -12,8 +12,9 @@ Usage:
   perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
   perf-action validate [--config perf.yml]
   perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
-                 [--out FILE] [--markdown FILE] [--json FILE]
+                 [--screen FILE] [--out FILE] [--markdown FILE] [--json FILE]
       Same-runner A/B: checks out REF into a worktree, runs base and head interleaved, compares the pairs.
+      --screen FILE compares head with a stored baseline first and re-runs in pairs only what it leaves open.
   perf-action ingest FILE... [--format auto|pytest-benchmark|locust|k6|hyperfine|go|google-benchmark|criterion|
                      benchmarkjs|jmh|vitest|custom] [--suite NAME] [--better lower|higher] [--out FILE]
       Reads another tool's output into a results document (to stdout, or --out FILE) for compare.
@@ -33,6 +34,7 @@ const OPTIONS = {
   format: { type: 'string' },
   setup: { type: 'string' },
   'max-rounds': { type: 'string' },
+  screen: { type: 'string' },
   better: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -43,7 +45,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   compare: ['base', 'head', 'config', 'markdown', 'json'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
-  ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'out', 'markdown', 'json'],
+  ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'screen', 'out', 'markdown', 'json'],
 };
 
 /** Commands that take positional arguments after their name. */

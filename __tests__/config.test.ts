@@ -87,6 +87,11 @@ describe('config parsing', () => {
     const [d] = problemsOf(() => parseConfigText(dup, 'perf.yml'));
     expect(d?.message).toMatch(/duplicate suite name "graph"/);
     expect(d?.line).toBe(6);
+    // A service named like a suite would mix its resource metrics (graph/cpu, graph/rss) into the suite's.
+    const clash = `${minimal}services:\n  - name: graph\n    run: node server.js\n`;
+    const [c] = problemsOf(() => parseConfigText(clash, 'perf.yml'));
+    expect(c?.path).toBe('services[0].name');
+    expect(c?.message).toMatch(/a suite is also named "graph".*rename one/);
   });
 
   it('expands environment variables in values, with defaults, and types plain scalars', () => {

@@ -68,3 +68,21 @@ describe('metric ids and globs', () => {
     expect(selectorMatches('graph/pla', 'graph/plan[nodes=1]')).toBe(false);
   });
 });
+
+describe('byte rates', () => {
+  it('reads MB/s as megabytes per second, not as an SI prefix on a rate', () => {
+    expect(parseQuantity('0.5MB/s')).toEqual({ value: 0.5, unit: 'MB/s' });
+    expect(parseQuantity('512KiB/s')).toEqual({ value: 512, unit: 'KiB/s' });
+    // The prefix still scales plain rates.
+    expect(parseQuantity('1.5M/s')).toEqual({ value: 1_500_000, unit: '/s' });
+    expect(parseQuantity('2k req/s')).toEqual({ value: 2000, unit: 'req/s' });
+  });
+
+  it('converts between byte rates and refuses to mix them with event rates', () => {
+    expect(convert(500, 'KB/s', 'MB/s')).toBeCloseTo(0.5, 12);
+    expect(convert(1, 'MiB/s', 'KB/s')).toBeCloseTo(1048.576, 9);
+    expect(convert(60, 'MB/min', 'MB/s')).toBeCloseTo(1, 12);
+    expect(() => convert(1, 'MB/s', 'req/s')).toThrow(/bandwidth \(MB\/s\) to rate \(req\/s\)/);
+    expect(formatValue(0.0025, 'MB/s')).toBe('2.5 KB/s');
+  });
+});

@@ -31,7 +31,8 @@ export async function startHttpServer(): Promise<TestServer> {
   let nextId = 1;
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    const route = url.pathname;
+    // A target with a path (http://host/base) must prefix every request path: /base/x is served as /x.
+    const route = url.pathname.replace(/^\/base(?=\/)/, '');
     hits.set(route, (hits.get(route) ?? 0) + 1);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -59,7 +60,7 @@ export async function startHttpServer(): Promise<TestServer> {
     if (route === '/mix') {
       // Exactly one request in ten is slow, so the distribution is known whatever the arrival order.
       const slow = mixCount++ % 10 === 9;
-      await sleep(slow ? 50 : 5);
+      await sleep(Number(url.searchParams.get(slow ? 'slow' : 'fast') ?? (slow ? 50 : 5)));
       return json(200, { slow });
     }
     if (route.startsWith('/status/')) return json(Number(route.slice(8)), { status: true });

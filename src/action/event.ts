@@ -72,26 +72,32 @@ export function planEvent(e: EventInput): EventPlan {
     case 'push': {
       const before = get<string>(e.payload, 'before');
       const validBefore = before && !/^0+$/.test(before) ? before : undefined;
+      // Only the default branch saves baselines: other branches compare with it.
+      const baseBranch = onDefault ? branch : (defaultBranch ?? branch);
       return {
         compare: true,
-        ...(validBefore ? { baseSha: validBefore } : {}),
-        ...(branch ? { baseBranch: branch } : {}),
+        ...(validBefore && onDefault ? { baseSha: validBefore } : {}),
+        ...(baseBranch ? { baseBranch } : {}),
         maySave: onDefault,
         ...(onDefault && branch ? { saveBranch: branch } : {}),
         reason: onDefault
           ? `push to ${branch}: comparing with the previous baseline and saving this one`
-          : `push to ${branch}: comparing with ${branch}'s newest baseline (only ${defaultBranch ?? 'the default branch'} saves)`,
+          : `push to ${branch}: comparing with ${baseBranch ?? 'the default branch'}'s newest baseline (only ${defaultBranch ?? 'the default branch'} saves)`,
       };
     }
     case 'workflow_dispatch':
-    case 'schedule':
+    case 'schedule': {
+      const baseBranch = onDefault ? branch : (defaultBranch ?? branch);
       return {
         compare: true,
-        ...(branch ? { baseBranch: branch } : {}),
+        ...(baseBranch ? { baseBranch } : {}),
         maySave: onDefault,
         ...(onDefault && branch ? { saveBranch: branch } : {}),
-        reason: `${e.eventName} on ${branch}: comparing with its newest baseline${onDefault ? ' and refreshing it' : ''}`,
+        reason: onDefault
+          ? `${e.eventName} on ${branch}: comparing with its newest baseline and refreshing it`
+          : `${e.eventName} on ${branch}: comparing with ${baseBranch ?? 'the default branch'}'s newest baseline`,
       };
+    }
     case 'workflow_run': {
       const pr = get<Array<{ number: number }>>(e.payload, 'workflow_run', 'pull_requests')?.[0]?.number;
       return {

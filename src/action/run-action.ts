@@ -264,13 +264,18 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   });
   const suitesOk = results.suites.every((s) => s.ok);
   if (store instanceof CacheBaselineStore && allowSave && (suitesOk || inputs.saveBaseline === 'always')) {
+    const restored = store.lastKey;
     await store.save(results);
-    if (store.lastKey?.includes(sha ?? '\0')) core.info(`saved the baseline as ${store.lastKey}`);
+    // lastKey also names the entry restored earlier: only a new key means this save went through.
+    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
   } else if (inputs.baseline === 'cache' && !plan.maySave) {
     core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
   }
-  if (setupErrors.length > 0) core.setFailed(`perf-action: ${setupErrors.join('; ')}`);
-  else if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
+  if (setupErrors.length > 0) {
+    // The failure line stays one line; a multi-line error (a service's log tail) goes to the log in full.
+    for (const e of setupErrors) if (e.includes('\n')) core.info(e);
+    core.setFailed(`perf-action: ${setupErrors.map((e) => e.split('\n')[0]).join('; ')}`);
+  } else if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
 export function failReason(v: VerdictDocument): string {
@@ -296,20 +301,36 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   if (!headSha)
     throw new Error('mode: report could not tell which commit the results are for (no workflow_run.head_sha)');
   const plan = planEvent({ eventName: 'workflow_run', payload, ref: env.GITHUB_REF ?? '', sha: headSha });
-  let pr = plan.pr ? await getPullRequest(octokit, repo.owner, repo.repo, plan.pr) : undefined;
-  if (pr && pr.headSha !== headSha) pr = undefined;
-  const found = pr ?? (await findPullRequest(octokit, repo.owner, repo.repo, headSha));
-  if (!found) {
-    core.warning(`no pull request has head ${headSha.slice(0, 7)}; nothing to comment on`);
-    return;
+  // Without the pull request (closed, or GitHub failing) the verdict still goes to the summary and outputs.
+  let found: Awaited<ReturnType<typeof findPullRequest>>;
+  try {
+    let pr = plan.pr ? await getPullRequest(octokit, repo.owner, repo.repo, plan.pr) : undefined;
+    if (pr && pr.headSha !== headSha) pr = undefined;
+    found = pr ?? (await findPullRequest(octokit, repo.owner, repo.repo, headSha));
+    if (!found) core.warning(`no pull request has head ${headSha.slice(0, 7)}; the report is in the job summary only`);
+  } catch (err) {
+    const e = err as { status?: number; message?: string };
+    core.warning(
+      `could not find the pull request of ${headSha.slice(0, 7)} (${e.status ?? 'network'}: ${e.message}); the report is in the job summary only`,
+    );
   }
+  const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
   registerTsLoader({ ...api });
   // Criteria and compare options come from this (trusted) checkout's config, not from the upload.
   const loaded = await loadConfig(inputs.config, { cwd, env });
   const configId = inputs.commentId ?? loaded.id;
   const store =
     inputs.baseline === 'cache'
-      ? cacheStore({ id: configId }, { baseBranch: found.baseRef, baseSha: found.baseSha, maySave: false }, env, false)
+      ? cacheStore(
+          { id: configId },
+          {
+            ...(found ? { baseBranch: found.baseRef, baseSha: found.baseSha } : {}),
+            ...(!found && defaultBranch ? { baseBranch: defaultBranch } : {}),
+            maySave: false,
+          },
+          env,
+          false,
+        )
       : undefined;
   const baseline = await loadBaseline(store);
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
@@ -327,7 +348,7 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
     results: head,
     ...(baseline ? { baseline } : {}),
     configId,
-    pr: found.number,
+    ...(found ? { pr: found.number } : {}),
     fork: false,
     octokit,
     repo,

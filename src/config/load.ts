@@ -239,6 +239,21 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
     }
     names.add(s.name);
   });
+  // Services' resource metrics are named <service>/cpu, <service>/rss: a service may not share a suite's name.
+  const serviceNames = new Set<string>();
+  out.services.forEach((svc, i) => {
+    const clash = names.has(svc.name) ? `a suite is also named "${svc.name}"` : undefined;
+    const dup = serviceNames.has(svc.name) ? `duplicate service name "${svc.name}"` : undefined;
+    if (clash || dup) {
+      problems.push({
+        file,
+        ...locate(['services', i, 'name']),
+        path: `services[${i}].name`,
+        message: dup ?? `${clash}: service metrics (${svc.name}/cpu, ${svc.name}/rss) would mix with its metrics; rename one`,
+      });
+    }
+    serviceNames.add(svc.name);
+  });
   if (problems.length > 0) throw new ConfigError(problems);
   const cmp = out.compare;
   return {

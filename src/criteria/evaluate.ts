@@ -119,6 +119,8 @@ function dimensionName(dim: Dimension | undefined): string {
       return 'a percentage';
     case 'size':
       return 'a size';
+    case 'bandwidth':
+      return 'a byte rate';
     case 'count':
       return 'a count';
     default:

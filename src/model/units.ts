@@ -1,7 +1,7 @@
 // Units of metrics and of criteria values. Every unit belongs to a dimension; values convert only
 // within a dimension, so "1s" against a req/s metric is an error instead of a silent nonsense pass.
 
-export type Dimension = 'time' | 'rate' | 'percent' | 'size' | 'count';
+export type Dimension = 'time' | 'rate' | 'percent' | 'size' | 'bandwidth' | 'count';
 
 interface UnitInfo {
   dimension: Dimension;
@@ -36,6 +36,12 @@ export function unitInfo(unit: string): UnitInfo | undefined {
   if (u in TIME) return { dimension: 'time', factor: TIME[u] as number };
   if (u in SIZE) return { dimension: 'size', factor: SIZE[u] as number };
   if (u === '%') return { dimension: 'percent', factor: 1 };
+  // Byte rates ("MB/s", base B/s) are not event rates: 1 MB/s against a req/s metric is an error.
+  const bytes = /^([KMG]i?B|B)\/(s|sec|min|m|h)$/.exec(u);
+  if (bytes && (bytes[1] as string) in SIZE) {
+    const per = bytes[2] === 'min' || bytes[2] === 'm' ? 1 / 60 : bytes[2] === 'h' ? 1 / 3600 : 1;
+    return { dimension: 'bandwidth', factor: (SIZE[bytes[1] as string] as number) * per };
+  }
   // Rates: "/s", "req/s", "events/s", "ops/min"; the word before the slash names what is counted.
   const rate = /^([A-Za-z_]*)\/(s|sec|min|m|h)$/.exec(u);
   if (rate) {
@@ -88,11 +94,13 @@ export function parseQuantity(text: string): Quantity {
   let value = Number((m[1] as string).replace(/[_,]/g, ''));
   let unit = (m[2] as string).replace(/\s+/g, ' ').trim();
   if (!Number.isFinite(value)) throw new UnitError(`"${text}" is not a finite number`);
-  // "100k/s", "100k events/s", "2k": a leading SI prefix belongs to the number when a rate or count follows.
+  // "100k/s", "100k events/s", "2k": a leading SI prefix belongs to the number when a rate or count follows
+  // and the whole is not a byte rate ("MB/s" is megabytes per second, not mega-"B/s").
   const prefix = unit[0];
   const rest = unit.slice(1).trim();
   const restDim = rest === '' ? 'count' : unitInfo(rest)?.dimension;
-  if (prefix && prefix in SI && (restDim === 'rate' || restDim === 'count')) {
+  const byteRate = unitInfo(unit)?.dimension === 'bandwidth';
+  if (prefix && prefix in SI && !byteRate && (restDim === 'rate' || restDim === 'count')) {
     value *= SI[prefix] as number;
     unit = rest;
   } else if (unitInfo(unit) === undefined) {
@@ -127,6 +135,8 @@ export function exampleFor(dim: Dimension | undefined): string {
       return 'e.g. 500/s, 100k/s';
     case 'size':
       return 'e.g. 256B, 50MB';
+    case 'bandwidth':
+      return 'e.g. 10MB/s, 512KiB/s';
     case 'percent':
       return 'e.g. 5%';
     default:
@@ -154,6 +164,14 @@ export function formatValue(value: number, unit: string): string {
     if (abs >= 1e6) return `${round(b / 1e6)} MB`;
     if (abs >= 1e3) return `${round(b / 1e3)} KB`;
     return `${round(b)} B`;
+  }
+  if (info?.dimension === 'bandwidth') {
+    const b = value * info.factor;
+    const abs = Math.abs(b);
+    if (abs >= 1e9) return `${round(b / 1e9)} GB/s`;
+    if (abs >= 1e6) return `${round(b / 1e6)} MB/s`;
+    if (abs >= 1e3) return `${round(b / 1e3)} KB/s`;
+    return `${round(b)} B/s`;
   }
   if (info?.dimension === 'rate') {
     const abs = Math.abs(value);

@@ -42,74 +42,95 @@ export function errorReason(err: unknown): string {
   }
 }
 
-export function send(
-  pool: Pool,
-  req: BuiltRequest,
-  opts: { timeoutMs: number; keepBody: boolean; stream?: 'sse' | 'chunked' },
-): Promise<Outcome> {
+export interface SendOptions {
+  timeoutMs: number;
+  keepBody: boolean;
+  stream?: 'sse' | 'chunked';
+}
+
+/**
+ * A handler object per exchange, with its methods on the prototype (no closures to allocate). It uses
+ * undici's legacy callbacks because they are what undici's client calls natively: the current API adds an
+ * adapter object and parses the response headers into an object that nobody here reads.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  readonly out: Outcome = { events: 0, endAt: 0 };
+  private chunks: Buffer[] | undefined;
+  private kept = 0;
+  private readonly sse: SseCounter | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly opts: SendOptions,
+    private readonly resolve: (o: Outcome) => void,
+  ) {
+    this.sse = opts.stream === 'sse' ? new SseCounter() : undefined;
+  }
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx informational responses come before the real one.
+    if (statusCode >= 200) {
+      this.out.status = statusCode;
+      this.out.headersAt = performance.now();
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.opts.stream) {
+      const n = this.sse ? this.sse.push(chunk.toString('utf8')) : 1;
+      if (n > 0) {
+        const now = performance.now();
+        this.out.firstEventAt ??= now;
+        this.out.lastEventAt = now;
+        this.out.events += n;
+      }
+    }
+    if (this.opts.keepBody && this.kept < MAX_KEPT_BODY) {
+      this.chunks ??= [];
+      this.chunks.push(chunk);
+      this.kept += chunk.length;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish(undefined);
+  }
+
+  onError(err: Error): void {
+    this.finish(err);
+  }
+
+  finish(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.out.endAt = performance.now();
+    if (error !== undefined) this.out.error = errorReason(error);
+    if (this.chunks) this.out.body = Buffer.concat(this.chunks).toString('utf8');
+    this.resolve(this.out);
+  }
+}
+
+export function send(pool: Pool, req: BuiltRequest, opts: SendOptions): Promise<Outcome> {
   return new Promise((resolve) => {
-    const out: Outcome = { events: 0, endAt: 0 };
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    const sse = opts.stream === 'sse' ? new SseCounter() : undefined;
-    let settled = false;
-    const finish = (error?: unknown) => {
-      if (settled) return;
-      settled = true;
-      out.endAt = performance.now();
-      if (error !== undefined) out.error = errorReason(error);
-      if (opts.keepBody && chunks.length > 0) out.body = Buffer.concat(chunks).toString('utf8');
-      resolve(out);
-    };
-    // undici's legacy handler callbacks: they are what its client calls natively, so no adapter object and
-    // no parsing of response headers into an object that nobody reads (the current API adds both).
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart() {},
-      onResponseStart(_c, statusCode) {
-        // 1xx informational responses come before the real one.
-        if (statusCode >= 200) {
-          out.status = statusCode;
-          out.headersAt = performance.now();
-        }
-        return true;
-      },
-      onResponseData(_c, chunk) {
-        if (opts.stream) {
-          const n = sse ? sse.push(chunk.toString('utf8')) : 1;
-          if (n > 0) {
-            const now = performance.now();
-            out.firstEventAt ??= now;
-            out.lastEventAt = now;
-            out.events += n;
-          }
-        }
-        if (opts.keepBody && kept < MAX_KEPT_BODY) {
-          chunks.push(chunk);
-          kept += chunk.length;
-        }
-        return true;
-      },
-      onResponseEnd() {
-        finish();
-      },
-      onResponseError(_c, err) {
-        finish(err);
-      },
-    };
+    const handler = new Exchange(opts, resolve);
     try {
       pool.dispatch(
         {
           method: req.method as Dispatcher.HttpMethod,
           path: req.path,
           headers: req.headers,
-          ...(req.body !== undefined ? { body: req.body } : {}),
+          body: req.body ?? null,
           headersTimeout: opts.timeoutMs,
           bodyTimeout: opts.timeoutMs,
         },
         handler,
       );
     } catch (err) {
-      finish(err);
+      handler.finish(err);
     }
   });
 }

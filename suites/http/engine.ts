@@ -4,19 +4,22 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { type Outcome, send } from './client.ts';
+import { type Outcome, type SendOptions, send } from './client.ts';
 import { type CompiledPlan, type CompiledRequest, compileRequests } from './compile.ts';
 import { captureText, readJsonPath } from './jsonpath.ts';
 import type { GeneratorHealth, WorkerResult, WorkerSetup } from './protocol.ts';
 import { RequestRecorder } from './recorder.ts';
 import { ArrivalSchedule, levelAt, thinkMs } from './shape.ts';
 import type { RenderScope } from './template.ts';
+import { warmUpClient } from './warmup.ts';
 
 /** An open-model start this far behind its intended time counts as late. */
 export const LATE_MS = 10;
 
 interface Session {
   vars: Map<string, string>;
+  /** Built once per session: rendering runs on every request. */
+  scope: RenderScope;
 }
 
 /** Why a response counts as failed, or undefined when it passed. */
@@ -70,11 +73,21 @@ export class Engine {
   private readonly tasks = new Set<Promise<void>>();
   private readonly hasRequires: boolean;
   private finished: (() => void) | undefined;
+  private readonly basePath: string;
+  /** Per series index: built once, passed with every request. */
+  private readonly sendOptions: SendOptions[];
 
   constructor(private readonly setup: WorkerSetup) {
     this.compiled = compileRequests(setup.config, setup.env);
     const { plan } = setup;
-    this.pool = new Pool(new URL(setup.config.target).origin, {
+    const target = new URL(setup.config.target);
+    this.basePath = target.pathname.replace(/\/+$/, '');
+    this.sendOptions = [...this.compiled.requests, ...this.compiled.setup].map((r) => ({
+      timeoutMs: r.timeoutMs,
+      keepBody: r.keepBody,
+      ...(r.stream ? { stream: r.stream } : {}),
+    }));
+    this.pool = new Pool(target.origin, {
       connections: plan.connections,
       pipelining: 1,
       keepAliveTimeout: 30_000,
@@ -91,12 +104,20 @@ export class Engine {
     this.hasRequires = this.compiled.requests.some((r) => r.requires.length > 0);
   }
 
+  /** Render and send; the target's own path (http://host/prefix) goes before every request path. */
+  private send(req: CompiledRequest, session: Session): Promise<Outcome> {
+    const built = req.build(session.scope);
+    if (this.basePath) built.path = this.basePath + built.path;
+    return send(this.pool, built, this.sendOptions[req.index] as SendOptions);
+  }
+
   progress(): { done: number; errors: number } {
     return { done: this.done, errors: this.errors };
   }
 
-  private scope(session: Session): RenderScope {
-    return { vars: session.vars, nextSeq: () => this.seq++ * this.setup.workers + this.setup.index };
+  private newSession(): Session {
+    const vars = new Map<string, string>();
+    return { vars, scope: { vars, nextSeq: () => this.seq++ * this.setup.workers + this.setup.index } };
   }
 
   /** The sample window of a start time (ms since t0), or -1 outside the measured period. */
@@ -113,22 +134,20 @@ export class Engine {
     for (const r of reqs) if (!this.hasRequires || r.requires.every((v) => session.vars.has(v))) total += r.weight;
     if (total === 0) return undefined;
     let x = Math.random() * total;
+    let last: CompiledRequest | undefined;
     for (const r of reqs) {
       if (this.hasRequires && !r.requires.every((v) => session.vars.has(v))) continue;
+      last = r;
       x -= r.weight;
       if (x < 0) return r;
     }
-    return reqs[reqs.length - 1];
+    // Rounding can leave x a hair above 0 after the last eligible request.
+    return last;
   }
 
   /** Send one request and record it; `origin` is the time latency counts from (the intended start). */
   private async exchange(req: CompiledRequest, session: Session, origin: number): Promise<boolean> {
-    const built = req.build(this.scope(session));
-    const o = await send(this.pool, built, {
-      timeoutMs: req.timeoutMs,
-      keepBody: req.keepBody,
-      ...(req.stream ? { stream: req.stream } : {}),
-    });
+    const o = await this.send(req, session);
     // Requests cut short by a stop are neither successes nor failures of the system under test.
     if (this.closing) return false;
     const elapsed = o.endAt - origin;
@@ -166,10 +185,7 @@ export class Engine {
 
   /** An unrecorded exchange (open-model session setup, before the clock starts). */
   private async quiet(req: CompiledRequest, session: Session): Promise<boolean> {
-    const o = await send(this.pool, req.build(this.scope(session)), {
-      timeoutMs: req.timeoutMs,
-      keepBody: req.keepBody,
-    });
+    const o = await this.send(req, session);
     return judgeOutcome(req, o, 0) === undefined && applyCaptures(req, o.body, session.vars) === undefined;
   }
 
@@ -181,8 +197,9 @@ export class Engine {
   /** Open-model sessions run their setup before the clock starts: arrivals must not wait for logins. */
   private sessions: Session[] = [];
   async prepare(): Promise<void> {
+    await warmUpClient();
     if (this.setup.plan.model !== 'open') return;
-    this.sessions = Array.from({ length: this.setup.plan.sessions }, () => ({ vars: new Map<string, string>() }));
+    this.sessions = Array.from({ length: this.setup.plan.sessions }, () => this.newSession());
     if (this.compiled.setup.length === 0) return;
     this.running = true;
     await Promise.all(this.sessions.map((s) => this.runSetup(s, false)));
@@ -196,6 +213,8 @@ export class Engine {
     const lag = monitorEventLoopDelay({ resolution: 10 });
     const wait = t0 - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Timers may fire up to a millisecond early; a start before t0 would fall outside the measured period.
+    while (performance.now() < t0) await new Promise((r) => setImmediate(r));
     lag.enable();
     const elu0 = performance.eventLoopUtilization();
     const over = new Promise<void>((resolve) => {
@@ -251,7 +270,7 @@ export class Engine {
     const active: boolean[] = [];
     let limit = 0;
     const user = async (u: number) => {
-      const session: Session = { vars: new Map() };
+      const session = this.newSession();
       let ready = await this.runSetup(session, true);
       while (this.running && u < limit) {
         const req = ready ? this.pick(session) : undefined;
@@ -331,7 +350,11 @@ export class Engine {
     if (nowMs - dueMs > LATE_MS && win >= 0) this.late[win] = (this.late[win] ?? 0) + 1;
     const session = this.sessions[n % this.sessions.length] as Session;
     const req = this.pick(session);
-    if (!req) return;
+    if (!req) {
+      // This session has no variables for any request yet (its setup failed): the start is lost, say so.
+      if (win >= 0) this.dropped[win] = (this.dropped[win] ?? 0) + 1;
+      return;
+    }
     this.inFlight++;
     this.track(
       this.exchange(req, session, this.t0 + dueMs).then(

@@ -695,3 +695,65 @@ function syntheticResults(sha: string, count: number) {
     suites: [{ name: 'load', kind: 'command', ok: true, durationMs: 1000, metrics }],
   };
 }
+
+describe('compare-to: base (same-runner A/B in the action)', () => {
+  it('re-runs the PR base commit on this runner, finds the slowdown in the pairs, and says so in the comment', async () => {
+    // A checkout that is a real git repository: the base commit spins 0.2 ms, the PR head 0.4 ms.
+    const bench = (factor: number) =>
+      `import { defineBench } from 'perf-action';\nconst FACTOR = ${factor};\n` +
+      'function spin(ms: number): void { const end = performance.now() + ms; while (performance.now() < end) {} }\n' +
+      'export default defineBench({ benches: { spin: () => spin(0.2 * FACTOR) } });\n';
+    const config = [
+      'version: 1',
+      'id: e2e-ab',
+      'suites:',
+      '  - { name: ab, kind: bench, file: ab.bench.ts, replicates: 3, time: 25ms, warmup: 5ms }',
+      'ab: { rounds: 6, max-rounds: 6 }',
+      'compare: { min-effect: 10%, confidence: 80% }',
+      '',
+    ].join('\n');
+    const prepared = sandbox.prepare({
+      event: 'pull_request',
+      payload: {},
+      ref: 'refs/pull/21/merge',
+      sha: PR_HEAD1,
+      inputs: { 'github-token': WRITE_TOKEN, 'compare-to': 'base', 'comment-id': 'e2e-ab' },
+      cacheEnv: cacheSvc.env(prCache(21)),
+      apiUrl: api.url,
+      files: { 'perf.yml': config, 'ab.bench.ts': bench(1) },
+      env: { PERF_ACTION_RETRY_BASE_MS: '20' },
+    });
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', args, { cwd: prepared.workspace, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    };
+    git('init', '-q');
+    git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '--allow-empty', '-m', 'root');
+    git('add', '-A');
+    git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-m', 'base');
+    const baseSha = git('rev-parse', 'HEAD');
+    writeFileSync(path.join(prepared.workspace, 'ab.bench.ts'), bench(2));
+    git('-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-q', '-am', 'slower');
+    const headSha = git('rev-parse', 'HEAD');
+    const payload = JSON.parse(readFileSync(prepared.eventPath, 'utf8'));
+    payload.number = 21;
+    payload.pull_request = {
+      number: 21,
+      head: { sha: headSha, ref: 'feature', repo: { full_name: REPOSITORY } },
+      base: { sha: baseSha, ref: DEFAULT_BRANCH, repo: { full_name: REPOSITORY } },
+    };
+    writeFileSync(prepared.eventPath, JSON.stringify(payload));
+    api.addPull({ number: 21, headSha, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha });
+
+    const r = await runActionBundle(actionMain, prepared, 150_000);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/compare-to: base: measuring the base [0-9a-f]{7} on this runner too/);
+    expect(r.outputs).toMatchObject({ verdict: 'fail', regressions: '1', 'baseline-sha': baseSha });
+    const comment = api.comments(21).find((c) => c.body.includes('perf-action:e2e-ab'));
+    expect(comment?.body).toMatch(/same runner/);
+    expect(comment?.body).toContain('🔴 regressed');
+    // The worktree of the base commit is gone again.
+    expect(git('worktree', 'list').split('\n')).toHaveLength(1);
+  }, 200_000);
+});

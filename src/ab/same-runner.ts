@@ -15,7 +15,13 @@ import { mergeConfirmed, screenOnly, suitesToConfirm } from './screen.ts';
 import { abVerdict } from './verdict.ts';
 import { AbSetupError, addWorktree, repoRoot, resolveBase, runSetup } from './worktree.ts';
 
-export const DEFAULT_AB: AbOptions = { rounds: 10, maxRounds: 30, timeBudget: 1_200_000, order: 'abba' };
+export const DEFAULT_AB: AbOptions = {
+  rounds: 10,
+  maxRounds: 30,
+  timeBudget: 1_200_000,
+  order: 'abba',
+  compareTo: 'baseline',
+};
 
 export interface SameRunnerInput {
   head: LoadedConfig;

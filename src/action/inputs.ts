@@ -4,6 +4,7 @@ export type Mode = 'run' | 'report';
 export type BaselineSource = 'cache' | 'file' | 'none';
 export type SavePolicy = 'auto' | 'always' | 'never';
 export type CommentPolicy = 'always' | 'on-change' | 'on-failure' | 'never';
+export type CompareTo = 'baseline' | 'base' | 'auto';
 
 export interface ActionInputs {
   config?: string;
@@ -17,6 +18,8 @@ export interface ActionInputs {
   failOn?: Array<'criteria' | 'regression'>;
   results?: string;
   workingDirectory: string;
+  /** Overrides ab.compare-to of perf.yml when given. */
+  compareTo?: CompareTo;
 }
 
 export class InputError extends Error {
@@ -76,5 +79,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(failOn ? { failOn } : {}),
     ...(results ? { results } : {}),
     workingDirectory: get('working-directory') || '.',
+    ...(get('compare-to')
+      ? { compareTo: oneOf('compare-to', get('compare-to'), ['baseline', 'base', 'auto'] as const, 'baseline') }
+      : {}),
   };
 }

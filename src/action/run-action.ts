@@ -6,17 +6,20 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
+import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
 import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
 import type { ComparisonDetail } from '../compare/compare.ts';
 import { judge } from '../compare/judge.ts';
+import type { DetailedVerdict } from '../compare/verdict.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
+import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { upsertComment } from './comment.ts';
@@ -221,27 +224,60 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   await mkdir(outDir, { recursive: true });
   const resultsFile = path.join(outDir, 'results.json');
   const sha = env.GITHUB_SHA;
-  const { results, setupErrors } = await runSuites(loaded, {
-    env,
-    progress: {
-      suiteStart: (s, k) => core.info(`▶ ${s} (${k})`),
-      update: () => {},
-      suiteEnd: (s, ok, ms, n, err) =>
-        ok ? core.info(`✔ ${s}: ${n} metrics in ${ms} ms`) : core.error(`suite ${s} failed: ${err}`),
-      warn: (m) => core.warning(m),
-      info: (m) => core.info(m),
-    },
-    ...(sha ? { git: { sha, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) } } : {}),
-    onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
-  });
-  await writeJsonAtomic(resultsFile, results);
+  const headGit = sha ? { sha, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) } : undefined;
+  const progress: ProgressSink = {
+    suiteStart: (s, k) => core.info(`▶ ${s} (${k})`),
+    update: () => {},
+    suiteEnd: (s, ok, ms, n, err) =>
+      ok ? core.info(`✔ ${s}: ${n} metrics in ${ms} ms`) : core.error(`suite ${s} failed: ${err}`),
+    warn: (m) => core.warning(m),
+    info: (m) => core.info(m),
+  };
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
-  const { verdict, details } = judge({
-    head: results,
-    ...(baseline ? { baseline } : {}),
-    criteria: loaded.config.criteria,
-    options,
-  });
+  const compareTo = inputs.compareTo ?? loaded.config.ab?.compareTo ?? 'baseline';
+  let results: ResultsDocument;
+  let setupErrors: string[];
+  let judged: DetailedVerdict;
+  let reported = baseline;
+  if (compareTo !== 'baseline' && plan.compare && plan.baseSha) {
+    // Same-runner A/B against the PR's base commit: `auto` screens with the stored baseline first.
+    core.info(`compare-to: ${compareTo}: measuring the base ${plan.baseSha.slice(0, 7)} on this runner too`);
+    const same = await runSameRunner({
+      head: { ...loaded, config: { ...loaded.config, compare: options } },
+      baseRef: plan.baseSha,
+      ab: { ...DEFAULT_AB, ...loaded.config.ab },
+      ...(compareTo === 'auto' && baseline ? { screen: baseline } : {}),
+      ...(headGit ? { headGit } : {}),
+      progress,
+      log: process.stdout,
+      signal: new AbortController().signal,
+      env,
+    });
+    results = same.head;
+    setupErrors = same.setupErrors;
+    judged = same.judged;
+    reported = same.base;
+  } else {
+    if (compareTo !== 'baseline') {
+      core.notice(
+        `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
+      );
+    }
+    ({ results, setupErrors } = await runSuites(loaded, {
+      env,
+      progress,
+      ...(headGit ? { git: headGit } : {}),
+      onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
+    }));
+    judged = judge({
+      head: results,
+      ...(baseline ? { baseline } : {}),
+      criteria: loaded.config.criteria,
+      options,
+    });
+  }
+  await writeJsonAtomic(resultsFile, results);
+  const { verdict, details } = judged;
   if (!plan.compare) {
     // Say why nothing was compared where readers look (summary, annotations), not only in the log.
     verdict.warnings.unshift(plan.reason);
@@ -252,7 +288,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     verdict,
     details,
     results,
-    ...(baseline ? { baseline } : {}),
+    ...(reported ? { baseline: reported } : {}),
     configId,
     ...(plan.pr ? { pr: plan.pr } : {}),
     fork: isForkPr(payload),

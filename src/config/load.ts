@@ -76,6 +76,8 @@ export interface AbOptions {
   /** Milliseconds. */
   timeBudget: number;
   order: 'abba' | 'random';
+  /** What the action compares with (CLI: `perf-action ab`). */
+  compareTo: 'baseline' | 'base' | 'auto';
 }
 
 export interface LoadedConfig {
@@ -249,7 +251,8 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
         file,
         ...locate(['services', i, 'name']),
         path: `services[${i}].name`,
-        message: dup ?? `${clash}: service metrics (${svc.name}/cpu, ${svc.name}/rss) would mix with its metrics; rename one`,
+        message:
+          dup ?? `${clash}: service metrics (${svc.name}/cpu, ${svc.name}/rss) would mix with its metrics; rename one`,
       });
     }
     serviceNames.add(svc.name);
@@ -277,6 +280,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
             maxRounds: Math.max(out.ab['max-rounds'], out.ab.rounds),
             timeBudget: out.ab['time-budget'],
             order: out.ab.order,
+            compareTo: out.ab['compare-to'],
           },
         }
       : {}),

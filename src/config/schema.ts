@@ -39,6 +39,13 @@ export const abSchema = z.strictObject({
   'max-rounds': z.number().int().min(2).max(10_000).default(30).describe('Never more pairs than this'),
   'time-budget': duration.default(1_200_000).describe('Stop starting rounds after this long (default 20m)'),
   order: z.enum(['abba', 'random']).default('abba').describe('Which side runs first in each round'),
+  'compare-to': z
+    .enum(['baseline', 'base', 'auto'])
+    .default('baseline')
+    .describe(
+      'In the action: baseline compares with the stored baseline; base re-runs the base commit on this runner; ' +
+        'auto screens with the stored baseline and re-runs only what it leaves open',
+    ),
 });
 
 export const criterionSchema = z.union([

@@ -7,13 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
-import { evaluateCriteria } from '../src/criteria/index.ts';
-import type { Metric } from '../src/model/results.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { amqpKind } from '../suites/amqp/index.ts';
 import { type RabbitHandle, startRabbit } from './helpers/rabbitmq.ts';
 import { freePort } from './helpers/redis-server.ts';
+import { metricOf, type RunHooks, runKindCaught, runScaledDown } from './helpers/suite-run.ts';
 
 // The registry line for this kind is added by the lead; until then the engine learns it here.
 vi.mock('../suites/index.ts', async (importOriginal) => {
@@ -25,42 +24,9 @@ vi.mock('../suites/index.ts', async (importOriginal) => {
   return { ...original, suiteKinds: kinds };
 });
 
-interface Outcome {
-  metrics: Map<string, Metric>;
-  warnings: string[];
-  error?: Error;
-}
-
-async function runKind(
-  url: string,
-  over: Record<string, unknown>,
-  hooks: { signal?: AbortSignal; progress?: (m: string) => void } = {},
-): Promise<Outcome> {
-  const config = { ...amqpKind.schema.parse({ url, warmup: 0, prefix: PREFIX, ...over }), name: 'bus', kind: 'amqp' };
-  const out: Outcome = { metrics: new Map(), warnings: [] };
-  try {
-    for await (const m of amqpKind.run({
-      suite: 'bus',
-      config,
-      configDir: process.cwd(),
-      signal: hooks.signal ?? new AbortController().signal,
-      progress: (m) => hooks.progress?.(m),
-      warn: (m) => out.warnings.push(m),
-      env: process.env,
-    })) {
-      out.metrics.set(m.name, m);
-    }
-  } catch (err) {
-    out.error = err as Error;
-  }
-  return out;
-}
-
-const metric = (o: Outcome, name: string): Metric => {
-  const m = o.metrics.get(name);
-  if (!m) throw new Error(`no ${name} metric (have ${[...o.metrics.keys()].join(', ')}; error: ${o.error?.message})`);
-  return m;
-};
+const runKind = (url: string, over: Record<string, unknown>, hooks: RunHooks = {}) =>
+  runKindCaught(amqpKind, 'bus', { url, warmup: 0, prefix: PREFIX, ...over }, hooks);
+const metric = metricOf;
 
 /** Every queue and exchange a test run declares starts with this. */
 const PREFIX = `test-${process.pid}`;
@@ -330,25 +296,15 @@ suites:
     ]);
     expect(readFileSync(file, 'utf8')).toMatch(/\$\{AMQP_URL:-amqp:\/\/guest:guest@127\.0\.0\.1:5672\}/);
     // The same suites, scaled down so the test stays quick; the criteria are the example's own.
-    for (const s of loaded.config.suites) {
-      Object.assign(s, { rounds: 1, warmup: 0, prefix: PREFIX });
-      if (s.events !== undefined) s.events = 3000;
-      if (s.duration !== undefined) s.duration = 300;
-    }
-    const { results } = await runSuites(loaded, { env: process.env });
+    const { results, verdicts, byExpect } = await runScaledDown(loaded, 3000, { prefix: PREFIX });
     expect(results.suites.map((s) => [s.name, s.ok, s.error])).toEqual([
       ['bus', true, undefined],
       ['bus-latency', true, undefined],
       ['bus-crash', true, undefined],
     ]);
-    const verdicts = evaluateCriteria(
-      loaded.config.criteria,
-      results.suites.flatMap((s) => s.metrics),
-    );
     expect(verdicts).toHaveLength(5);
     for (const v of verdicts) expect(v.status, v.expect).not.toBe('missing');
     // Loss is behaviour, not speed: these must pass on any machine.
-    const byExpect = new Map(verdicts.map((v) => [v.expect, v.status]));
     expect(byExpect.get('bus/lost max == 0')).toBe('pass');
     expect(byExpect.get('bus-crash/lost max == 0')).toBe('pass');
     expect(byExpect.get('bus-crash/recovery max < 60s')).toBe('pass');

@@ -4,9 +4,9 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Metric } from '../src/model/results.ts';
 import { redisStreamsKind } from '../suites/redis-streams/index.ts';
 import { type RedisClusterHandle, startRedisCluster } from './helpers/redis-server.ts';
+import { runKindDirect } from './helpers/suite-run.ts';
 
 let cluster: RedisClusterHandle;
 let nodes: Redis[];
@@ -21,27 +21,8 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function run(over: Record<string, unknown>) {
-  const config = {
-    ...redisStreamsKind.schema.parse({ url: cluster.urls, cluster: true, warmup: 0, rounds: 1, ...over }),
-    name: 'bus',
-    kind: 'redis-streams',
-  };
-  const metrics = new Map<string, Metric>();
-  const warnings: string[] = [];
-  for await (const m of redisStreamsKind.run({
-    suite: 'bus',
-    config,
-    configDir: process.cwd(),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: (m) => warnings.push(m),
-    env: process.env,
-  })) {
-    metrics.set(m.name, m);
-  }
-  return { metrics, warnings };
-}
+const run = (over: Record<string, unknown>) =>
+  runKindDirect(redisStreamsKind, 'bus', { url: cluster.urls, cluster: true, warmup: 0, rounds: 1, ...over });
 
 const xaddCalls = async (n: Redis) =>
   Number(/cmdstat_xadd:calls=(\d+)/.exec(String(await n.call('INFO', 'commandstats')))?.[1] ?? 0);

@@ -3,9 +3,9 @@
 // recovery off, the probe must see the loss - otherwise it could not catch a consumer that never reclaims.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Metric } from '../src/model/results.ts';
 import { redisStreamsKind } from '../suites/redis-streams/index.ts';
 import { type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { runKindDirect } from './helpers/suite-run.ts';
 
 let redis: RedisHandle;
 
@@ -17,27 +17,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function probe(over: Record<string, unknown>) {
-  const config = {
-    ...redisStreamsKind.schema.parse({ url: redis.url, warmup: 0, crash: true, ...over }),
-    name: 'crash',
-    kind: 'redis-streams',
-  };
-  const metrics = new Map<string, Metric>();
-  const warnings: string[] = [];
-  for await (const m of redisStreamsKind.run({
-    suite: 'crash',
-    config,
-    configDir: process.cwd(),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: (m) => warnings.push(m),
-    env: process.env,
-  })) {
-    metrics.set(m.name, m);
-  }
-  return { metrics, warnings };
-}
+const probe = (over: Record<string, unknown>) =>
+  runKindDirect(redisStreamsKind, 'crash', { url: redis.url, warmup: 0, crash: true, ...over });
 
 describe('crash probe', () => {
   it('loses nothing across rounds when survivors reclaim the dead consumer’s entries', async () => {

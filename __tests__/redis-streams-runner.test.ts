@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
-import { evaluateCriteria } from '../src/criteria/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { runScaledDown } from './helpers/suite-run.ts';
 
 // The registry line for this kind is added by the lead; until then the engine learns it here.
 vi.mock('../suites/index.ts', async (importOriginal) => {
@@ -105,25 +105,15 @@ describe('examples/events/perf.yml', () => {
     ]);
     expect(readFileSync(file, 'utf8')).toMatch(/\$\{REDIS_URL:-redis:\/\/127\.0\.0\.1:6379\}/);
     // The same suites, scaled down so the test stays quick; the criteria are the example's own.
-    for (const s of loaded.config.suites) {
-      Object.assign(s, { rounds: 1, warmup: 0 });
-      if (s.events !== undefined) s.events = 4000;
-      if (s.duration !== undefined) s.duration = 300;
-    }
-    const { results } = await runSuites(loaded, { env: process.env });
+    const { results, verdicts, byExpect } = await runScaledDown(loaded, 4000);
     expect(results.suites.map((s) => [s.name, s.ok, s.error])).toEqual([
       ['events', true, undefined],
       ['events-latency', true, undefined],
       ['events-crash', true, undefined],
     ]);
-    const verdicts = evaluateCriteria(
-      loaded.config.criteria,
-      results.suites.flatMap((s) => s.metrics),
-    );
     expect(verdicts).toHaveLength(5);
     for (const v of verdicts) expect(v.status, v.expect).not.toBe('missing');
     // Loss is behaviour, not speed: these must pass on any machine.
-    const byExpect = new Map(verdicts.map((v) => [v.expect, v.status]));
     expect(byExpect.get('events/lost max == 0')).toBe('pass');
     expect(byExpect.get('events-crash/lost max == 0')).toBe('pass');
     expect(byExpect.get('events-crash/recovery max < 60s')).toBe('pass');

@@ -4,51 +4,14 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Metric } from '../src/model/results.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { redisStreamsKind } from '../suites/redis-streams/index.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { metricOf, type RunHooks, runKindCaught } from './helpers/suite-run.ts';
 
-interface Outcome {
-  metrics: Map<string, Metric>;
-  warnings: string[];
-  error?: Error;
-}
-
-async function runKind(
-  url: string,
-  over: Record<string, unknown>,
-  hooks: { signal?: AbortSignal; progress?: (m: string) => void } = {},
-): Promise<Outcome> {
-  const config = {
-    ...redisStreamsKind.schema.parse({ url, warmup: 0, ...over }),
-    name: 'events',
-    kind: 'redis-streams',
-  };
-  const out: Outcome = { metrics: new Map(), warnings: [] };
-  try {
-    for await (const m of redisStreamsKind.run({
-      suite: 'events',
-      config,
-      configDir: process.cwd(),
-      signal: hooks.signal ?? new AbortController().signal,
-      progress: (m) => hooks.progress?.(m),
-      warn: (m) => out.warnings.push(m),
-      env: process.env,
-    })) {
-      out.metrics.set(m.name, m);
-    }
-  } catch (err) {
-    out.error = err as Error;
-  }
-  return out;
-}
-
-const metric = (o: Outcome, name: string): Metric => {
-  const m = o.metrics.get(name);
-  if (!m) throw new Error(`no ${name} metric (have ${[...o.metrics.keys()].join(', ')}; error: ${o.error?.message})`);
-  return m;
-};
+const runKind = (url: string, over: Record<string, unknown>, hooks: RunHooks = {}) =>
+  runKindCaught(redisStreamsKind, 'events', { url, warmup: 0, ...over }, hooks);
+const metric = metricOf;
 
 let redis: RedisHandle;
 let admin: Redis;

@@ -11,34 +11,19 @@
 
 import { connect } from 'amqplib';
 import { startRabbit } from '../__tests__/helpers/rabbitmq.ts';
+import { runKindDirect, samplesOf } from '../__tests__/helpers/suite-run.ts';
 import type { Metric } from '../src/model/results.ts';
+import { median } from '../src/stats/quantile.ts';
 import { amqpKind } from '../suites/amqp/index.ts';
 
 const quick = process.env.BENCH_AMQP_QUICK === '1';
 const PAYLOAD = 256;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 async function runSuite(url: string, overrides: Record<string, unknown>): Promise<Map<string, Metric>> {
-  const config = amqpKind.schema.parse({ url, prefix: 'bench', ...overrides });
-  const out = new Map<string, Metric>();
-  const run = amqpKind.run({
-    suite: 'bus',
-    config: { ...config, name: 'bus', kind: 'amqp' },
-    configDir: process.cwd(),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: (m) => process.stderr.write(`  warning: ${m}\n`),
-    env: process.env,
-  });
-  for await (const m of run) out.set(m.name, m);
-  return out;
+  const warn = (m: string) => process.stderr.write(`  warning: ${m}\n`);
+  return (await runKindDirect(amqpKind, 'bus', { url, prefix: 'bench', ...overrides }, { warn })).metrics;
 }
 
 /** The plainest confirmed publisher amqplib allows: one channel, confirms awaited every 2,000 messages. */
@@ -65,12 +50,6 @@ async function rawPublish(url: string, n: number): Promise<number> {
   } finally {
     await conn.close();
   }
-}
-
-function samplesOf(m: Map<string, Metric>, name: string): number[] {
-  const metric = m.get(name);
-  if (!metric) throw new Error(`no ${name} metric`);
-  return metric.samples ?? [metric.stats.median];
 }
 
 const rabbit = await startRabbit(180_000);

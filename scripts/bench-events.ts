@@ -11,34 +11,19 @@
 
 import { spawnSync } from 'node:child_process';
 import { startRedis } from '../__tests__/helpers/redis-server.ts';
+import { runKindDirect, samplesOf } from '../__tests__/helpers/suite-run.ts';
 import type { Metric } from '../src/model/results.ts';
+import { median } from '../src/stats/quantile.ts';
 import { redisStreamsKind } from '../suites/redis-streams/index.ts';
 
 const quick = process.env.BENCH_EVENTS_QUICK === '1';
 const PAYLOAD = 256;
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
-
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
 
 async function runSuite(url: string, overrides: Record<string, unknown>): Promise<Map<string, Metric>> {
-  const config = redisStreamsKind.schema.parse({ url, ...overrides });
-  const out = new Map<string, Metric>();
-  const run = redisStreamsKind.run({
-    suite: 'events',
-    config: { ...config, name: 'events', kind: 'redis-streams' },
-    configDir: process.cwd(),
-    signal: new AbortController().signal,
-    progress: () => {},
-    warn: (m) => process.stderr.write(`  warning: ${m}\n`),
-    env: process.env,
-  });
-  for await (const m of run) out.set(m.name, m);
-  return out;
+  const warn = (m: string) => process.stderr.write(`  warning: ${m}\n`);
+  return (await runKindDirect(redisStreamsKind, 'events', { url, ...overrides }, { warn })).metrics;
 }
 
 function redisBenchmark(port: number): number {
@@ -55,12 +40,6 @@ function redisBenchmark(port: number): number {
   return rps;
 }
 
-function sampleOf(m: Map<string, Metric>, name: string): number[] {
-  const metric = m.get(name);
-  if (!metric) throw new Error(`no ${name} metric`);
-  return metric.samples ?? [metric.stats.median];
-}
-
 const redis = await startRedis({ own: true });
 const version = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.trim();
 process.stdout.write(`bench:events on ${redis.url} (${version})\n\n`);
@@ -73,9 +52,9 @@ try {
   for (let i = 0; i < reps; i++) {
     benchRps.push(redisBenchmark(redis.port));
     const one = await runSuite(redis.url, { events: 200_000, producers: 1, consumers: 0, rounds: 1, warmup: 1 });
-    ours1.push(...sampleOf(one, 'produce/throughput'));
+    ours1.push(...samplesOf(one, 'produce/throughput'));
     const two = await runSuite(redis.url, { events: 200_000, producers: 2, consumers: 0, rounds: 1, warmup: 1 });
-    ours2.push(...sampleOf(two, 'produce/throughput'));
+    ours2.push(...samplesOf(two, 'produce/throughput'));
   }
   const rb = median(benchRps);
   process.stdout.write('produce: XADD of 256 B events, events/s (median of alternating runs)\n');
@@ -95,8 +74,8 @@ try {
     batch: 500,
     rounds: quick ? 3 : 5,
   });
-  const produce = sampleOf(e2e, 'produce/throughput');
-  const consume = sampleOf(e2e, 'consume/throughput');
+  const produce = samplesOf(e2e, 'produce/throughput');
+  const consume = samplesOf(e2e, 'consume/throughput');
   const lat = e2e.get('delivery/latency')?.stats;
   process.stdout.write('end to end: 100,000 events x 256 B, 1 producer -> group of 2 consumers (per round)\n');
   process.stdout.write(`  produce throughput   ${produce.map((v) => fmt(v)).join('  ')} events/s\n`);
@@ -107,7 +86,7 @@ try {
     `  delivery latency     p50 ${fmt(lat?.p50 ?? Number.NaN, 1)} ms  p95 ${fmt(lat?.p95 ?? Number.NaN, 1)} ms (backlog-bound: everything is produced at once)\n`,
   );
   process.stdout.write(
-    `  lost ${sampleOf(e2e, 'lost').join(' ')}  duplicates ${sampleOf(e2e, 'duplicates').join(' ')}\n\n`,
+    `  lost ${samplesOf(e2e, 'lost').join(' ')}  duplicates ${samplesOf(e2e, 'duplicates').join(' ')}\n\n`,
   );
 
   // 3. Latency at a given load: the open model.
@@ -115,7 +94,7 @@ try {
   const ol = open.get('delivery/latency')?.stats;
   process.stdout.write('open model: 50,000 events/s for 5 s, 2 consumers\n');
   process.stdout.write(
-    `  consume throughput ${fmt(median(sampleOf(open, 'consume/throughput')))} events/s; delivery latency p50 ${fmt(ol?.p50 ?? Number.NaN, 2)} ms  p95 ${fmt(ol?.p95 ?? Number.NaN, 2)} ms  p99 ${fmt(ol?.p99 ?? Number.NaN, 2)} ms  (criterion: p95 < 100 ms)\n\n`,
+    `  consume throughput ${fmt(median(samplesOf(open, 'consume/throughput')))} events/s; delivery latency p50 ${fmt(ol?.p50 ?? Number.NaN, 2)} ms  p95 ${fmt(ol?.p95 ?? Number.NaN, 2)} ms  p99 ${fmt(ol?.p99 ?? Number.NaN, 2)} ms  (criterion: p95 < 100 ms)\n\n`,
   );
 
   // 4. Crash probe.
@@ -128,8 +107,8 @@ try {
     rounds: crashRounds,
     warmup: 0,
   });
-  const lost = sampleOf(crash, 'lost');
-  const dups = sampleOf(crash, 'duplicates');
+  const lost = samplesOf(crash, 'lost');
+  const dups = samplesOf(crash, 'duplicates');
   const rec = crash.get('recovery');
   process.stdout.write(
     `crash probe: ${crashRounds} rounds of 20,000 events, 3 consumers, one killed holding a batch\n`,

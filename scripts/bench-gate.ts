@@ -2,8 +2,9 @@
 // __tests__/fixtures/gate, 5 fresh processes each), in stored-baseline mode: the baseline and its history
 // are earlier runs, the head is a later one, exactly as a pull request sees them.
 //
-// Each round runs the suite once unchanged (A, a "main" run that joins the history) and once per injected
-// slowdown (B: the kernels repeat 2%, 5%, 10% and 20% more work), in a shuffled order. Then every head is
+// After three unchanged runs (the first history), each round runs the suite once unchanged (A, a "main" run
+// that joins the history) and once per injected slowdown (B: the kernels repeat 2%, 5%, 10% and 20% more
+// work), in a shuffled order. Then every head is
 // compared with every earlier A run as its baseline, that baseline carrying the A runs before it as history:
 //   A/A  an unchanged head: the share of comparisons with any metric called regressed is the false-alarm rate
 //   A/B  a slowed head: the share of comparisons whose gate fails is the detection rate per slowdown
@@ -12,6 +13,7 @@
 //
 //   --runs N      rounds (default 12; --quick: 4)
 //   --quick       fewer rounds, for a first look
+//   --replicates N  fresh processes per run (default 5, the suite's setting)
 //   --reuse DIR   analyse the runs saved in DIR again without measuring
 //   --dir DIR     where runs are saved (default .perf/bench-gate/<time>); every run is written as it ends
 //
@@ -21,7 +23,8 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeJsonAtomic } from '../src/baseline/file.ts';
-import { type CalibrationRun, calibrate, type CalibrationReport } from '../src/compare/calibrate.ts';
+import { type CalibrationReport, type CalibrationRun, calibrate } from '../src/compare/calibrate.ts';
+import { MIN_HISTORY_RUNS } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import { loadConfig } from '../src/config/load.ts';
 import * as api from '../src/index.ts';
@@ -43,6 +46,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string' },
+      replicates: { type: 'string' },
       quick: { type: 'boolean' },
       reuse: { type: 'string' },
       dir: { type: 'string' },
@@ -51,20 +55,29 @@ function options() {
   });
   const runs = values.runs !== undefined ? Number(values.runs) : values.quick ? 4 : 12;
   if (!Number.isInteger(runs) || runs < 2) {
-    throw new Error(`--runs must be an integer of at least 2 (got ${values.runs}): two unchanged runs make one A/A pair`);
+    throw new Error(
+      `--runs must be an integer of at least 2 (got ${values.runs}): two unchanged runs make one A/A pair`,
+    );
   }
-  return { runs, reuse: values.reuse, dir: values.dir };
+  const replicates = values.replicates !== undefined ? Number(values.replicates) : undefined;
+  if (replicates !== undefined && !(Number.isInteger(replicates) && replicates >= 2)) {
+    throw new Error(`--replicates must be an integer of at least 2 (got ${values.replicates})`);
+  }
+  return { runs, replicates, reuse: values.reuse, dir: values.dir };
 }
 
-async function measure(rounds: number, dir: string): Promise<SavedRun[]> {
+async function measure(rounds: number, dir: string, replicates: number | undefined): Promise<SavedRun[]> {
   registerTsLoader({ ...api });
   const loaded = await loadConfig(CONFIG, { cwd: process.cwd(), env: process.env });
+  if (replicates !== undefined) for (const s of loaded.config.suites) s.replicates = replicates;
   await mkdir(dir, { recursive: true });
   const rng = makeRng(20_261_201);
   const runs: SavedRun[] = [];
   const started = Date.now();
-  for (let r = 0; r < rounds; r++) {
-    const order = [1, ...FACTORS];
+  // Unchanged runs first, so that the first round's baseline already has a history to compare with.
+  const warmup = MIN_HISTORY_RUNS - 1;
+  for (let r = -warmup; r < rounds; r++) {
+    const order = r < 0 ? [1] : [1, ...FACTORS];
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
       [order[i], order[j]] = [order[j] as number, order[i] as number];
@@ -72,13 +85,17 @@ async function measure(rounds: number, dir: string): Promise<SavedRun[]> {
     for (const factor of order) {
       const { results } = await runSuites(loaded, { env: { ...process.env, SPIN_FACTOR: String(factor) } });
       const failed = results.suites.find((s) => !s.ok);
-      if (failed) throw new Error(`the gate suite failed at SPIN_FACTOR=${factor}: ${failed.error}`);
+      if (failed) {
+        // One broken run (a replicate killed, a busy machine timing out) costs that run, not the series.
+        process.stderr.write(`round ${r + 1}/${rounds}: ×${factor.toFixed(2)} failed, left out: ${failed.error}\n`);
+        continue;
+      }
       const run: SavedRun = { index: runs.length, factor, results };
       runs.push(run);
       await writeJsonAtomic(path.join(dir, `run-${String(run.index).padStart(3, '0')}.json`), run);
       const elapsed = (Date.now() - started) / 1000;
       process.stderr.write(
-        `round ${r + 1}/${rounds}: ×${factor.toFixed(2)} done (${runs.length}/${rounds * (FACTORS.length + 1)} runs, ${elapsed.toFixed(0)} s)\n`,
+        `round ${r + 1}/${rounds}: ×${factor.toFixed(2)} done (${runs.length}/${warmup + rounds * (FACTORS.length + 1)} runs, ${elapsed.toFixed(0)} s)\n`,
       );
     }
   }
@@ -113,8 +130,20 @@ function print(report: CalibrationReport, label: string): void {
     r.factor === 1 ? '' : pct(r.metricDetectedAtLeastHalf),
     r.medianRatio === undefined ? '—' : signed(r.medianRatio - 1),
     pct(r.unreliable),
+    r.medianNoise === undefined ? '—' : `±${pct(r.medianNoise)}`,
+    r.medianBand === undefined ? '—' : `±${pct(r.medianBand)}`,
   ]);
-  const header = ['injected', 'pairs', 'alarm/detect', 'metrics regr.', 'runs ≥½ regr.', 'measured', 'unreliable'];
+  const header = [
+    'injected',
+    'pairs',
+    'alarm/detect',
+    'metrics regr.',
+    'runs ≥½ regr.',
+    'measured',
+    'unreliable',
+    'noise',
+    'between runs',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
   process.stdout.write(`\n${label}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
@@ -122,18 +151,26 @@ function print(report: CalibrationReport, label: string): void {
 
 async function main(): Promise<void> {
   const opts = options();
-  const dir = opts.reuse ?? opts.dir ?? path.join('.perf', 'bench-gate', new Date().toISOString().replace(/[:.]/g, '-'));
-  const runs = opts.reuse ? await reuse(opts.reuse) : await measure(opts.runs, dir);
+  const dir =
+    opts.reuse ?? opts.dir ?? path.join('.perf', 'bench-gate', new Date().toISOString().replace(/[:.]/g, '-'));
+  const runs = opts.reuse ? await reuse(opts.reuse) : await measure(opts.runs, dir, opts.replicates);
   const input: CalibrationRun[] = runs.map((r) => ({ factor: r.factor, results: r.results }));
   const env = runs[0]?.results.env;
+  const n = runs[0]?.results.suites[0]?.metrics[0]?.samples?.length ?? 0;
   process.stdout.write(
-    `bench:gate - ${runs.length} runs of the 20-metric gate suite, 5 replicates each, min-effect 5%, confidence 99%\n` +
-      (env ? `machine: ${env.cpu}, ${env.cores} cores, ${env.os}, Node ${env.node} (shared: figures include other load)\n` : '') +
+    `bench:gate - ${runs.length} runs of the 20-metric gate suite, ${n} replicates each, min-effect 5%, confidence 99%\n` +
+      (env
+        ? `machine: ${env.cpu}, ${env.cores} cores, ${env.os}, Node ${env.node} (shared: figures include other load)\n`
+        : '') +
       `runs saved in ${dir}\n` +
       'A/A: share of comparisons with any metric regressed (target ≤ 1%). ×f: share whose gate failed\n' +
-      '(targets: ×1.20 ≥ 95%, ×1.10 ≥ 80%). "measured" is the median ratio head/base over metrics and pairs.\n',
+      '(targets: ×1.20 ≥ 95%, ×1.10 ≥ 80%). "measured" is the median ratio head/base over metrics and pairs;\n' +
+      '"noise" the median spread of one replicate, "between runs" the median run-to-run band of the history.\n',
   );
-  print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: true }), 'with the baseline history (noise-aware):');
+  print(
+    calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: true }),
+    'with the baseline history (noise-aware):',
+  );
   print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: false }), 'without history (baseline only):');
 }
 

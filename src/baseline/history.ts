@@ -85,7 +85,7 @@ export function emptyHistory(): HistoryDocument {
 
 export function parseHistory(text: string, source: string): HistoryDocument {
   const doc = readDocument(text, source, 'history', 1, historyShape) as HistoryDocument;
-  // Records parse into plain objects; rebuild them without a prototype so an id like "__proto__" stays data.
+  // Rebuilt without a prototype: an id like "__proto__" can reach no prototype and never reads as a metric.
   for (const run of doc.runs) run.metrics = Object.assign(Object.create(null), run.metrics);
   return doc;
 }
@@ -136,7 +136,8 @@ const sizeOf = (doc: HistoryDocument): number => Buffer.byteLength(JSON.stringif
 export function trimHistory(doc: HistoryDocument, limits: HistoryLimits = {}): HistoryDocument {
   const maxRuns = limits.maxRuns ?? DEFAULT_HISTORY_RUNS;
   const maxBytes = limits.maxBytes ?? DEFAULT_HISTORY_BYTES;
-  if (!(Number.isInteger(maxRuns) && maxRuns >= 0)) throw new RangeError(`history maxRuns must be >= 0 (got ${maxRuns})`);
+  if (!(Number.isInteger(maxRuns) && maxRuns >= 0))
+    throw new RangeError(`history maxRuns must be >= 0 (got ${maxRuns})`);
   const runs = doc.runs.slice(Math.max(0, doc.runs.length - maxRuns)).map((r) => ({ ...r, metrics: r.metrics }));
   const out: HistoryDocument = { schema: HISTORY_SCHEMA, runs };
   let size = sizeOf(out);

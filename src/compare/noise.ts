@@ -6,7 +6,8 @@
 // the spread between runs comes from the differences of consecutive levels (the mean square successive
 // difference, σ² = Σ Δ² / 2(K − 1)): a slow trend barely moves it, and a genuine change landing on the branch
 // counts once, making the metric look noisier (never quieter) until it leaves the window. The drift is the
-// part of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n).
+// part of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n), and
+// never less than half the spread.
 // A spread estimated from ten runs is itself uncertain: `df` carries that, for a t quantile instead of z.
 
 import type { HistoryDocument } from '../baseline/history.ts';
@@ -15,16 +16,15 @@ import { convert } from '../model/units.ts';
 import { normalQuantile } from '../stats/normal.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 
-/** Fewer runs than this give no estimate: three differences are the least a median can work with. */
+/** Fewer runs than this give no estimate: below three differences the spread is worth almost nothing. */
 export const MIN_HISTORY_RUNS = 4;
-
 
 export interface RunNoise {
   /** Runs the estimate rests on. */
   runs: number;
   /** Standard deviation of a run's log level between runs (replicate noise included). */
   spread: number;
-  /** Standard deviation of the log level between runs beyond the replicates' own noise; 0 when none shows. */
+  /** Standard deviation of the log level between runs beyond the replicates' own noise (≥ spread / 2). */
   drift: number;
   /** Degrees of freedom of the spread estimate (successive differences are worth about 2/3 of a value each). */
   df: number;
@@ -60,7 +60,10 @@ export function estimateRunNoise(runs: readonly RunLevel[], confidence: number):
     counted++;
   }
   const replicateVar = counted > 0 ? within / counted : 0;
-  const drift = Math.sqrt(Math.max(0, spread * spread - replicateVar));
+  // At least half the spread counts as drift: the replicates' share is estimated from a few values each, and
+  // bimodal replicates overstate it (their MAD is wide while their median barely moves), which would
+  // otherwise explain real drift away.
+  const drift = Math.sqrt(Math.max((spread * spread) / 4, spread * spread - replicateVar));
   const z = normalQuantile(1 - (1 - confidence) / 2);
   const df = Math.max(1, (2 / 3) * (runs.length - 1));
   return { runs: runs.length, spread, drift, df, band: Math.expm1(z * Math.SQRT2 * spread) };

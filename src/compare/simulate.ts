@@ -9,8 +9,8 @@
 
 import type { Better, Metric } from '../model/results.ts';
 import type { ComparisonVerdict } from '../model/verdict.ts';
-import { normalDraw, type Uniform } from '../stats/random.ts';
 import { median } from '../stats/quantile.ts';
+import { normalDraw, type Uniform } from '../stats/random.ts';
 import { makeRng } from '../stats/rng.ts';
 import { summarize } from '../stats/summary.ts';
 import { compareMetrics } from './compare.ts';

@@ -14,6 +14,10 @@ export interface ComparisonDetail {
   needed?: number;
   /** Relative half-width of the noise band, e.g. 0.03 for ±3%. */
   noise?: number;
+  /** Run-to-run noise from the baseline's history: runs it rests on and the band two runs differ by. */
+  history?: { runs: number; band: number };
+  /** The run-to-run band is wider than min-effect: changes of min-effect cannot be told from noise. */
+  unreliable?: boolean;
 }
 
 export interface ReportInput {
@@ -192,7 +196,10 @@ export function indexMetrics(input: ReportInput): MetricIndex {
   return { base: index(input.base), head: index(input.head) };
 }
 
-/** "p=0.003, n=10/10, noise ±3.0%, needs ~24 runs": what the decision rests on. */
+/**
+ * "p=0.003, n=10/10, noise ±3.0%, needs ~24 runs": what the decision rests on; with the baseline's history,
+ * "between runs ±2.1% (10 runs)", led by "unreliable:" when that band is wider than min-effect.
+ */
 export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricIndex): string {
   const d = input.details?.[c.id];
   const parts: string[] = [];
@@ -201,6 +208,10 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   const nHead = d?.nHead ?? metrics.head.get(c.id)?.stats.n;
   if (nBase !== undefined || nHead !== undefined) parts.push(`n=${nBase ?? '–'}/${nHead ?? '–'}`);
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
+  if (d?.history && Number.isFinite(d.history.band)) {
+    parts.push(`between runs ±${(d.history.band * 100).toFixed(1)}% (${plural(d.history.runs, 'run')})`);
+  }
+  if (d?.unreliable) parts.unshift('unreliable');
   if (d?.needed !== undefined && c.verdict === 'inconclusive') parts.push(`needs ~${Math.ceil(d.needed)} runs`);
   return parts.join(', ');
 }

@@ -5,6 +5,7 @@
 // (flagged redelivered) to the survivors on the same queue.
 
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { DeliveryRecord, pastCrashPoint } from '../../src/broker/record.ts';
 import { closedBecause, openConnection, severConnection } from './connection.ts';
 import { type DecodedEvent, decodeEvent, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
@@ -29,9 +30,7 @@ export class Consumer {
   private conn: ChannelModel | undefined;
   private channel: Channel | undefined;
   private tag: string | undefined;
-  private readonly seen: Uint8Array;
-  private readonly latency: Float32Array;
-  private readonly counters: Int32Array;
+  private readonly ledger: DeliveryRecord;
   private readonly decoded: DecodedEvent = { producer: 0, seq: 0, tsUs: 0 };
   private spec: RoundSpec | undefined;
   private report: ConsumeReport = { lastAckUs: 0, foreign: 0, redelivered: 0 };
@@ -48,9 +47,7 @@ export class Consumer {
     private readonly victim: boolean,
     private readonly hooks: ConsumerHooks,
   ) {
-    this.seen = new Uint8Array(setup.shared.seen);
-    this.latency = new Float32Array(setup.shared.latency);
-    this.counters = new Int32Array(setup.shared.counters);
+    this.ledger = new DeliveryRecord(setup.shared);
   }
 
   get name(): string {
@@ -141,7 +138,7 @@ export class Consumer {
         this.pending = [];
         this.hooks.crashing(
           held,
-          held.map((slot) => Atomics.load(this.seen, slot)),
+          held.map((slot) => Atomics.load(this.ledger.seen, slot)),
         );
         this.channel = undefined;
         severConnection(this.conn as ChannelModel);
@@ -158,7 +155,7 @@ export class Consumer {
         this.broken ??= (err as Error).message;
         break;
       }
-      Atomics.add(this.counters, this.setup.producers + this.index, batch.length);
+      this.ledger.count(this.setup.producers + this.index, batch.length);
       this.report.lastAckUs = nowUs();
       if (redelivered > 0) this.hooks.redelivered();
     }
@@ -169,15 +166,7 @@ export class Consumer {
   private reached(batch: ConsumeMessage[], spec: RoundSpec): boolean {
     if (spec.crashAt === undefined || spec.durationMs !== undefined) return false;
     const d = this.decoded;
-    for (const m of batch) {
-      if (
-        decodeEvent(m.content, m.properties.headers, d) &&
-        d.seq >= spec.crashAt * (spec.quota[d.producer] ?? Number.POSITIVE_INFINITY)
-      ) {
-        return true;
-      }
-    }
-    return false;
+    return batch.some((m) => decodeEvent(m.content, m.properties.headers, d) && pastCrashPoint(d, spec));
   }
 
   /**
@@ -189,21 +178,15 @@ export class Consumer {
     let redelivered = 0;
     for (let i = 0; i < batch.length; i++) {
       const m = batch[i] as ConsumeMessage;
-      if (
-        !decodeEvent(m.content, m.properties.headers, d) ||
-        d.producer >= spec.quota.length ||
-        d.seq >= (spec.quota[d.producer] as number)
-      ) {
+      const slot = decodeEvent(m.content, m.properties.headers, d) ? this.ledger.slotOf(d, spec) : -1;
+      if (slot < 0) {
         if (i < upto) this.report.foreign++;
         continue;
       }
-      const slot = (spec.bases[d.producer] as number) + d.seq;
       held?.push(slot);
       if (i >= upto) continue;
       if (m.fields.redelivered) redelivered++;
-      const before = Atomics.add(this.seen, slot, 1);
-      if (before === 0) this.latency[slot] = (atUs - d.tsUs) / 1000;
-      else if (before === 255) Atomics.store(this.seen, slot, 255);
+      this.ledger.deliver(slot, atUs, d.tsUs);
     }
     this.report.redelivered += redelivered;
     return redelivered;

@@ -2,6 +2,7 @@
 // queues, measuring publish and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss,
 // duplicates and recovery when a consumer's connection dies holding unacked deliveries.
 
+import { runRounds } from '../../src/broker/round.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
 import { Admin } from './admin.ts';
@@ -46,26 +47,15 @@ export const amqpKind = defineSuiteKind({
         plan.threads.map((agents) => ({ ...base, agents })),
         ctx.signal,
       );
-      const total = cfg.warmup + cfg.rounds;
-      for (let r = 0; r < total; r++) {
-        const measured = r >= cfg.warmup;
-        const label = measured ? `round ${r - cfg.warmup + 1}/${cfg.rounds}` : `warm-up ${r + 1}/${cfg.warmup}`;
-        const result = await runRound(
-          {
-            pool,
-            admin,
-            plan,
-            cfg,
-            shared: base.shared,
-            signal: ctx.signal,
-            progress: (message, fraction) => ctx.progress(message, (r + fraction) / total),
-          },
-          r,
-          label,
-        );
-        for (const w of result.warnings) ctx.warn(w);
-        if (measured) rounds.push(result);
-      }
+      const rc = {
+        pool,
+        admin,
+        plan,
+        cfg,
+        shared: base.shared,
+        signal: ctx.signal,
+      };
+      await runRounds(ctx, cfg, rounds, (r, label, progress) => runRound({ ...rc, progress }, r, label));
     } catch (err) {
       failure = err;
     } finally {

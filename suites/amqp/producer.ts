@@ -1,26 +1,21 @@
 // One producer: publishes its quota (or for the round's duration) on a confirm channel, in batches whose
-// confirms it awaits with a few batches in flight, either as fast as the broker confirms or at a fixed rate
-// (open model). In the open model each event is stamped with the time it was due, not the time it was
-// sent, so a stalled broker shows up as latency instead of hiding it. Only confirmed events count.
+// confirms it awaits with a few batches in flight, paced by the shared schedule (src/broker/pace.ts): as
+// fast as the broker confirms, or at a fixed rate (open model). Only confirmed events count.
 
 import { once } from 'node:events';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
+import { makePace, type ProduceReport } from '../../src/broker/pace.ts';
 import { closedBecause, openConnection } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
+
+export type { ProduceReport } from '../../src/broker/pace.ts';
 
 /**
  * Unconfirmed messages allowed, in batches: enough to keep the broker busy while the next batch is encoded.
  * Counted in messages, so the small batches of the open model do not wait for confirms needlessly.
  */
 const WINDOW = 4;
-
-export interface ProduceReport {
-  count: number;
-  firstUs: number;
-  lastUs: number;
-  error?: string;
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -65,17 +60,9 @@ export class Producer {
   async run(spec: RoundSpec): Promise<ProduceReport> {
     await this.prepare();
     const ch = this.channel as ConfirmChannel;
-    const quota = spec.quota[this.index] ?? 0;
-    const start = nowUs();
-    const report: ProduceReport = { count: 0, firstUs: start, lastUs: start };
+    const pace = makePace(spec, spec.quota[this.index] ?? 0);
+    const report: ProduceReport = { count: 0, firstUs: pace.startUs, lastUs: pace.startUs };
     let failed: string | undefined;
-    const rate = spec.ratePerProducer;
-    const intervalUs = rate ? 1e6 / rate : 0;
-    const stamp = rate ? (seq: number) => Math.round(start + seq * intervalUs) : nowUs;
-    const endUs = spec.durationMs !== undefined ? start + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
-    // In the open model the round holds exactly the events due before its end, however late they are sent.
-    const limit =
-      rate && spec.durationMs !== undefined ? Math.min(quota, Math.ceil((spec.durationMs * 1000) / intervalUs)) : quota;
     const options: Options.Publish = {
       persistent: this.setup.persistent,
       contentType: 'application/json',
@@ -87,24 +74,12 @@ export class Producer {
       await this.untilConfirmed(b.confirmed);
       unconfirmed -= b.n;
     };
-    let seq = 0;
-    let batchNo = 0;
-    while (seq < limit && failed === undefined) {
-      let due = limit;
-      if (rate) {
-        const now = nowUs();
-        due = Math.min(limit, Math.floor((now - start) / intervalUs) + 1);
-        if (due <= seq) {
-          await sleep((start + seq * intervalUs - now) / 1000);
-          continue;
-        }
-      } else if (endUs !== Number.POSITIVE_INFINITY && nowUs() >= endUs) break;
+    for await (const { first: seq, n, index } of pace.batches(this.setup.batch, () => failed === undefined)) {
       if (this.broken !== undefined) {
         failed = this.broken;
         break;
       }
-      const n = Math.min(this.setup.batch, due - seq);
-      const key = spec.routingKeys[(this.index + batchNo++) % spec.routingKeys.length] as string;
+      const key = spec.routingKeys[(this.index + index) % spec.routingKeys.length] as string;
       let left = n;
       let batchError: string | undefined;
       let settle!: () => void;
@@ -124,7 +99,7 @@ export class Producer {
       };
       let writable = true;
       for (let i = 0; i < n; i++) {
-        const e = this.encoder.encode(this.index, seq + i, stamp(seq + i));
+        const e = this.encoder.encode(this.index, seq + i, pace.stamp(seq + i));
         writable = ch.publish(
           spec.exchange,
           key,
@@ -133,7 +108,6 @@ export class Producer {
           onConfirm,
         );
       }
-      seq += n;
       inflight.push({ confirmed, n });
       unconfirmed += n;
       // The socket's buffer is full: wait for it before encoding more (a closed channel never drains).

@@ -3,6 +3,7 @@
 // every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
 // recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
 
+import { DeliveryRecord, pastCrashPoint } from '../../src/broker/record.ts';
 import { type Client, connectClient, createClient } from './connection.ts';
 import { type DecodedEvent, decodeEntry, nowUs } from './event.ts';
 import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';
@@ -26,9 +27,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class Consumer {
   private client: Client | undefined;
-  private readonly seen: Uint8Array;
-  private readonly latency: Float32Array;
-  private readonly counters: Int32Array;
+  private readonly ledger: DeliveryRecord;
   private readonly decoded: DecodedEvent = { producer: 0, seq: 0, tsUs: 0 };
   private stopping = false;
   private armed = false;
@@ -39,9 +38,7 @@ export class Consumer {
     private readonly victim: boolean,
     private readonly hooks: ConsumerHooks,
   ) {
-    this.seen = new Uint8Array(setup.shared.seen);
-    this.latency = new Float32Array(setup.shared.latency);
-    this.counters = new Int32Array(setup.shared.counters);
+    this.ledger = new DeliveryRecord(setup.shared);
   }
 
   get name(): string {
@@ -79,7 +76,7 @@ export class Consumer {
       // arrives before that read's, so at most one XACK is ever outstanding.
       pendingAck = (client.call('XACK', stream.key, spec.group, ...ids) as Promise<number>).then(
         (n) => {
-          Atomics.add(this.counters, ackSlot, n);
+          this.ledger.count(ackSlot, n);
           report.lastAckUs = nowUs();
           after?.();
         },
@@ -164,10 +161,9 @@ export class Consumer {
 
   /** Whether the batch ends at or past the crash position (events mode). */
   private reached(entries: Entry[], spec: RoundSpec): boolean {
-    if (spec.crashAt === undefined || spec.durationMs !== undefined) return false;
     const d = this.decoded;
     const last = entries[entries.length - 1] as Entry;
-    return decodeEntry(last[1], d) && d.seq >= spec.crashAt * (spec.quota[d.producer] ?? Number.POSITIVE_INFINITY);
+    return decodeEntry(last[1], d) && pastCrashPoint(d, spec);
   }
 
   /**
@@ -187,16 +183,14 @@ export class Consumer {
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i] as Entry;
       ids[i] = e[0];
-      if (!decodeEntry(e[1], d) || d.producer >= spec.quota.length || d.seq >= (spec.quota[d.producer] as number)) {
+      const slot = decodeEntry(e[1], d) ? this.ledger.slotOf(d, spec) : -1;
+      if (slot < 0) {
         report.foreign++;
         continue;
       }
-      const slot = (spec.bases[d.producer] as number) + d.seq;
       held?.push(slot);
       if (i >= upto) continue;
-      const before = Atomics.add(this.seen, slot, 1);
-      if (before === 0) this.latency[slot] = (atUs - d.tsUs) / 1000;
-      else if (before === 255) Atomics.store(this.seen, slot, 255);
+      this.ledger.deliver(slot, atUs, d.tsUs);
     }
     return ids;
   }

@@ -2,6 +2,7 @@
 // and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss, duplicates and recovery
 // when a consumer dies holding unacked entries.
 
+import { runRounds } from '../../src/broker/round.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
 import { Admin } from './admin.ts';
@@ -66,27 +67,16 @@ export const redisStreamsKind = defineSuiteKind({
         regular.map((agents) => ({ ...base, agents })),
         ctx.signal,
       );
-      const total = cfg.warmup + cfg.rounds;
-      for (let r = 0; r < total; r++) {
-        const measured = r >= cfg.warmup;
-        const label = measured ? `round ${r - cfg.warmup + 1}/${cfg.rounds}` : `warm-up ${r + 1}/${cfg.warmup}`;
-        const result = await runRound(
-          {
-            pool,
-            admin,
-            plan,
-            cfg,
-            shared: base.shared,
-            ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
-            signal: ctx.signal,
-            progress: (message, fraction) => ctx.progress(message, (r + fraction) / total),
-          },
-          r,
-          label,
-        );
-        for (const w of result.warnings) ctx.warn(w);
-        if (measured) rounds.push(result);
-      }
+      const rc = {
+        pool,
+        admin,
+        plan,
+        cfg,
+        shared: base.shared,
+        ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
+        signal: ctx.signal,
+      };
+      await runRounds(ctx, cfg, rounds, (r, label, progress) => runRound({ ...rc, progress }, r, label));
     } catch (err) {
       failure = err;
     } finally {

@@ -1,6 +1,9 @@
-// One producer: XADDs its quota (or for the round's duration) in pipelined batches, either as fast as the
-// server takes them or at a fixed rate (open model). In the open model each event is stamped with the time
-// it was due, not the time it was sent, so a stalled server shows up as latency instead of hiding it.
+// One producer: XADDs its quota (or for the round's duration) in pipelined batches, paced by the shared
+// schedule (src/broker/pace.ts): as fast as the server takes them, or at a fixed rate (open model).
+
+import { makePace, type ProduceReport } from '../../src/broker/pace.ts';
+
+export type { ProduceReport } from '../../src/broker/pace.ts';
 
 import { type Client, connectClient, createClient } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
@@ -9,13 +12,6 @@ import { bulk, RespPipe } from './resp-pipe.ts';
 
 /** Batches in flight per connection: enough to keep the server busy while the next batch is encoded. */
 const WINDOW = 4;
-
-export interface ProduceReport {
-  count: number;
-  firstUs: number;
-  lastUs: number;
-  error?: string;
-}
 
 interface Batch {
   stream: StreamRef;
@@ -35,8 +31,6 @@ interface Sink {
   drain(): Promise<void>;
   close(): void;
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
 export class Producer {
   private readonly encoder: EventEncoder;
@@ -59,9 +53,8 @@ export class Producer {
 
   async run(spec: RoundSpec): Promise<ProduceReport> {
     const sink = await this.sinkFor(spec.streams);
-    const quota = spec.quota[this.index] ?? 0;
-    const start = nowUs();
-    const report: ProduceReport = { count: 0, firstUs: start, lastUs: start };
+    const pace = makePace(spec, spec.quota[this.index] ?? 0);
+    const report: ProduceReport = { count: 0, firstUs: pace.startUs, lastUs: pace.startUs };
     let failed: string | undefined;
     const done = (n: number) => (error: string | undefined) => {
       if (error !== undefined) failed ??= error;
@@ -71,30 +64,11 @@ export class Producer {
         Atomics.add(this.counters, this.index, n);
       }
     };
-    const rate = spec.ratePerProducer;
-    const intervalUs = rate ? 1e6 / rate : 0;
-    const stamp = rate ? (seq: number) => Math.round(start + seq * intervalUs) : nowUs;
-    const endUs = spec.durationMs !== undefined ? start + spec.durationMs * 1000 : Number.POSITIVE_INFINITY;
-    // In the open model the round holds exactly the events due before its end, however late they are sent.
-    const limit =
-      rate && spec.durationMs !== undefined ? Math.min(quota, Math.ceil((spec.durationMs * 1000) / intervalUs)) : quota;
-    let seq = 0;
-    let batchNo = 0;
-    while (seq < limit && failed === undefined) {
-      let due = limit;
-      if (rate) {
-        const now = nowUs();
-        due = Math.min(limit, Math.floor((now - start) / intervalUs) + 1);
-        if (due <= seq) {
-          await sleep((start + seq * intervalUs - now) / 1000);
-          continue;
-        }
-      } else if (endUs !== Number.POSITIVE_INFINITY && nowUs() >= endUs) break;
-      const n = Math.min(this.setup.batch, due - seq);
-      const stream = spec.streams[(this.index + batchNo++) % spec.streams.length] as StreamRef;
+    const stamp = pace.stamp;
+    for await (const { first, n, index } of pace.batches(this.setup.batch, () => failed === undefined)) {
+      const stream = spec.streams[(this.index + index) % spec.streams.length] as StreamRef;
       await sink.ready(stream);
-      sink.send({ stream, first: seq, n, stamp, done: done(n) });
-      seq += n;
+      sink.send({ stream, first, n, stamp, done: done(n) });
     }
     await sink.drain();
     if (failed !== undefined) report.error = failed;

@@ -1,235 +1,103 @@
 // One round: fresh streams and group, consumers reading before the first event, producers started together,
 // backlog sampled, the crash victim armed and killed, and the round over when every produced event is
 // acked, nothing is left to deliver, or the drain timeout passes. The shared record then says exactly which
-// events were delivered how often.
+// events were delivered how often. The broker-independent course of a round is src/broker/round.ts.
 
+import { nowUs } from '../../src/broker/event.ts';
+import { tally } from '../../src/broker/record.ts';
+import {
+  baseSpec,
+  type CrashState,
+  checkRecovery,
+  commonDrive,
+  crashFigures,
+  crashWarning,
+  driveRound,
+  foreignCount,
+  type RoundContextOf,
+  type RoundFigures,
+  resetRecord,
+  roundFigures,
+} from '../../src/broker/round.ts';
 import type { Admin } from './admin.ts';
-import { nowUs } from './event.ts';
 import type { Plan } from './plan.ts';
-import type { Host, WorkerPool } from './pool.ts';
-import type { FromWorker, RoundSpec, SharedRecord, WorkerSetup } from './protocol.ts';
+import type { WorkerPool } from './pool.ts';
+import type { FromWorker, RoundSpec, WorkerSetup } from './protocol.ts';
 import type { RedisStreamsConfig } from './schema.ts';
 
-export interface RoundResult {
-  produced: number;
-  /** Events/s from the first XADD sent to the last XADD reply. */
-  produceRate: number;
-  /** Distinct events delivered. */
-  consumed: number;
-  /** Events/s end to end: distinct events acked, from the first XADD sent to the last XACK reply. */
-  consumeRate?: number;
-  /** ms from send to first delivery, one per delivered event. */
-  latencies: Float32Array;
-  lost: number;
-  duplicates: number;
-  /** Backlog (produced - acked) every sample interval. */
-  backlog: number[];
+export interface RoundResult extends RoundFigures {
   crashed: boolean;
   /** ms from killing the victim until every entry it held was delivered again. */
   recoveryMs?: number;
   warnings: string[];
 }
 
-export interface RoundContext {
-  pool: WorkerPool;
-  admin: Admin;
-  plan: Plan;
-  cfg: RedisStreamsConfig;
-  shared: SharedRecord;
+export interface RoundContext extends RoundContextOf<WorkerPool, Admin, Plan, RedisStreamsConfig> {
   /** Setup of the victim's thread, spawned afresh each round (it is killed every time). */
   victimSetup?: WorkerSetup;
-  signal: AbortSignal;
-  progress(message: string, fraction: number): void;
-}
-
-interface Crash {
-  host?: Host;
-  armed: boolean;
-  killedUs?: number;
-  held?: number[];
-  /** Delivery counts of the held slots when the victim died: recovery means every one went up. */
-  before?: Uint8Array;
-  recoveredUs?: number;
 }
 
 export async function runRound(rc: RoundContext, round: number, label: string): Promise<RoundResult> {
   const { pool, admin, plan, cfg, shared } = rc;
   const seen = new Uint8Array(shared.seen);
-  const latency = new Float32Array(shared.latency);
-  const counters = new Int32Array(shared.counters);
-  seen.fill(0);
-  counters.fill(0);
+  resetRecord(shared);
   const warnings: string[] = [];
   const { group, streams } = await admin.createStreams(round, cfg.streams, cfg.ttl);
-  const crash: Crash = { armed: false };
+  const crash: CrashState = {};
   try {
     if (rc.victimSetup) {
       const started = await pool.start([rc.victimSetup], rc.signal);
       crash.host = started[0];
     }
-    const spec: RoundSpec = {
-      round,
-      group,
-      streams,
-      quota: plan.quota,
-      bases: plan.bases,
-      ...(plan.durationMs !== undefined ? { durationMs: plan.durationMs } : {}),
-      ...(plan.ratePerProducer !== undefined ? { ratePerProducer: plan.ratePerProducer } : {}),
-      ...(plan.crashAt !== undefined ? { crashAt: plan.crashAt } : {}),
-    };
-    const produced = new Map<number, Extract<FromWorker, { type: 'produced' }>>();
-    const consumed = new Map<number, Extract<FromWorker, { type: 'consumed' }>>();
-    const prepared = new Set<Host>();
-    pool.listen((m, host) => {
-      if (m.type === 'prepared' && m.round === round) prepared.add(host);
-      else if (m.type === 'produced') produced.set(m.producer, m);
-      else if (m.type === 'consumed') consumed.set(m.consumer, m);
-      else if (m.type === 'crashing') {
-        crash.held = m.held;
-        crash.before = Uint8Array.from(m.held, (slot) => Atomics.load(seen, slot));
-        if (crash.host) {
-          // The victim stalled the moment it sent this: that is when it died, whatever the message's delay.
-          crash.killedUs = m.atUs;
-          void pool.kill(crash.host);
-        }
-      } else if (m.type === 'reclaimed' && crash.held && crash.before && crash.recoveredUs === undefined) {
-        const before = crash.before;
-        if (crash.held.every((slot, i) => Atomics.load(seen, slot) > (before[i] as number))) crash.recoveredUs = m.atUs;
-      }
-    });
-    const waitFor = async (what: string, done: () => boolean, timeoutMs: number) => {
-      const deadline = Date.now() + timeoutMs;
-      while (!done()) {
-        if (pool.failure) throw pool.failure;
-        if (rc.signal.aborted) throw rc.signal.reason ?? new Error('aborted');
-        if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms`);
-        await pool.activity(20);
-      }
-    };
-
-    pool.broadcast({ type: 'round', spec });
-    await waitFor('worker threads were not ready for the round', () => prepared.size === pool.hosts.length, 30_000);
-    pool.broadcast({ type: 'go' });
-
-    const P = cfg.producers;
-    const C = cfg.consumers;
-    const sum = (from: number, to: number) => {
-      let s = 0;
-      for (let i = from; i < to; i++) s += Atomics.load(counters, i);
-      return s;
-    };
-    const backlog: number[] = [];
-    const startUs = nowUs();
-    let nextSampleUs = startUs;
-    let nextProgressUs = startUs;
+    const spec: RoundSpec = { ...baseSpec(round, plan), group, streams };
     let nextDrainCheckUs = 0;
-    let producersDoneUs: number | undefined;
-    let timedOut = false;
-    for (;;) {
-      if (pool.failure) throw pool.failure;
-      if (rc.signal.aborted) throw rc.signal.reason ?? new Error('aborted');
-      const now = nowUs();
-      const sent = sum(0, P);
-      const acked = sum(P, P + C);
-      if (now >= nextSampleUs) {
-        // XADD replies can arrive after a consumer already acked the entry: never report a negative backlog.
-        backlog.push(Math.max(0, sent - acked));
-        nextSampleUs += cfg['sample-interval'] * 1000;
-      }
-      if (now >= nextProgressUs) {
-        const goal = plan.durationMs === undefined ? plan.events : Math.max(sent, 1);
-        rc.progress(`${label}: ${sent} produced, ${acked} acked`, Math.min(1, (C > 0 ? acked : sent) / goal));
-        nextProgressUs = now + 250_000;
-      }
-      // In duration mode the crash position is a time; otherwise the victim finds it in the stream itself.
-      if (plan.crashAt !== undefined && plan.durationMs !== undefined && !crash.armed && crash.host) {
-        if (now - startUs >= plan.crashAt * plan.durationMs * 1000) {
-          crash.armed = true;
-          pool.send(crash.host, { type: 'crash' });
-        }
-      }
-      if (produced.size === P) {
-        const failed = [...produced.values()].find((p) => p.error !== undefined);
-        if (failed) throw new Error(`producer ${failed.producer}: ${failed.error}`);
-        producersDoneUs ??= now;
-        const total = [...produced.values()].reduce((s, p) => s + p.count, 0);
-        if (C === 0 || acked >= total) break;
-        if (now >= nextDrainCheckUs) {
-          // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
-          if (await admin.drained(group, streams)) break;
-          nextDrainCheckUs = nowUs() + 200_000;
-        }
-        if (now - producersDoneUs > cfg['drain-timeout'] * 1000) {
-          timedOut = true;
-          break;
-        }
-      }
-      await pool.activity(Math.min(20, cfg['sample-interval']));
-    }
-    backlog.push(Math.max(0, sum(0, P) - sum(P, P + C)));
-
-    pool.broadcast({ type: 'stop' });
-    const live = pool.hosts.flatMap((h) => h.agents).filter((a) => a.kind === 'consumer');
-    await waitFor('consumers did not stop', () => live.every((a) => consumed.has(a.index)), cfg.block + 10_000);
-    const consumerError = [...consumed.values()].find((c) => c.error !== undefined);
-    if (consumerError) throw new Error(`consumer ${consumerError.consumer}: ${consumerError.error}`);
+    const drive = await driveRound<RoundSpec, FromWorker, Extract<FromWorker, { type: 'consumed' }>>({
+      ...commonDrive(rc, label, crash.host),
+      pool,
+      spec,
+      stopTimeoutMs: cfg.block + 10_000,
+      sentWord: 'produced',
+      onMessage(m) {
+        if (m.type === 'crashing') {
+          crash.held = m.held;
+          crash.before = Uint8Array.from(m.held, (slot) => Atomics.load(seen, slot));
+          if (crash.host) {
+            // The victim stalled the moment it sent this: that is when it died, whatever the message's delay.
+            crash.killedUs = m.atUs;
+            void pool.kill(crash.host);
+          }
+        } else if (m.type === 'reclaimed') checkRecovery(crash, seen, m.atUs);
+      },
+      async complete(acked, total, now) {
+        if (acked >= total) return true;
+        if (now < nextDrainCheckUs) return false;
+        // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
+        if (await admin.drained(group, streams)) return true;
+        nextDrainCheckUs = nowUs() + 200_000;
+        return false;
+      },
+    });
 
     // Every count below comes from the shared record, so it includes what the killed victim processed.
-    const reports = [...produced.values()];
-    const total = reports.reduce((s, p) => s + p.count, 0);
-    const firstUs = Math.min(...reports.map((p) => p.firstUs));
-    const lastUs = Math.max(...reports.map((p) => p.lastUs));
-    let delivered = 0;
-    let lost = 0;
-    let duplicates = 0;
-    const lat = new Float32Array(total);
-    for (const p of reports) {
-      const base = plan.bases[p.producer] as number;
-      for (let slot = base; slot < base + p.count; slot++) {
-        const n = seen[slot] as number;
-        if (n === 0) lost++;
-        else {
-          lat[delivered++] = latency[slot] as number;
-          duplicates += n - 1;
-        }
-      }
-    }
-    const foreign = [...consumed.values()].reduce((s, c) => s + c.foreign, 0);
+    const ledger = tally(shared, plan.bases, drive.produced);
+    const foreign = foreignCount(drive);
     if (foreign > 0) warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
-    if (lost > 0 && cfg.maxlen !== undefined && !timedOut && !crash.host) {
-      warnings.push(`${label}: ${lost} events were trimmed by maxlen ${cfg.maxlen} before any consumer read them`);
+    if (ledger.lost > 0 && cfg.maxlen !== undefined && !drive.timedOut && !crash.host) {
+      warnings.push(
+        `${label}: ${ledger.lost} events were trimmed by maxlen ${cfg.maxlen} before any consumer read them`,
+      );
     }
-    if (timedOut) {
+    if (drive.timedOut) {
       warnings.push(
         `${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`,
       );
     }
-    if (crash.host && crash.killedUs === undefined) {
-      warnings.push(`${label}: the crash probe did not fire (the victim received no entries past the crash point)`);
-    } else if (crash.killedUs !== undefined && crash.recoveredUs === undefined) {
-      warnings.push(`${label}: the crashed consumer's entries were not all recovered`);
-    }
+    warnings.push(...crashWarning(label, crash, 'entries', "the crashed consumer's entries were not all recovered"));
     // Only now, with producers done and consumers stopped, can nothing recreate the streams. (After a
     // failure the suite deletes them once every thread is gone.)
     await admin.deleteStreams(streams).catch((err: Error) => warnings.push(`cleanup: ${err.message}`));
-    const lastAckUs = Math.max(0, ...[...consumed.values()].map((c) => c.lastAckUs));
-    const seconds = (us: number) => Math.max(us, 1) / 1e6;
-    return {
-      produced: total,
-      produceRate: total / seconds(lastUs - firstUs),
-      consumed: delivered,
-      ...(C > 0 && lastAckUs > 0 ? { consumeRate: delivered / seconds(lastAckUs - firstUs) } : {}),
-      latencies: lat.subarray(0, delivered),
-      lost,
-      duplicates,
-      backlog,
-      crashed: crash.killedUs !== undefined,
-      ...(crash.killedUs !== undefined && crash.recoveredUs !== undefined
-        ? { recoveryMs: Math.max(0, crash.recoveredUs - crash.killedUs) / 1000 }
-        : {}),
-      warnings,
-    };
+    return { ...roundFigures(drive, ledger, cfg.consumers), ...crashFigures(crash), warnings };
   } finally {
-    if (crash.host && !crash.host.killed) await pool.kill(crash.host);
+    if (crash.host && !crash.host.closing) await pool.kill(crash.host);
   }
 }

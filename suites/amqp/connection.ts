@@ -2,20 +2,12 @@
 // (a benchmark must report an unreachable broker, not retry forever), and passwords never reach a message.
 
 import { type ChannelModel, connect } from 'amqplib';
+import { redact } from '../../src/broker/url.ts';
+
+export { redact } from '../../src/broker/url.ts';
 
 /** How long opening a connection (TCP, TLS and the AMQP handshake) may take. */
 export const CONNECT_TIMEOUT_MS = 5000;
-
-/** The URL with its password replaced, for messages and logs. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/([^@/]*)@/, '//***@');
-  }
-}
 
 /** Reject what amqplib would misread: a bad URL becomes a config error, not a socket error. */
 export function checkUrl(url: string): string | undefined {

@@ -5,9 +5,10 @@
 // (flagged redelivered) to the survivors on the same queue.
 
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { DeliveryRecord, pastCrashPoint } from '../../src/broker/record.ts';
+import { BrokerConsumer, sleep } from '../../src/broker/consumer.ts';
+import { pastCrashPoint } from '../../src/broker/record.ts';
 import { closedBecause, openConnection, severConnection } from './connection.ts';
-import { type DecodedEvent, decodeEvent, nowUs } from './event.ts';
+import { decodeEvent, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
 
 export interface ConsumeReport {
@@ -24,35 +25,17 @@ export interface ConsumerHooks {
   redelivered(): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export class Consumer {
+export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
   private conn: ChannelModel | undefined;
   private channel: Channel | undefined;
   private tag: string | undefined;
-  private readonly ledger: DeliveryRecord;
-  private readonly decoded: DecodedEvent = { producer: 0, seq: 0, tsUs: 0 };
   private spec: RoundSpec | undefined;
   private report: ConsumeReport = { lastAckUs: 0, foreign: 0, redelivered: 0 };
   private pending: ConsumeMessage[] = [];
   private draining: Promise<void> | undefined;
-  private armed = false;
   /** The victim has cut its connection: it handles nothing more this round. */
   private dead = false;
   private broken: string | undefined;
-
-  constructor(
-    readonly index: number,
-    private readonly setup: WorkerSetup,
-    private readonly victim: boolean,
-    private readonly hooks: ConsumerHooks,
-  ) {
-    this.ledger = new DeliveryRecord(setup.shared);
-  }
-
-  get name(): string {
-    return this.victim ? `consumer-${this.index}-victim` : `consumer-${this.index}`;
-  }
 
   /** Connect (again, after a crash) and start consuming the round's queue before any event is published. */
   async prepare(spec: RoundSpec): Promise<void> {
@@ -82,10 +65,6 @@ export class Consumer {
     this.channel = ch;
     const ok = await ch.consume(queue, (m) => this.onMessage(m), { noAck: false });
     this.tag = ok.consumerTag;
-  }
-
-  arm(): void {
-    this.armed = true;
   }
 
   /** Stop consuming, ack what was handled, and report; the connection stays open for the next round. */
@@ -155,7 +134,7 @@ export class Consumer {
         this.broken ??= (err as Error).message;
         break;
       }
-      this.ledger.count(this.setup.producers + this.index, batch.length);
+      this.ledger.count(this.ackSlot, batch.length);
       this.report.lastAckUs = nowUs();
       if (redelivered > 0) this.hooks.redelivered();
     }

@@ -2,7 +2,7 @@
 // queues, measuring publish and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss,
 // duplicates and recovery when a consumer's connection dies holding unacked deliveries.
 
-import { runRounds } from '../../src/broker/round.ts';
+import { measureRounds } from '../../src/broker/round.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
 import { Admin } from './admin.ts';
@@ -28,44 +28,37 @@ export const amqpKind = defineSuiteKind({
     ctx.progress('connecting');
     const admin = await Admin.connect(cfg.url, cfg.prefix, ctx.suite, ctx.signal);
     const pool = new WorkerPool();
-    const rounds: RoundResult[] = [];
-    let failure: unknown;
-    try {
-      const base: Omit<WorkerSetup, 'agents'> = {
-        url: cfg.url,
-        producers: cfg.producers,
-        consumers: cfg.consumers,
-        payload: cfg.payload,
-        batch: cfg.batch,
-        prefetch: plan.prefetch,
-        processingMs: cfg.processing,
-        persistent: cfg.persistent,
-        shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
-      };
-      ctx.progress(`starting ${plan.threads.length} worker threads (${admin.server})`);
-      await pool.start(
-        plan.threads.map((agents) => ({ ...base, agents })),
-        ctx.signal,
-      );
-      const rc = {
-        pool,
-        admin,
-        plan,
-        cfg,
-        shared: base.shared,
-        signal: ctx.signal,
-      };
-      await runRounds(ctx, cfg, rounds, (r, label, progress) => runRound({ ...rc, progress }, r, label));
-    } catch (err) {
-      failure = err;
-    } finally {
-      // Threads first: once their connections are closed nothing can publish into what cleanup deletes.
-      await pool.close();
-      const left = await admin.close();
-      if (left.length > 0) ctx.warn(`could not delete ${left.join(', ')} (queues expire after ttl)`);
-    }
-    // Rounds measured before a failure are kept.
-    yield* roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined });
-    if (failure) throw failure;
+    yield* measureRounds<RoundResult, Metric>({
+      ctx,
+      counts: cfg,
+      async start() {
+        const base: Omit<WorkerSetup, 'agents'> = {
+          url: cfg.url,
+          producers: cfg.producers,
+          consumers: cfg.consumers,
+          payload: cfg.payload,
+          batch: cfg.batch,
+          prefetch: plan.prefetch,
+          processingMs: cfg.processing,
+          persistent: cfg.persistent,
+          shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
+        };
+        ctx.progress(`starting ${plan.threads.length} worker threads (${admin.server})`);
+        await pool.start(
+          plan.threads.map((agents) => ({ ...base, agents })),
+          ctx.signal,
+        );
+        const rc = { pool, admin, plan, cfg, shared: base.shared, signal: ctx.signal };
+        return (r, label, progress) => runRound({ ...rc, progress }, r, label);
+      },
+      async close() {
+        // Threads first: once their connections are closed nothing can publish into what cleanup deletes.
+        await pool.close();
+        const left = await admin.close();
+        if (left.length > 0) ctx.warn(`could not delete ${left.join(', ')} (queues expire after ttl)`);
+      },
+      metrics: (rounds) =>
+        roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined }),
+    });
   },
 });

@@ -1,7 +1,7 @@
 // Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see.
 // The broker-independent part (events, quotas, rate, crash, payload size) is src/broker/plan.ts.
 
-import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents } from '../../src/broker/plan.ts';
+import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../../src/broker/plan.ts';
 import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
 import { checkUrl } from './connection.ts';
 import { minimumSize } from './event.ts';
@@ -35,10 +35,8 @@ export function makePlan(cfg: AmqpConfig): Plan {
 }
 
 /**
- * Producers and consumers never share a thread (a busy producer would delay deliveries and inflate
- * latency); by default every agent has a thread of its own, and `threads` packs them round-robin, in
- * proportion to their numbers. The crash victim is consumer 0 (it cuts its own connection, so its thread
- * may host others).
+ * Threads as src/broker/plan.ts splits them, packed round-robin. The crash victim is consumer 0 (it cuts
+ * its own connection, so its thread may host others).
  */
 export function layout(
   producers: number,
@@ -46,13 +44,7 @@ export function layout(
   threads: number | undefined,
   crash: boolean,
 ): AgentSpec[][] {
-  const agents = producers + consumers;
-  const total = threads === undefined ? agents : Math.max(consumers > 0 ? 2 : 1, Math.min(threads, agents));
-  const forProducers =
-    consumers > 0
-      ? Math.min(producers, Math.max(1, Math.min(total - 1, Math.round((total * producers) / agents))))
-      : total;
-  const forConsumers = consumers > 0 ? Math.min(consumers, Math.max(1, total - forProducers)) : 0;
+  const { forProducers, forConsumers } = threadSplit(producers, consumers, threads, true);
   const out: AgentSpec[][] = [];
   packAgents(out, producers, forProducers, (i) => ({ kind: 'producer', index: i }));
   packAgents(out, consumers, forConsumers, (i) =>

@@ -5,41 +5,25 @@
 
 import { nowUs } from '../../src/broker/event.ts';
 import { tally } from '../../src/broker/record.ts';
-import {
-  baseSpec,
-  type CrashState,
-  checkRecovery,
-  commonDrive,
-  crashFigures,
-  crashWarning,
-  driveRound,
-  foreignCount,
-  type RoundContextOf,
-  type RoundFigures,
-  resetRecord,
-  roundFigures,
-} from '../../src/broker/round.ts';
+import * as broker from '../../src/broker/round.ts';
 import type { Admin, RoundTopology } from './admin.ts';
 import type { Plan } from './plan.ts';
 import type { WorkerPool } from './pool.ts';
 import type { AmqpConsumed, FromWorker, RoundSpec } from './protocol.ts';
 import type { AmqpConfig } from './schema.ts';
 
-export interface RoundResult extends RoundFigures {
+/** recoveryMs: from cutting the victim off until every delivery it held was delivered again. */
+export interface RoundResult extends broker.BrokerRoundResult {
   /** Deliveries flagged redelivered by the broker. */
   redelivered: number;
-  crashed: boolean;
-  /** ms from cutting the victim off until every delivery it held was delivered again. */
-  recoveryMs?: number;
-  warnings: string[];
 }
 
-export type RoundContext = RoundContextOf<WorkerPool, Admin, Plan, AmqpConfig>;
+export type RoundContext = broker.RoundContextOf<WorkerPool, Admin, Plan, AmqpConfig>;
 
 export async function runRound(rc: RoundContext, round: number, label: string): Promise<RoundResult> {
   const { pool, admin, plan, cfg, shared } = rc;
   const seen = new Uint8Array(shared.seen);
-  resetRecord(shared);
+  broker.resetRecord(shared);
   const warnings: string[] = [];
   const topology: RoundTopology = await admin.createRound(round, {
     count: cfg.queues,
@@ -48,10 +32,10 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     ttlMs: cfg.ttl,
   });
   // The victim cuts its own connection: its thread stays in the pool.
-  const crash: CrashState =
+  const crash: broker.CrashState =
     plan.crashAt !== undefined ? { host: pool.hosts.find((h) => h.agents.some((a) => a.victim)) } : {};
   const spec: RoundSpec = {
-    ...baseSpec(round, plan),
+    ...broker.baseSpec(round, plan),
     exchange: topology.exchange,
     queues: topology.queues,
     routingKeys: topology.routingKeys,
@@ -65,8 +49,8 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     }
     return true;
   };
-  const drive = await driveRound<RoundSpec, FromWorker, AmqpConsumed>({
-    ...commonDrive(rc, label, crash.host),
+  const drive = await broker.driveRound<RoundSpec, FromWorker, AmqpConsumed>({
+    ...broker.commonDrive(rc, label, crash.host),
     pool,
     spec,
     stopTimeoutMs: 10_000,
@@ -77,16 +61,16 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
         crash.before = m.before;
         crash.killedUs = m.atUs;
         // A survivor's report may have overtaken this message (threads post independently).
-        checkRecovery(crash, seen, nowUs());
-      } else if (m.type === 'redelivered') checkRecovery(crash, seen, m.atUs);
+        broker.checkRecovery(crash, seen, nowUs());
+      } else if (m.type === 'redelivered') broker.checkRecovery(crash, seen, m.atUs);
     },
-    onTick: (now) => checkRecovery(crash, seen, now),
+    onTick: (now) => broker.checkRecovery(crash, seen, now),
     complete: (acked, total, _now, reports) => acked >= total && allSeen(reports),
   });
 
   // Every count below comes from the shared record, so it includes what the victim processed.
   const ledger = tally(shared, plan.bases, drive.produced);
-  const foreign = foreignCount(drive);
+  const foreign = broker.foreignCount(drive);
   if (foreign > 0) warnings.push(`${label}: ${foreign} messages were not events of this run and were ignored`);
   if (drive.timedOut) {
     warnings.push(
@@ -94,7 +78,7 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     );
   }
   warnings.push(
-    ...crashWarning(
+    ...broker.crashWarning(
       label,
       crash,
       'deliveries',
@@ -104,9 +88,9 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
   // Only now, with producers done and consumers stopped, is nothing left to use the round's queues.
   await admin.deleteRound(topology).catch((err: Error) => warnings.push(`cleanup: ${err.message}`));
   return {
-    ...roundFigures(drive, ledger, cfg.consumers),
+    ...broker.roundFigures(drive, ledger, cfg.consumers),
     redelivered: drive.consumed.reduce((s, c) => s + c.redelivered, 0),
-    ...crashFigures(crash),
+    ...broker.crashFigures(crash),
     warnings,
   };
 }

@@ -2,7 +2,10 @@
 // but the producers' hot path, and as plain endpoints for the lean RESP pipeline.
 
 import { Cluster, Redis } from 'ioredis';
+import { redact } from '../../src/broker/url.ts';
 import type { RespEndpoint } from './resp-pipe.ts';
+
+export { redact } from '../../src/broker/url.ts';
 
 export interface Target {
   urls: string[];
@@ -10,17 +13,6 @@ export interface Target {
 }
 
 export type Client = Redis | Cluster;
-
-/** The URL with its password replaced, for messages and logs. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/([^@/]*)@/, '//***@');
-  }
-}
 
 export function endpointOf(url: string): RespEndpoint {
   let u: URL;

@@ -3,9 +3,10 @@
 // every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
 // recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
 
-import { DeliveryRecord, pastCrashPoint } from '../../src/broker/record.ts';
+import { BrokerConsumer, sleep } from '../../src/broker/consumer.ts';
+import { pastCrashPoint } from '../../src/broker/record.ts';
 import { type Client, connectClient, createClient } from './connection.ts';
-import { type DecodedEvent, decodeEntry, nowUs } from './event.ts';
+import { decodeEntry, nowUs } from './event.ts';
 import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';
 
 type Entry = [id: Buffer, fields: Buffer[] | null];
@@ -23,27 +24,9 @@ export interface ConsumerHooks {
   reclaimed(): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-export class Consumer {
+export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
   private client: Client | undefined;
-  private readonly ledger: DeliveryRecord;
-  private readonly decoded: DecodedEvent = { producer: 0, seq: 0, tsUs: 0 };
   private stopping = false;
-  private armed = false;
-
-  constructor(
-    readonly index: number,
-    private readonly setup: WorkerSetup,
-    private readonly victim: boolean,
-    private readonly hooks: ConsumerHooks,
-  ) {
-    this.ledger = new DeliveryRecord(setup.shared);
-  }
-
-  get name(): string {
-    return this.victim ? `consumer-${this.index}-victim` : `consumer-${this.index}`;
-  }
 
   async connect(): Promise<void> {
     if (this.client) return;
@@ -56,17 +39,13 @@ export class Consumer {
     this.stopping = true;
   }
 
-  arm(): void {
-    this.armed = true;
-  }
-
   async run(spec: RoundSpec): Promise<ConsumeReport> {
     this.stopping = false;
     this.armed = false;
     const client = this.client as Client;
     const stream = spec.streams[this.index % spec.streams.length] as StreamRef;
     const report: ConsumeReport = { lastAckUs: 0, foreign: 0 };
-    const ackSlot = this.setup.producers + this.index;
+    const ackSlot = this.ackSlot;
     const claimEveryMs = Math.max(10, Math.min(this.setup.minIdleMs / 4, 250));
     let nextClaimUs = nowUs() + claimEveryMs * 1000;
     let pendingAck: Promise<void> = Promise.resolve();

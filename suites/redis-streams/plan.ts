@@ -1,7 +1,7 @@
 // Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see.
 // The broker-independent part (events, quotas, rate, crash, payload size) is src/broker/plan.ts.
 
-import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents } from '../../src/broker/plan.ts';
+import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../../src/broker/plan.ts';
 import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
 import { minimumSize } from './event.ts';
 import type { AgentSpec } from './protocol.ts';
@@ -40,9 +40,8 @@ export function makePlan(cfg: RedisStreamsConfig): Plan {
 }
 
 /**
- * Producers and consumers never share a thread (a busy producer would delay deliveries and inflate
- * latency); by default each agent has its own thread, and `threads` packs them round-robin. The victim
- * gets a thread of its own: the suite kills that thread, as a crashing process would die.
+ * Threads as src/broker/plan.ts splits them, packed round-robin; the victim gets a thread of its own on
+ * top: the suite kills that thread, as a crashing process would die.
  */
 export function layout(
   producers: number,
@@ -52,11 +51,8 @@ export function layout(
 ): AgentSpec[][] {
   const victims: AgentSpec[] = crash ? [{ kind: 'consumer', index: 0, victim: true }] : [];
   const regular = consumers - victims.length;
-  const agents = producers + regular;
-  const total =
-    threads === undefined ? agents : Math.max(regular > 0 ? 2 : 1, Math.min(threads - victims.length, agents));
-  const forProducers = regular > 0 ? Math.min(producers, Math.max(1, Math.round((total * producers) / agents))) : total;
-  const forConsumers = regular > 0 ? Math.min(regular, Math.max(1, total - forProducers)) : 0;
+  const rest = threads === undefined ? undefined : threads - victims.length;
+  const { forProducers, forConsumers } = threadSplit(producers, regular, rest, false);
   const out: AgentSpec[][] = [];
   packAgents(out, producers, forProducers, (i) => ({ kind: 'producer', index: i }));
   packAgents(out, regular, forConsumers, (i) => ({ kind: 'consumer', index: i + victims.length }));

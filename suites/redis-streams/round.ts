@@ -5,34 +5,17 @@
 
 import { nowUs } from '../../src/broker/event.ts';
 import { tally } from '../../src/broker/record.ts';
-import {
-  baseSpec,
-  type CrashState,
-  checkRecovery,
-  commonDrive,
-  crashFigures,
-  crashWarning,
-  driveRound,
-  foreignCount,
-  type RoundContextOf,
-  type RoundFigures,
-  resetRecord,
-  roundFigures,
-} from '../../src/broker/round.ts';
+import * as broker from '../../src/broker/round.ts';
 import type { Admin } from './admin.ts';
 import type { Plan } from './plan.ts';
 import type { WorkerPool } from './pool.ts';
 import type { FromWorker, RoundSpec, WorkerSetup } from './protocol.ts';
 import type { RedisStreamsConfig } from './schema.ts';
 
-export interface RoundResult extends RoundFigures {
-  crashed: boolean;
-  /** ms from killing the victim until every entry it held was delivered again. */
-  recoveryMs?: number;
-  warnings: string[];
-}
+/** recoveryMs: from killing the victim until every entry it held was delivered again. */
+export type RoundResult = broker.BrokerRoundResult;
 
-export interface RoundContext extends RoundContextOf<WorkerPool, Admin, Plan, RedisStreamsConfig> {
+export interface RoundContext extends broker.RoundContextOf<WorkerPool, Admin, Plan, RedisStreamsConfig> {
   /** Setup of the victim's thread, spawned afresh each round (it is killed every time). */
   victimSetup?: WorkerSetup;
 }
@@ -40,19 +23,19 @@ export interface RoundContext extends RoundContextOf<WorkerPool, Admin, Plan, Re
 export async function runRound(rc: RoundContext, round: number, label: string): Promise<RoundResult> {
   const { pool, admin, plan, cfg, shared } = rc;
   const seen = new Uint8Array(shared.seen);
-  resetRecord(shared);
+  broker.resetRecord(shared);
   const warnings: string[] = [];
   const { group, streams } = await admin.createStreams(round, cfg.streams, cfg.ttl);
-  const crash: CrashState = {};
+  const crash: broker.CrashState = {};
   try {
     if (rc.victimSetup) {
       const started = await pool.start([rc.victimSetup], rc.signal);
       crash.host = started[0];
     }
-    const spec: RoundSpec = { ...baseSpec(round, plan), group, streams };
+    const spec: RoundSpec = { ...broker.baseSpec(round, plan), group, streams };
     let nextDrainCheckUs = 0;
-    const drive = await driveRound<RoundSpec, FromWorker, Extract<FromWorker, { type: 'consumed' }>>({
-      ...commonDrive(rc, label, crash.host),
+    const drive = await broker.driveRound<RoundSpec, FromWorker, Extract<FromWorker, { type: 'consumed' }>>({
+      ...broker.commonDrive(rc, label, crash.host),
       pool,
       spec,
       stopTimeoutMs: cfg.block + 10_000,
@@ -66,7 +49,7 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
             crash.killedUs = m.atUs;
             void pool.kill(crash.host);
           }
-        } else if (m.type === 'reclaimed') checkRecovery(crash, seen, m.atUs);
+        } else if (m.type === 'reclaimed') broker.checkRecovery(crash, seen, m.atUs);
       },
       async complete(acked, total, now) {
         if (acked >= total) return true;
@@ -80,7 +63,7 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
 
     // Every count below comes from the shared record, so it includes what the killed victim processed.
     const ledger = tally(shared, plan.bases, drive.produced);
-    const foreign = foreignCount(drive);
+    const foreign = broker.foreignCount(drive);
     if (foreign > 0) warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
     if (ledger.lost > 0 && cfg.maxlen !== undefined && !drive.timedOut && !crash.host) {
       warnings.push(
@@ -92,11 +75,13 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
         `${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`,
       );
     }
-    warnings.push(...crashWarning(label, crash, 'entries', "the crashed consumer's entries were not all recovered"));
+    warnings.push(
+      ...broker.crashWarning(label, crash, 'entries', "the crashed consumer's entries were not all recovered"),
+    );
     // Only now, with producers done and consumers stopped, can nothing recreate the streams. (After a
     // failure the suite deletes them once every thread is gone.)
     await admin.deleteStreams(streams).catch((err: Error) => warnings.push(`cleanup: ${err.message}`));
-    return { ...roundFigures(drive, ledger, cfg.consumers), ...crashFigures(crash), warnings };
+    return { ...broker.roundFigures(drive, ledger, cfg.consumers), ...broker.crashFigures(crash), warnings };
   } finally {
     if (crash.host && !crash.host.closing) await pool.kill(crash.host);
   }

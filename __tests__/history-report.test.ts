@@ -1,0 +1,102 @@
+// What a reader sees of the history: unreliable rows with their run-to-run band, one warning naming them,
+// and the warning when base and head ran on different machines, in the PR comment and in the terminal.
+
+import { describe, expect, it } from 'vitest';
+import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
+import { judge } from '../src/compare/judge.ts';
+import { syntheticMetric } from '../src/compare/simulate.ts';
+import { RESULTS_SCHEMA, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
+import { renderMarkdown, renderTerminal } from '../src/report/index.ts';
+import { normalDraw } from '../src/stats/random.ts';
+import { makeRng } from '../src/stats/rng.ts';
+
+const env: RunEnvironment = { os: 'linux 6.1', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v20.11.0' };
+
+/** A steady metric and a drifting one (±6% between runs), each with 5 tight replicates. */
+function run(i: number, rng: () => number, e: RunEnvironment = env, slow = 1): ResultsDocument {
+  const values = (level: number) => Array.from({ length: 5 }, () => level * Math.exp(0.003 * normalDraw(rng)));
+  return {
+    schema: RESULTS_SCHEMA,
+    createdAt: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+    git: { sha: `${i}`.padStart(7, '0') },
+    env: e,
+    suites: [
+      {
+        name: 'api',
+        kind: 'bench',
+        ok: true,
+        durationMs: 1,
+        metrics: [
+          syntheticMetric('api/steady', 'lower', values(10 * (1 + 0.002 * normalDraw(rng)) * slow)),
+          syntheticMetric('api/drifty', 'lower', values(20 * Math.exp(0.06 * normalDraw(rng)) * slow)),
+        ],
+      },
+    ],
+  };
+}
+
+function scenario(headEnv: RunEnvironment = env) {
+  const rng = makeRng(77);
+  let history: HistoryDocument | undefined;
+  let base: ResultsDocument | undefined;
+  for (let i = 0; i < 10; i++) {
+    base = run(i, rng);
+    history = appendToHistory(history, base);
+  }
+  const head = run(20, rng, headEnv, 1.3);
+  const judged = judge({
+    head,
+    baseline: { results: base as ResultsDocument, source: 'base.json', ...(history ? { history } : {}) },
+  });
+  const input = { ...judged, head, base: base as ResultsDocument };
+  return { judged, input };
+}
+
+describe('reports show run-to-run noise', () => {
+  it('flags the drifting metric unreliable with its band, in the rows and in one warning', () => {
+    const { judged, input } = scenario();
+    const drifty = judged.details['api/drifty'];
+    const steady = judged.details['api/steady'];
+    expect(drifty?.unreliable).toBe(true);
+    expect(steady?.unreliable).toBeUndefined();
+    expect(steady?.history?.band).toBeLessThan(0.05);
+    // The 30% slowdown stands out from the steady metric's noise, not necessarily from ±6% drift.
+    expect(judged.verdict.comparisons.find((c) => c.id === 'api/steady')?.verdict).toBe('regressed');
+
+    const band = `±${((drifty?.history?.band ?? 0) * 100).toFixed(1)}%`;
+    const md = renderMarkdown(input);
+    const row = md.split('\n').find((l) => l.includes('<code>api/drifty</code>'));
+    expect(row).toContain(`unreliable, `);
+    expect(row).toContain(`between runs ${band} (10 runs)`);
+    // Escaped like every warning: the id came from the PR.
+    expect(md).toContain('1 metric unreliable: between earlier runs of the baseline branch it moved by more than');
+    expect(md).toContain(`&quot;api/drifty&quot; \\(${band}\\)`);
+    const steadyRow = md.split('\n').find((l) => l.includes('<code>api/steady</code>'));
+    expect(steadyRow).not.toContain('unreliable');
+    expect(steadyRow).toMatch(/between runs ±\d\.\d% \(10 runs\)/);
+
+    const term = renderTerminal(input, { width: 200 });
+    const line = term.split('\n').find((l) => l.includes('api/drifty'));
+    expect(line).toContain('unreliable');
+    expect(term).toContain('1 metric unreliable');
+  });
+
+  it('warns in both reports when the baseline ran on another CPU, core count, Node version or OS', () => {
+    const other = { ...env, cpu: 'Intel Xeon 8375C', cores: 8, node: 'v22.3.0', os: 'darwin 23.1' };
+    const { judged, input } = scenario(other);
+    const w = judged.verdict.warnings.join('\n');
+    expect(w).toMatch(/different CPU \(baseline: AMD EPYC 7763; this run: Intel Xeon 8375C\)/);
+    expect(w).toMatch(/different number of CPU cores \(baseline: 4; this run: 8\)/);
+    expect(w).toMatch(/different Node\.js version \(baseline: v20\.11\.0; this run: v22\.3\.0\)/);
+    expect(w).toMatch(/different platform \(baseline: linux 6\.1\/x64; this run: darwin 23\.1\/x64\)/);
+    const md = renderMarkdown(input);
+    expect(md).toMatch(
+      /The baseline ran on a different machine \(OS: linux 6\.1 → darwin 23\.1; CPU: AMD EPYC 7763 → Intel Xeon 8375C; cores: 4 → 8; Node: v20\.11\.0 → v22\.3\.0\)/,
+    );
+    const term = renderTerminal(input, { width: 200 });
+    expect(term).toContain('The baseline ran on a different machine');
+    expect(term).toContain('CPU: AMD EPYC 7763 → Intel Xeon 8375C');
+    // The history was measured on the baseline's machine; it still describes the baseline's noise.
+    expect(judged.details['api/drifty']?.history?.runs).toBe(10);
+  });
+});

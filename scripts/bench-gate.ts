@@ -16,19 +16,27 @@
 //   --replicates N  fresh processes per run (default 5, the suite's setting)
 //   --reuse DIR   analyse the runs saved in DIR again without measuring
 //   --dir DIR     where runs are saved (default .perf/bench-gate/<time>); every run is written as it ends
+//   --ab          same-runner mode instead: each run is a whole A/B (base unchanged, head slowed, interleaved
+//                 rounds, paired analysis, up to --max-pairs pairs); printed beside the stored-baseline mode on
+//                 the same data (head's rounds against the first run's base rounds, measured earlier)
+//   --max-pairs N with --ab: pairs per A/B run at most (default 20)
 //
 // The machine may be shared with other work: the figures describe it as it was during the run.
 
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runAb } from '../src/ab/run-ab.ts';
+import { abVerdict } from '../src/ab/verdict.ts';
 import { writeJsonAtomic } from '../src/baseline/file.ts';
 import { type CalibrationReport, type CalibrationRun, calibrate } from '../src/compare/calibrate.ts';
+import { judge } from '../src/compare/judge.ts';
 import { MIN_HISTORY_RUNS } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import { loadConfig } from '../src/config/load.ts';
 import * as api from '../src/index.ts';
 import { parseResults, type ResultsDocument } from '../src/model/results.ts';
+import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { registerTsLoader } from '../src/runner/ts-loader.ts';
 import { makeRng } from '../src/stats/rng.ts';
@@ -50,6 +58,8 @@ function options() {
       quick: { type: 'boolean' },
       reuse: { type: 'string' },
       dir: { type: 'string' },
+      ab: { type: 'boolean' },
+      'max-pairs': { type: 'string' },
     },
     strict: true,
   });
@@ -63,7 +73,100 @@ function options() {
   if (replicates !== undefined && !(Number.isInteger(replicates) && replicates >= 2)) {
     throw new Error(`--replicates must be an integer of at least 2 (got ${values.replicates})`);
   }
-  return { runs, replicates, reuse: values.reuse, dir: values.dir };
+  const maxPairs = values['max-pairs'] !== undefined ? Number(values['max-pairs']) : 20;
+  if (!Number.isInteger(maxPairs) || maxPairs < 6) {
+    throw new Error(`--max-pairs must be an integer of at least 6 (got ${values['max-pairs']})`);
+  }
+  return {
+    runs,
+    replicates,
+    reuse: values.reuse,
+    dir: values.dir,
+    ab: values.ab === true,
+    maxPairs,
+    quick: values.quick === true,
+  };
+}
+
+/** --ab: same-runner A/B per run, and stored-baseline mode on the same measurements. */
+async function measureAb(runs: number, maxPairs: number, quick: boolean): Promise<void> {
+  registerTsLoader({ ...api });
+  const loaded = await loadConfig(CONFIG, { cwd: process.cwd(), env: process.env });
+  const factors = quick ? [1, 1.05, 1.1] : [1, ...FACTORS];
+  const rng = makeRng(20_261_202);
+  const signal = new AbortController().signal;
+  const options = DEFAULT_COMPARE_OPTIONS;
+  const tally = new Map<number, { runs: number; same: number; stored: number; pairs: number; ratio: number[] }>();
+  let storedBase: ResultsDocument | undefined;
+  const started = Date.now();
+  for (let r = 0; r < runs; r++) {
+    const order = [...factors];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    for (const factor of order) {
+      const outcome = await runAb({
+        head: loaded,
+        base: loaded,
+        ab: { rounds: 10, maxRounds: maxPairs, timeBudget: 3_600_000, order: 'abba', compareTo: 'base' },
+        confidence: options.confidence,
+        minEffect: options.minEffect,
+        progress: silentProgress,
+        signal,
+        env: process.env,
+        sideEnv: { base: { SPIN_FACTOR: '1' }, head: { SPIN_FACTOR: String(factor) } },
+      });
+      const same = abVerdict(outcome, [], options, 'base');
+      // The stored baseline: the first run's base rounds, measured minutes before (as a main run would be).
+      storedBase ??= outcome.results.base;
+      const stored = judge({
+        head: outcome.results.head,
+        baseline: { results: storedBase, source: 'first run' },
+        options,
+      });
+      const t = tally.get(factor) ?? { runs: 0, same: 0, stored: 0, pairs: 0, ratio: [] };
+      t.runs++;
+      t.pairs += outcome.pairs;
+      if (same.verdict.comparisons.some((c) => c.verdict === 'regressed')) t.same++;
+      if (stored.verdict.comparisons.some((c) => c.verdict === 'regressed')) t.stored++;
+      const ratios = outcome.analyses.map((a) => a.ratio).sort((a, b) => a - b);
+      t.ratio.push(ratios[ratios.length >> 1] ?? 1);
+      tally.set(factor, t);
+      process.stderr.write(
+        `run ${r + 1}/${runs}: ×${factor.toFixed(2)}: ${outcome.pairs} pairs, same-runner ` +
+          `${same.verdict.comparisons.filter((c) => c.verdict === 'regressed').length} regressed, stored ` +
+          `${stored.verdict.comparisons.filter((c) => c.verdict === 'regressed').length} regressed ` +
+          `(${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+      );
+    }
+  }
+  const header = ['injected', 'runs', 'same-runner', 'mean pairs', 'stored baseline', 'measured (paired)'];
+  const rows = [...tally.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([f, t]) => {
+      const ratio = [...t.ratio].sort((a, b) => a - b)[t.ratio.length >> 1] ?? 1;
+      return [
+        f === 1 ? 'A/A (none)' : `×${f.toFixed(2)} (${signed(f - 1)})`,
+        String(t.runs),
+        pct(t.same / t.runs),
+        (t.pairs / t.runs).toFixed(1),
+        pct(t.stored / t.runs),
+        signed(ratio - 1),
+      ];
+    });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
+  const env = storedBase?.env;
+  process.stdout.write(
+    `bench:gate --ab - the 20-metric gate suite, same-runner A/B (one process per side per round, up to ${maxPairs} ` +
+      'pairs, min-effect 5%, confidence 99%) beside stored-baseline mode on the same measurements\n' +
+      (env ? `machine: ${env.cpu}, ${env.cores} cores, Node ${env.node} (shared: figures include other load)\n` : '') +
+      'A/A: share of runs with any metric regressed (target ≤ 1%); ×f: share of runs that caught it\n' +
+      '(targets: ×1.05 ≥ 80%, ×1.10 ≥ 95% within 30 pairs, and same-runner beating stored at ×1.05)\n' +
+      `${line(header)}\n${rows.map(line).join('\n')}
+`,
+  );
 }
 
 async function measure(rounds: number, dir: string, replicates: number | undefined): Promise<SavedRun[]> {
@@ -151,6 +254,10 @@ function print(report: CalibrationReport, label: string): void {
 
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.ab) {
+    await measureAb(opts.runs, opts.maxPairs, opts.quick);
+    return;
+  }
   const dir =
     opts.reuse ?? opts.dir ?? path.join('.perf', 'bench-gate', new Date().toISOString().replace(/[:.]/g, '-'));
   const runs = opts.reuse ? await reuse(opts.reuse) : await measure(opts.runs, dir, opts.replicates);

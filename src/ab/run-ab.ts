@@ -31,6 +31,8 @@ export interface AbRunInput {
   progress: ProgressSink;
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** Per-side environment on top of `env` (calibration injects a slowdown into one side this way). */
+  sideEnv?: Partial<Record<Side, NodeJS.ProcessEnv>>;
   git?: { head?: { sha: string; ref?: string }; base: { sha: string; ref?: string } };
   /** Injected for tests; defaults to the real clock. */
   now?: () => number;
@@ -118,7 +120,7 @@ export async function runAb(input: AbRunInput): Promise<AbOutcome> {
         ...(input.only ? { only: input.only } : {}),
         progress: input.progress,
         signal: input.signal,
-        env: input.env,
+        env: { ...input.env, ...input.sideEnv?.[side] },
         ...(gitInfo ? { git: gitInfo } : {}),
       });
       if (errs.length > 0) {

@@ -12,7 +12,13 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { readDocument } from '../model/documents.ts';
-import type { Better, ResultsDocument, RunEnvironment } from '../model/results.ts';
+import {
+  type Better,
+  environmentShape,
+  gitShape,
+  type ResultsDocument,
+  type RunEnvironment,
+} from '../model/results.ts';
 
 export const HISTORY_SCHEMA = 'perf-action/history@1';
 export const DEFAULT_HISTORY_RUNS = 10;
@@ -56,15 +62,8 @@ const historyShape = z.object({
   runs: z.array(
     z.object({
       createdAt: z.string(),
-      git: z.object({ sha: z.string(), ref: z.string().optional() }).optional(),
-      env: z.object({
-        os: z.string(),
-        arch: z.string(),
-        cpu: z.string(),
-        cores: z.number(),
-        node: z.string(),
-        runner: z.string().optional(),
-      }),
+      git: gitShape.optional(),
+      env: environmentShape,
       metrics: z.record(
         z.string(),
         z.object({

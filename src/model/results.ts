@@ -88,19 +88,23 @@ const metricShape = z.object({
   stats: statsShape,
 });
 
+/** The commit and the machine of a run; the history document (baseline/history.ts) records the same. */
+export const gitShape = z.object({ sha: z.string(), ref: z.string().optional() });
+export const environmentShape = z.object({
+  os: z.string(),
+  arch: z.string(),
+  cpu: z.string(),
+  cores: z.number(),
+  node: z.string(),
+  runner: z.string().optional(),
+});
+
 const resultsShape = z.object({
   // Any minor version of this major (the tag was checked before); normalised to the one this code writes.
   schema: z.string().transform((): typeof RESULTS_SCHEMA => RESULTS_SCHEMA),
   createdAt: z.string(),
-  git: z.object({ sha: z.string(), ref: z.string().optional() }).optional(),
-  env: z.object({
-    os: z.string(),
-    arch: z.string(),
-    cpu: z.string(),
-    cores: z.number(),
-    node: z.string(),
-    runner: z.string().optional(),
-  }),
+  git: gitShape.optional(),
+  env: environmentShape,
   suites: z.array(
     z.object({
       name: z.string(),

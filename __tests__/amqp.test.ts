@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
@@ -13,16 +13,6 @@ import { amqpKind } from '../suites/amqp/index.ts';
 import { type RabbitHandle, startRabbit } from './helpers/rabbitmq.ts';
 import { freePort } from './helpers/redis-server.ts';
 import { metricOf, type RunHooks, runKindCaught, runScaledDown } from './helpers/suite-run.ts';
-
-// The registry line for this kind is added by the lead; until then the engine learns it here.
-vi.mock('../suites/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../suites/index.ts')>();
-  const { amqpKind } = await import('../suites/amqp/index.ts');
-  const kinds = original.suiteKinds.some((k) => k.name === amqpKind.name)
-    ? original.suiteKinds
-    : [...original.suiteKinds, amqpKind];
-  return { ...original, suiteKinds: kinds };
-});
 
 const runKind = (url: string, over: Record<string, unknown>, hooks: RunHooks = {}) =>
   runKindCaught(amqpKind, 'bus', { url, warmup: 0, prefix: PREFIX, ...over }, hooks);

@@ -4,21 +4,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.ts';
 import { evaluateCriteria } from '../src/criteria/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort } from './helpers/redis-server.ts';
-
-// The registry line for this kind is added by the lead; until then the engine learns it here.
-vi.mock('../suites/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../suites/index.ts')>();
-  const { httpKind } = await import('../suites/http/index.ts');
-  const kinds = original.suiteKinds.some((k) => k.name === 'http')
-    ? original.suiteKinds
-    : [...original.suiteKinds, httpKind];
-  return { ...original, suiteKinds: kinds };
-});
 
 const root = path.resolve(import.meta.dirname, '..');
 

@@ -1,7 +1,7 @@
 // The http kind's pure parts: templates, JSON-path captures, SSE event counting, load shapes and the
 // open-model schedule, response judging, and config errors that name the key and the fix.
 
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText } from '../src/config/load.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { compileRequests, RequestConfigError } from '../suites/http/compile.ts';
@@ -13,16 +13,6 @@ import { type HttpConfig, httpSchema } from '../suites/http/schema.ts';
 import { ArrivalSchedule, closedStages, levelAt } from '../suites/http/shape.ts';
 import { SseCounter } from '../suites/http/sse.ts';
 import { compileJson, compileTemplate, type RenderScope, TemplateError } from '../suites/http/template.ts';
-
-// The registry line for this kind is added by the lead; until then the config loader learns it here.
-vi.mock('../suites/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../suites/index.ts')>();
-  const { httpKind } = await import('../suites/http/index.ts');
-  const kinds = original.suiteKinds.some((k) => k.name === 'http')
-    ? original.suiteKinds
-    : [...original.suiteKinds, httpKind];
-  return { ...original, suiteKinds: kinds };
-});
 
 function scope(vars: Record<string, string> = {}): RenderScope {
   let n = 0;

@@ -5,21 +5,11 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
 import { runScaledDown } from './helpers/suite-run.ts';
-
-// The registry line for this kind is added by the lead; until then the engine learns it here.
-vi.mock('../suites/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../suites/index.ts')>();
-  const { redisStreamsKind } = await import('../suites/redis-streams/index.ts');
-  const kinds = original.suiteKinds.some((k) => k.name === redisStreamsKind.name)
-    ? original.suiteKinds
-    : [...original.suiteKinds, redisStreamsKind];
-  return { ...original, suiteKinds: kinds };
-});
 
 const root = path.resolve(import.meta.dirname, '..');
 let redis: RedisHandle;

@@ -91,6 +91,53 @@ describe('A/B: injected slowdowns on a steady machine are still caught with the 
   });
 });
 
+describe('a young history: the machine-wide drift told apart from each metric own', () => {
+  for (const history of [4, 5, 6]) {
+    it(`${history} runs of history: machine-wide drift and messy replicates flag at most 1% of runs`, () => {
+      for (const [noise, seed] of [
+        [sharedOnly, 350],
+        [messy, 360],
+      ] as const) {
+        const m = simulateGate({
+          metrics: 20,
+          replicates: 5,
+          noise,
+          runs: 300,
+          seed: seed + history,
+          options,
+          history,
+        });
+        expect(m.falseRegressionRuns).toBeLessThanOrEqual(NOMINAL);
+        expect(m.improvedRuns).toBeLessThanOrEqual(NOMINAL);
+      }
+    });
+  }
+
+  it('6 runs of history on a steady machine: 20% slower fails the gate in at least 95% of runs, 10% in 75%', () => {
+    const at = (slowdown: number, seed: number) =>
+      simulateGate({ metrics: 20, replicates: 5, noise: modest, slowdown, runs: 100, seed, options, history: 6 });
+    expect(at(1.2, 370).anyDetectedRuns).toBeGreaterThanOrEqual(0.95);
+    expect(at(1.1, 371).anyDetectedRuns).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('with 4 runs of history, the suite estimate finds more slowed metrics than each metric estimated alone', () => {
+    const scenario = {
+      metrics: 20,
+      replicates: 5,
+      noise: modest,
+      slowdown: 1.2,
+      runs: 100,
+      seed: 380,
+      options,
+      history: 4,
+    };
+    const suite = simulateGate(scenario);
+    const alone = simulateGate({ ...scenario, noiseEstimate: 'per-metric' });
+    expect(suite.detection).toBeGreaterThan(alone.detection * 1.5);
+    expect(suite.falseRegressionRuns).toBe(0);
+  });
+});
+
 describe('intervals cover the true ratio at the nominal rate', () => {
   /** Share of trials whose interval for head/base holds the true ratio. */
   function coverage(trials: number, seed: number, n: number, drift: number, withHistory: boolean): number {

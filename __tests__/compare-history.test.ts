@@ -3,8 +3,18 @@
 
 import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
-import { compareMetrics, compareResults } from '../src/compare/compare.ts';
-import { estimateRunNoise, historyNoise, MIN_HISTORY_RUNS, type RunLevel } from '../src/compare/noise.ts';
+import { compareMetrics, compareResults, driftAllowance } from '../src/compare/compare.ts';
+import {
+  estimateRunNoise,
+  estimateSuiteNoise,
+  historyNoise,
+  type LevelSeries,
+  MIN_COMMON_METRICS,
+  MIN_HISTORY_RUNS,
+  type RunLevel,
+  type RunNoise,
+  successiveDf,
+} from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
 import type { Metric, ResultsDocument } from '../src/model/results.ts';
@@ -14,6 +24,7 @@ import { median } from '../src/stats/quantile.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
 import { sampleSd } from '../src/stats/spread.ts';
+import { studentQuantile } from '../src/stats/student.ts';
 
 const options = DEFAULT_COMPARE_OPTIONS; // 5% min-effect, 99% confidence
 const env = { os: 'linux 6.1', arch: 'x64', cpu: 'Test CPU', cores: 4, node: 'v20.0.0' };
@@ -47,7 +58,7 @@ describe('run-to-run noise from the history', () => {
     expect(noise?.drift).toBeLessThan(0.03 * 1.15);
     const z = normalQuantile(0.995);
     expect(noise?.band).toBeCloseTo(Math.expm1(z * Math.SQRT2 * (noise?.spread ?? 0)), 12);
-    expect(noise?.df).toBeCloseTo((2 / 3) * 599, 9);
+    expect(noise?.df).toBeCloseTo(successiveDf(599), 9);
   });
 
   it('without drift, most of the spread is the replicates, and at least half of it still counts as drift', () => {
@@ -201,5 +212,154 @@ describe('comparisons with the history', () => {
     const blind = compareResults(elsewhere, head, options, history);
     expect(Object.values(blind.details).some((d) => d.history)).toBe(false);
     expect(blind.warnings.some((w) => /different CPU/.test(w))).toBe(true);
+  });
+});
+
+/** A suite's history: `metrics` series over `count` runs, the machine moving by `shared`, each metric by `own`. */
+function suiteHistory(
+  seed: number,
+  count: number,
+  metrics: number,
+  shared: number,
+  own: number | ((i: number) => number),
+  sd = 0.005,
+): Map<string, LevelSeries> {
+  const rng = makeRng(seed);
+  const machine = Array.from({ length: count }, () => shared * normalDraw(rng));
+  const series = new Map<string, LevelSeries>();
+  for (let i = 0; i < metrics; i++) {
+    const drift = typeof own === 'number' ? own : own(i);
+    series.set(
+      `s/m${i}`,
+      machine.map((m) => {
+        const level = (10 + i) * Math.exp(m + drift * normalDraw(rng));
+        const samples = Array.from({ length: 5 }, () => level * Math.exp(sd * normalDraw(rng)));
+        return { level: median(samples), n: 5, samples };
+      }),
+    );
+  }
+  return series;
+}
+
+describe('successiveDf', () => {
+  it('matches the variance of the mean square successive difference of white noise', () => {
+    const rng = makeRng(35);
+    for (const steps of [1, 3, 5, 9]) {
+      const trials = 40_000;
+      let sum = 0;
+      let squares = 0;
+      for (let t = 0; t < trials; t++) {
+        const x = Array.from({ length: steps + 1 }, () => normalDraw(rng));
+        let q = 0;
+        for (let i = 1; i <= steps; i++) q += ((x[i] as number) - (x[i - 1] as number)) ** 2;
+        q /= 2 * steps;
+        sum += q;
+        squares += q * q;
+      }
+      const mean = sum / trials;
+      const variance = squares / trials - mean * mean;
+      expect(mean).toBeCloseTo(1, 1);
+      // A scaled chi-square with df degrees of freedom has variance 2 / df (σ = 1).
+      expect(variance / (2 / successiveDf(steps))).toBeGreaterThan(0.95);
+      expect(variance / (2 / successiveDf(steps))).toBeLessThan(1.05);
+    }
+    expect(successiveDf(0)).toBe(1);
+  });
+});
+
+describe('suite noise: the machine-wide part apart from each metric own drift', () => {
+  it('recovers both over many runs; the shared part keeps the few-run df, the own part gains from moderation', () => {
+    const noise = estimateSuiteNoise(suiteHistory(30, 300, 20, 0.03, 0.01), 0.99);
+    expect(noise.size).toBe(20);
+    for (const n of noise.values()) {
+      expect(n.common?.drift).toBeGreaterThan(0.03 * 0.85);
+      expect(n.common?.drift).toBeLessThan(0.03 * 1.15);
+      expect(n.common?.df).toBeCloseTo(successiveDf(299), 9);
+      expect(n.common?.steps).toBe(299);
+      expect(n.drift).toBeGreaterThan(0.01 * 0.8);
+      expect(n.drift).toBeLessThan(0.01 * 1.25);
+      expect(n.df).toBeGreaterThan(successiveDf(299));
+      expect(n.runs).toBe(300);
+    }
+  });
+
+  it('a metric that drifts on its own is not pulled down to its quiet neighbours', () => {
+    const noise = estimateSuiteNoise(
+      suiteHistory(31, 12, 20, 0.01, (i) => (i === 0 ? 0.06 : 0.005)),
+      0.99,
+    );
+    const own = [...noise.values()].map((n) => n.drift).sort((a, b) => a - b);
+    const loud = noise.get('s/m0')?.drift ?? 0;
+    expect(loud).toBeGreaterThan(3 * (own[10] as number));
+    expect(loud).toBe(own[own.length - 1]);
+  });
+
+  it('with fewer metrics than MIN_COMMON_METRICS, each metric is estimated alone', () => {
+    const series = suiteHistory(32, 8, MIN_COMMON_METRICS - 1, 0.02, 0.01);
+    const noise = estimateSuiteNoise(series, 0.99);
+    expect(noise.size).toBe(MIN_COMMON_METRICS - 1);
+    for (const [id, n] of noise) {
+      expect(n.common).toBeUndefined();
+      expect(n).toEqual(estimateRunNoise(series.get(id) as RunLevel[], 0.99));
+    }
+  });
+
+  it('skips metrics with too few runs or a non-positive level, keeping the others', () => {
+    const series = suiteHistory(33, 6, 8, 0.02, 0.01);
+    series.set('s/late', [undefined, undefined, undefined, ...(series.get('s/m1') ?? []).slice(3)]);
+    series.set(
+      's/zero',
+      (series.get('s/m2') ?? []).map((r, i) => (i === 2 && r ? { ...r, level: 0 } : r)),
+    );
+    const noise = estimateSuiteNoise(series, 0.99);
+    expect(noise.has('s/late')).toBe(false);
+    expect(noise.has('s/zero')).toBe(false);
+    expect(noise.size).toBe(8);
+    expect(noise.get('s/m0')?.common).toBeDefined();
+  });
+});
+
+describe('driftAllowance', () => {
+  const common = { drift: 0.02, df: 6, steps: 9 };
+  it('counts the machine-wide part once for the run: more metrics widen only their own part', () => {
+    const machineOnly: RunNoise = { runs: 10, spread: 0.02, drift: 0, df: 40, band: 0.07, common };
+    // With no own drift, beyond a few metrics the split bound applies and no longer depends on the count.
+    expect(driftAllowance(machineOnly, 0.99, 200).allowance).toBeCloseTo(
+      driftAllowance(machineOnly, 0.99, 20).allowance,
+      12,
+    );
+    // The same drift treated as each metric's own grows with the count (Bonferroni).
+    const alone: RunNoise = { runs: 10, spread: 0.02, drift: 0.02, df: 6, band: 0.07 };
+    expect(driftAllowance(alone, 0.99, 200).allowance).toBeGreaterThan(1.3 * driftAllowance(alone, 0.99, 20).allowance);
+    expect(driftAllowance(machineOnly, 0.99, 20).allowance).toBeLessThan(driftAllowance(alone, 0.99, 20).allowance);
+  });
+
+  it('is never wider than any of its bounds at a third of the budget, and never reports less than the confidence', () => {
+    const rng = makeRng(34);
+    for (let i = 0; i < 200; i++) {
+      const noise: RunNoise = {
+        runs: 10,
+        spread: 0.02,
+        drift: 0.03 * rng(),
+        df: 2 + 60 * rng(),
+        band: 0.05,
+        common: { drift: 0.03 * rng(), df: 2 + 10 * rng(), steps: 9 },
+        alone: { drift: 0.04 * rng(), df: 2 + 5 * rng() },
+      };
+      const m = 1 + Math.floor(40 * rng());
+      const { allowance, coverage } = driftAllowance(noise, 0.99, m);
+      const c = noise.common as { drift: number; df: number };
+      const a = noise.alone as { drift: number; df: number };
+      const share = 0.01 / 3;
+      const split =
+        studentQuantile(1 - share / 4, c.df) * c.drift + studentQuantile(1 - share / (4 * m), noise.df) * noise.drift;
+      const alone = studentQuantile(1 - share / (2 * m), a.df) * a.drift;
+      expect(allowance).toBeLessThanOrEqual(Math.SQRT2 * split * (1 + 1e-12));
+      expect(allowance).toBeLessThanOrEqual(Math.SQRT2 * alone * (1 + 1e-12));
+      expect(allowance).toBeGreaterThan(0);
+      expect(coverage).toBeGreaterThanOrEqual(0.99 - 1e-12);
+      expect(coverage).toBeLessThan(1);
+    }
+    expect(driftAllowance({ runs: 5, spread: 0, drift: 0, df: 3, band: 0 }, 0.99, 5).allowance).toBe(0);
   });
 });

@@ -8,8 +8,9 @@
 // compared with every earlier A run as its baseline, that baseline carrying the A runs before it as history:
 //   A/A  an unchanged head: the share of comparisons with any metric called regressed is the false-alarm rate
 //   A/B  a slowed head: the share of comparisons whose gate fails is the detection rate per slowdown
-// and the same again without history, to show what the history changes. Also printed: the measured ratio
-// head/base per slowdown (median over metrics and comparisons) against the injected one.
+// and the same again without history, to show what the history changes, and with history again by the
+// history's age (4-6 runs, 7-10, 11 or more). Also printed: the measured ratio head/base per slowdown (median
+// over metrics and comparisons) against the injected one.
 //
 //   --runs N      rounds (default 12; --quick: 4)
 //   --quick       fewer rounds, for a first look
@@ -279,6 +280,17 @@ async function main(): Promise<void> {
     'with the baseline history (noise-aware):',
   );
   print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: false }), 'without history (baseline only):');
+  // A young history knows the machine's drift from few runs; its allowance is wider until the history grows.
+  for (const [least, most] of [
+    [MIN_HISTORY_RUNS, 6],
+    [7, 10],
+    [11, Number.POSITIVE_INFINITY],
+  ] as Array<[number, number]>) {
+    const report = calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: true, historyRuns: [least, most] });
+    if (report.rows.length === 0) continue;
+    const span = Number.isFinite(most) ? `${least}-${most}` : `${least} or more`;
+    print(report, `with a history of ${span} runs:`);
+  }
 }
 
 main().catch((err: unknown) => {

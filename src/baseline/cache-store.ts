@@ -32,7 +32,7 @@ export interface CacheStoreOptions extends KeyParts {
   /** Where and as what this run saves; undefined when it must not. */
   save?: { branch: string; sha: string; runId: string; attempt: string };
   warn: (message: string) => void;
-  /** Bounds of the history kept in the same cache entry (default: 10 runs, 1 MiB). */
+  /** Bounds of the history kept in the same cache entry (default: 20 runs, 1 MiB). */
   historyLimits?: HistoryLimits;
 }
 

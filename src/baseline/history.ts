@@ -21,7 +21,7 @@ import {
 } from '../model/results.ts';
 
 export const HISTORY_SCHEMA = 'perf-action/history@1';
-export const DEFAULT_HISTORY_RUNS = 10;
+export const DEFAULT_HISTORY_RUNS = 20;
 export const DEFAULT_HISTORY_BYTES = 1_048_576;
 
 /** One metric in one past run, in that run's unit. */

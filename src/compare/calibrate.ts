@@ -22,6 +22,8 @@ export interface CalibrationOptions {
   /** Use the baseline's history (noise-aware) or the baseline alone. */
   history: boolean;
   historyLimits?: HistoryLimits;
+  /** Only pairs whose baseline's history holds this many runs (inclusive bounds): young against mature. */
+  historyRuns?: [number, number];
 }
 
 export interface CalibrationRow {
@@ -83,6 +85,8 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
     for (let b = 0; b < h; b++) {
       const hist = histories.get(b);
       if (!hist || hist.runs.length < MIN_HISTORY_RUNS) continue;
+      const [least, most] = opts.historyRuns ?? [0, Number.POSITIVE_INFINITY];
+      if (hist.runs.length < least || hist.runs.length > most) continue;
       const base = runs[b] as CalibrationRun;
       const outcome = compareResults(base.results, head.results, opts.options, opts.history ? hist : undefined);
       let a = acc.get(head.factor);

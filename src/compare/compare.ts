@@ -13,8 +13,8 @@
 //   adjusted value is what `p` reports and what the decision uses;
 // - with the baseline's history (noise.ts), a metric that drifts between runs of unchanged code gets that
 //   drift added to its interval (base and head each have their own run's drift), with a t quantile for a
-//   drift estimated from few runs, and Bonferroni across the compared metrics because drift is often
-//   machine-wide: every metric moves at once, which the rank test's correction cannot absorb. A regression
+//   drift estimated from few runs (driftAllowance): the machine-wide part once for the run, each metric's own
+//   part with Bonferroni across the compared metrics; the rank test's correction cannot absorb either. A regression
 //   needs that widened interval entirely worse, so drift alone does not fail the gate; a metric whose
 //   run-to-run band is wider than min-effect is flagged unreliable.
 
@@ -122,31 +122,56 @@ function pooledSpread(groups: readonly number[][]): number | undefined {
 }
 
 /**
- * Adds two runs' drift (base and head each have their own; sd `noise.drift` each, log scale) to the shift's
- * interval, in quadrature with each half-width, at `confidence`.
+ * How far two runs of unchanged code can sit apart by drift alone (log scale), for every one of `family`
+ * compared metrics at once at `confidence`, and the coverage that leaves each metric's own interval.
+ *
+ * Base and head each have their own run's drift (√2). Drift estimated from few runs gets Student's t with
+ * the estimate's degrees of freedom. Without a machine-wide part (a suite too small to tell it apart) all
+ * drift is the metric's own, with Bonferroni across the family. With one (noise.common), three bounds hold
+ * for the whole family; each gets a third of the error budget α = 1 − confidence, so the narrowest may be
+ * used (the union bound covers all three):
+ * - split: the machine's move is one event for the run, however many metrics move with it (half the share,
+ *   once), each metric's own move one event per metric (the other half, Bonferroni), and the two add.
+ *   Narrow when the machine dominates, as its quantile is not multiplied by the family;
+ * - pooled: both variances summed, with Satterthwaite's degrees of freedom, Bonferroni across the family
+ *   (valid whatever the metrics share). Narrow when each metric's own drift dominates;
+ * - alone: the metric's own history only, Bonferroni. Narrow when the metric is steadier than the machine's
+ *   estimate suggests for it (a quiet metric among loud ones).
  */
-function addDrift(
-  shift: { estimate: number; lower: number; upper: number },
+export function driftAllowance(
   noise: RunNoise,
   confidence: number,
+  family: number,
+): { allowance: number; coverage: number } {
+  const alpha = 1 - confidence;
+  const m = Math.max(1, family);
+  /** The upper quantile leaving `tail` beyond it, times the sd; 0 for no drift. */
+  const bound = (tail: number, df: number, sd: number) => (sd > 0 ? studentQuantile(1 - tail, df) * sd : 0);
+  const { common, alone } = noise;
+  if (!common)
+    return { allowance: Math.SQRT2 * bound(alpha / (2 * m), noise.df, noise.drift), coverage: 1 - alpha / m };
+
+  const share = alpha / 3;
+  const split = bound(share / 4, common.df, common.drift) + bound(share / (4 * m), noise.df, noise.drift);
+  const variance = common.drift ** 2 + noise.drift ** 2;
+  const df = variance > 0 ? variance ** 2 / (common.drift ** 4 / common.df + noise.drift ** 4 / noise.df) : 1;
+  const pooled = bound(share / (2 * m), df, Math.sqrt(variance));
+  const own = alone ? bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
+  // Each metric alone misses with at most the split's two parts plus the pooled and alone shares.
+  const miss = share / 2 + share / (2 * m) + share / m + (alone ? share / m : 0);
+  return { allowance: Math.SQRT2 * Math.min(split, pooled, own), coverage: 1 - miss };
+}
+
+/** Widens the shift's interval by the drift allowance, in quadrature with each half-width. */
+function addDrift(
+  shift: { estimate: number; lower: number; upper: number },
+  allowance: number,
 ): { lower: number; upper: number } {
-  // The drift was estimated from a few runs: Student's t with the estimate's degrees of freedom.
-  const t = studentQuantile(1 - (1 - confidence) / 2, noise.df);
-  const allowance = t * Math.SQRT2 * noise.drift;
   const widen = (h: number) => Math.sqrt(h * h + allowance * allowance);
   return {
     lower: shift.estimate - widen(shift.estimate - shift.lower),
     upper: shift.estimate + widen(shift.upper - shift.estimate),
   };
-}
-
-/**
- * Confidence of the drift allowance: Bonferroni across the metrics compared. Drift is shared by the metrics
- * of a run (the whole machine slower), so the rank test's correction across metrics cannot absorb it, and
- * each metric's interval must hold on its own for all of them at once.
- */
-export function driftConfidence(confidence: number, family: number): number {
-  return 1 - (1 - confidence) / Math.max(1, family);
 }
 
 function analyse(
@@ -197,11 +222,13 @@ function analyse(
   row.shift = { estimate: toLogRatio(shift.estimate), lower: toLogRatio(shift.lower), upper: toLogRatio(shift.upper) };
   let widenedBy: number | undefined;
   if (noise && positive) {
-    row.detail.history = { runs: noise.runs, band: noise.band, drift: noise.drift };
+    const drift = Math.hypot(noise.drift, noise.common?.drift ?? 0);
+    row.detail.history = { runs: noise.runs, band: noise.band, drift };
     if (noise.band > options.minEffect) row.detail.unreliable = true;
-    if (noise.drift > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
-      widenedBy = driftConfidence(options.confidence, family);
-      const widened = addDrift(shift, noise, widenedBy);
+    const { allowance, coverage } = driftAllowance(noise, options.confidence, family);
+    if (allowance > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
+      widenedBy = coverage;
+      const widened = addDrift(shift, allowance);
       shift.lower = widened.lower;
       shift.upper = widened.upper;
       row.shift.lower = widened.lower;
@@ -218,7 +245,8 @@ function analyse(
   const hi = toRatio(shift.upper);
   if (lo !== undefined && hi !== undefined && Number.isFinite(lo) && Number.isFinite(hi)) {
     row.comparison.ci = [lo, hi];
-    // Widened by drift, the interval holds at the configured level for all compared metrics at once.
+    // Widened by drift, the intervals hold at the configured level for all compared metrics at once; each
+    // one alone holds at least at `coverage`.
     row.detail.ciConfidence = widenedBy === undefined ? shift.confidence : Math.min(shift.confidence, widenedBy);
   }
 

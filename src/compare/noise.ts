@@ -9,27 +9,57 @@
 // part of that spread the replicates' own noise does not explain: spread² = drift² + Var(median of n), and
 // never less than half the spread.
 // A spread estimated from ten runs is itself uncertain: `df` carries that, for a t quantile instead of z.
+// Across the metrics of a suite, estimateSuiteNoise separates the machine-wide part from each metric's own.
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import type { RunEnvironment } from '../model/results.ts';
 import { convert } from '../model/units.ts';
+import { fitVariancePrior, moderateVariance } from '../stats/moderate.ts';
 import { normalQuantile } from '../stats/normal.ts';
+import { median } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 
 /** Fewer runs than this give no estimate: below three differences the spread is worth almost nothing. */
 export const MIN_HISTORY_RUNS = 4;
+
+/**
+ * How far each metric's own drift borrows from the others (moderate.ts `trust`): a quarter of what the fit
+ * says, as the allowance uses a far quantile (Bonferroni across metrics), where real drift is less tame than
+ * the model.
+ */
+export const MODERATION_TRUST = 0.25;
+
+/** Fewer metrics than this moving together give no reliable machine-wide step. */
+export const MIN_COMMON_METRICS = 5;
+
+/** Drift every metric of a run shares: the machine as a whole faster or slower than in another run. */
+export interface CommonDrift {
+  /** Standard deviation of the machine's log level between runs, beyond the metrics' own noise. */
+  drift: number;
+  /** Degrees of freedom of that estimate: those of a few runs, however many metrics share it. */
+  df: number;
+  /** Steps between consecutive runs it rests on. */
+  steps: number;
+}
 
 export interface RunNoise {
   /** Runs the estimate rests on. */
   runs: number;
   /** Standard deviation of a run's log level between runs (replicate noise included). */
   spread: number;
-  /** Standard deviation of the log level between runs beyond the replicates' own noise (≥ spread / 2). */
+  /**
+   * Standard deviation of the log level between runs beyond the replicates' own noise: the metric's own drift
+   * when `common` is set, all of it otherwise.
+   */
   drift: number;
-  /** Degrees of freedom of the spread estimate (successive differences are worth about 2/3 of a value each). */
+  /** Degrees of freedom of `drift` (successiveDf: successive differences are worth about 2/3 of a value each). */
   df: number;
   /** Two runs of unchanged code differ by up to this fraction at the given confidence (0.08 = ±8%). */
   band: number;
+  /** The machine-wide part, when the suite had enough metrics to tell it apart (estimateSuiteNoise). */
+  common?: CommonDrift;
+  /** With `common`: all of the metric's drift from its own runs alone, as estimateRunNoise gives it. */
+  alone?: { drift: number; df: number };
 }
 
 /** One past run of one metric: its level and, when kept, its replicates (same unit as the level). */
@@ -39,15 +69,8 @@ export interface RunLevel {
   samples?: readonly number[];
 }
 
-/** Run-to-run noise from past runs (oldest first); undefined with too few runs or non-positive values. */
-export function estimateRunNoise(runs: readonly RunLevel[], confidence: number): RunNoise | undefined {
-  if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0))) return undefined;
-  const logs = runs.map((r) => Math.log(r.level));
-  let squares = 0;
-  for (let i = 1; i < logs.length; i++) squares += ((logs[i] as number) - (logs[i - 1] as number)) ** 2;
-  const spread = Math.sqrt(squares / (2 * (logs.length - 1)));
-
-  // Variance of one run's median from its replicates alone: π/2 · σ²/n for normal values.
+/** Variance of one run's median from its replicates alone (log scale): π/2 · σ²/n for normal values. */
+function replicateVariance(runs: readonly RunLevel[]): number {
   let within = 0;
   let counted = 0;
   for (const r of runs) {
@@ -59,14 +82,186 @@ export function estimateRunNoise(runs: readonly RunLevel[], confidence: number):
     within += ((Math.PI / 2) * sd * sd) / s.length;
     counted++;
   }
-  const replicateVar = counted > 0 ? within / counted : 0;
-  // At least half the spread counts as drift: the replicates' share is estimated from a few values each, and
-  // bimodal replicates overstate it (their MAD is wide while their median barely moves), which would
-  // otherwise explain real drift away.
-  const drift = Math.sqrt(Math.max((spread * spread) / 4, spread * spread - replicateVar));
+  return counted > 0 ? within / counted : 0;
+}
+
+/**
+ * The part of a run-to-run variance the replicates' noise does not explain, never less than half the spread:
+ * the replicates' share is estimated from a few values each, and bimodal replicates overstate it (their MAD
+ * is wide while their median barely moves), which would otherwise explain real drift away.
+ */
+function driftBeyond(variance: number, replicateVar: number): number {
+  return Math.sqrt(Math.max(variance / 4, variance - replicateVar));
+}
+
+/**
+ * Degrees of freedom of a mean square successive difference over `steps` differences (Satterthwaite: the
+ * squared trace over the trace of the square of the path's difference form, 2S² / (3S − 1)): 1 for one
+ * difference, 2.25 for three, about 2/3 of a value each in the long run.
+ */
+export function successiveDf(steps: number): number {
+  return steps >= 1 ? (2 * steps * steps) / (3 * steps - 1) : 1;
+}
+
+function bandOf(spread: number, confidence: number): number {
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const df = Math.max(1, (2 / 3) * (runs.length - 1));
-  return { runs: runs.length, spread, drift, df, band: Math.expm1(z * Math.SQRT2 * spread) };
+  return Math.expm1(z * Math.SQRT2 * spread);
+}
+
+/** Run-to-run noise of one metric from its past runs alone (oldest first); undefined with too few runs. */
+export function estimateRunNoise(runs: readonly RunLevel[], confidence: number): RunNoise | undefined {
+  if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0))) return undefined;
+  const logs = runs.map((r) => Math.log(r.level));
+  let squares = 0;
+  for (let i = 1; i < logs.length; i++) squares += ((logs[i] as number) - (logs[i - 1] as number)) ** 2;
+  const variance = squares / (2 * (logs.length - 1));
+  const spread = Math.sqrt(variance);
+  return {
+    runs: runs.length,
+    spread,
+    drift: driftBeyond(variance, replicateVariance(runs)),
+    df: successiveDf(runs.length - 1),
+    band: bandOf(spread, confidence),
+  };
+}
+
+/** One metric's past runs, aligned with the history's runs (oldest first); undefined where it was not measured. */
+export type LevelSeries = ReadonlyArray<RunLevel | undefined>;
+
+/**
+ * Run-to-run noise of every metric of a suite's history, split into what the machine does to all of them at
+ * once and what each does on its own.
+ *
+ * Drift is mostly machine-wide (a busier host, another CPU frequency, a noisy neighbour): between two runs
+ * every metric moves together. Estimated per metric, that shared move is counted twenty times for twenty
+ * metrics, and each estimate rests on a handful of runs. Here, for every step between consecutive runs, the
+ * median move of all metrics is the machine's step; the machine-wide drift is the mean square of those
+ * steps. What remains of each metric's step is its own; those own variances are independent across metrics,
+ * so each borrows strength from the others (moderate.ts) and is known with many more degrees of freedom than
+ * its few runs give. The shared part's uncertainty stays that of a few runs: it is one series however many
+ * metrics move with it. With fewer than MIN_COMMON_METRICS metrics per step, each metric is estimated alone.
+ */
+export function estimateSuiteNoise(
+  series: ReadonlyMap<string, LevelSeries>,
+  confidence: number,
+): Map<string, RunNoise> {
+  // Metrics with enough positive runs; logs aligned by run.
+  const logs = new Map<string, Array<number | undefined>>();
+  for (const [id, runs] of series) {
+    const present = runs.filter((r): r is RunLevel => r !== undefined);
+    if (present.length < MIN_HISTORY_RUNS || present.some((r) => !(r.level > 0))) continue;
+    logs.set(
+      id,
+      runs.map((r) => (r ? Math.log(r.level) : undefined)),
+    );
+  }
+  const length = Math.max(0, ...[...logs.values()].map((l) => l.length));
+  // Each metric's step between consecutive runs, where it was measured in both.
+  const steps = new Map<string, Array<number | undefined>>();
+  for (const [id, l] of logs) {
+    steps.set(
+      id,
+      Array.from({ length: Math.max(0, length - 1) }, (_, k) => {
+        const a = l[k];
+        const b = l[k + 1];
+        return a === undefined || b === undefined ? undefined : b - a;
+      }),
+    );
+  }
+  // The machine's step: the median step of all metrics, where enough of them stepped together.
+  const machine: Array<{ step: number; metrics: number } | undefined> = [];
+  for (let k = 0; k < length - 1; k++) {
+    const here = [...steps.values()].map((s) => s[k]).filter((d): d is number => d !== undefined);
+    machine.push(here.length >= MIN_COMMON_METRICS ? { step: median(here), metrics: here.length } : undefined);
+  }
+  const machineSteps = machine.filter((m) => m !== undefined);
+  const split = machineSteps.length >= MIN_HISTORY_RUNS - 1;
+
+  interface Own {
+    id: string;
+    runs: number;
+    variance: number;
+    df: number;
+    replicateVar: number;
+    /** Run-to-run spread of the metric's own level, machine included, and the steps it rests on. */
+    spread: number;
+    steps: number;
+  }
+  const own: Own[] = [];
+  for (const [id, s] of steps) {
+    let squares = 0;
+    let count = 0;
+    let rawSquares = 0;
+    s.forEach((d, k) => {
+      if (d === undefined) return;
+      rawSquares += d * d;
+      const m = split ? machine[k] : undefined;
+      // The median is fitted to these very steps, which shrinks what remains by about (m − 1)/m.
+      const r = m ? (d - m.step) * Math.sqrt(m.metrics / (m.metrics - 1)) : d;
+      squares += r * r;
+      count++;
+    });
+    if (count < MIN_HISTORY_RUNS - 1) continue;
+    const present = (series.get(id) ?? []).filter((r): r is RunLevel => r !== undefined);
+    own.push({
+      id,
+      runs: present.length,
+      variance: squares / (2 * count),
+      df: successiveDf(count),
+      replicateVar: replicateVariance(present),
+      spread: Math.sqrt(rawSquares / (2 * count)),
+      steps: count,
+    });
+  }
+
+  const out = new Map<string, RunNoise>();
+  if (!split) {
+    for (const o of own) {
+      out.set(o.id, {
+        runs: o.runs,
+        spread: o.spread,
+        drift: driftBeyond(o.variance, o.replicateVar),
+        df: o.df,
+        band: bandOf(o.spread, confidence),
+      });
+    }
+    return out;
+  }
+
+  // The machine-wide drift; its steps also carry the median of the metrics' own steps, about π/2 of their
+  // mean variance over the number of metrics, which is taken out (down to half, as for the replicates).
+  let squares = 0;
+  let ownShare = 0;
+  const meanOwn = own.length > 0 ? own.reduce((a, o) => a + o.variance, 0) / own.length : 0;
+  for (const m of machineSteps) {
+    squares += m.step * m.step;
+    ownShare += ((Math.PI / 2) * meanOwn) / m.metrics;
+  }
+  const rawCommon = squares / (2 * machineSteps.length);
+  const common: CommonDrift = {
+    drift: driftBeyond(rawCommon, ownShare / machineSteps.length),
+    df: successiveDf(machineSteps.length),
+    steps: machineSteps.length,
+  };
+  const prior = fitVariancePrior(
+    own.map((o) => o.variance),
+    own.map((o) => o.df),
+    MODERATION_TRUST,
+  );
+  for (const o of own) {
+    const moderated = moderateVariance(o.variance, o.df, prior);
+    const spread = Math.sqrt(common.drift ** 2 + moderated.variance);
+    out.set(o.id, {
+      runs: o.runs,
+      spread,
+      drift: driftBeyond(moderated.variance, o.replicateVar),
+      df: moderated.df,
+      band: bandOf(spread, confidence),
+      common,
+      alone: { drift: driftBeyond(o.spread ** 2, o.replicateVar), df: successiveDf(o.steps) },
+    });
+  }
+  return out;
 }
 
 /** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */
@@ -76,7 +271,8 @@ function sameMachine(a: RunEnvironment, b: RunEnvironment): boolean {
 
 /**
  * Run-to-run noise of every metric the history knows, in the units given (the head's), from the runs made on
- * `machine` (the baseline's environment) when given. Metrics whose unit cannot be converted are left out.
+ * `machine` (the baseline's environment) when given. Metrics whose unit cannot be converted are left out of
+ * the runs where it cannot.
  */
 export function historyNoise(
   history: HistoryDocument,
@@ -85,21 +281,20 @@ export function historyNoise(
   machine?: RunEnvironment,
 ): Map<string, RunNoise> {
   const runs = machine ? history.runs.filter((r) => sameMachine(r.env, machine)) : history.runs;
-  const out = new Map<string, RunNoise>();
+  const series = new Map<string, LevelSeries>();
   for (const [id, unit] of units) {
-    const levels: RunLevel[] = [];
-    for (const run of runs) {
+    const levels = runs.map((run): RunLevel | undefined => {
       const m = Object.hasOwn(run.metrics, id) ? run.metrics[id] : undefined;
-      if (!m) continue;
+      if (!m) return undefined;
       try {
         const to = (v: number) => convert(v, m.unit, unit);
-        levels.push({ level: to(m.median), n: m.n, ...(m.samples ? { samples: m.samples.map(to) } : {}) });
+        return { level: to(m.median), n: m.n, ...(m.samples ? { samples: m.samples.map(to) } : {}) };
       } catch {
         // A unit of another dimension: that run measured something else under this name.
+        return undefined;
       }
-    }
-    const noise = estimateRunNoise(levels, confidence);
-    if (noise) out.set(id, noise);
+    });
+    series.set(id, levels);
   }
-  return out;
+  return estimateSuiteNoise(series, confidence);
 }

@@ -14,7 +14,7 @@ import { normalDraw, type Uniform } from '../stats/random.ts';
 import { makeRng } from '../stats/rng.ts';
 import { summarize } from '../stats/summary.ts';
 import { compareMetrics } from './compare.ts';
-import { estimateRunNoise, type RunNoise } from './noise.ts';
+import { estimateRunNoise, estimateSuiteNoise, type LevelSeries, type RunNoise } from './noise.ts';
 import type { CompareOptions } from './options.ts';
 
 /** How one replicate varies around the metric's true level. */
@@ -51,6 +51,11 @@ export interface GateScenario {
   options: CompareOptions;
   /** Runs of unchanged code in the baseline's history, the baseline itself being the last; none by default. */
   history?: number;
+  /**
+   * How the history's noise is estimated: across the suite, machine-wide part apart (the gate's way, default),
+   * or each metric alone (for comparison).
+   */
+  noiseEstimate?: 'suite' | 'per-metric';
 }
 
 export interface GateMeasurement {
@@ -101,6 +106,19 @@ export function syntheticMetric(id: string, better: Better, samples: number[]): 
   };
 }
 
+function estimateNoise(series: ReadonlyMap<string, LevelSeries>, s: GateScenario): Map<string, RunNoise> {
+  if (s.noiseEstimate !== 'per-metric') return estimateSuiteNoise(series, s.options.confidence);
+  const out = new Map<string, RunNoise>();
+  for (const [id, levels] of series) {
+    const noise = estimateRunNoise(
+      levels.filter((l) => l !== undefined),
+      s.options.confidence,
+    );
+    if (noise) out.set(id, noise);
+  }
+  return out;
+}
+
 export function simulateGate(s: GateScenario): GateMeasurement {
   const rng = makeRng(s.seed);
   const [nBase, nHead] = typeof s.replicates === 'number' ? [s.replicates, s.replicates] : s.replicates;
@@ -124,7 +142,7 @@ export function simulateGate(s: GateScenario): GateMeasurement {
   for (let run = 0; run < s.runs; run++) {
     const base: Metric[] = [];
     const head: Metric[] = [];
-    const noiseById = new Map<string, RunNoise>();
+    const series = new Map<string, LevelSeries>();
     const shared = Array.from({ length: historyRuns + 1 }, () =>
       s.noise.sharedDrift ? s.noise.sharedDrift * normalDraw(rng) : 0,
     );
@@ -150,12 +168,14 @@ export function simulateGate(s: GateScenario): GateMeasurement {
         ),
       );
       if (s.history !== undefined) {
-        const levels = past.map((v) => ({ level: median(v), n: v.length, samples: v }));
-        const estimate = estimateRunNoise(levels, s.options.confidence);
-        if (estimate) noiseById.set(id, estimate);
+        series.set(
+          id,
+          past.map((v) => ({ level: median(v), n: v.length, samples: v })),
+        );
       }
     }
-    const { comparisons } = compareMetrics(base, head, s.options, { noise: noiseById });
+    const noise = s.history === undefined ? undefined : estimateNoise(series, s);
+    const { comparisons } = compareMetrics(base, head, s.options, noise ? { noise } : {});
     let falseHere = false;
     let detectedHere = 0;
     comparisons.forEach((c, i) => {

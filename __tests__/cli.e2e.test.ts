@@ -119,6 +119,38 @@ describe('perf-action CLI bundle', () => {
     expect(doc.suites[0]?.error).toMatch(/broken\.bench\.ts/);
   });
 
+  it('--save-baseline keeps each complete run as the baseline and grows its history; a failed run saves nothing', () => {
+    for (let i = 1; i <= 2; i++) {
+      const r = run([
+        'run',
+        '--config',
+        spin,
+        '--suite',
+        'spin',
+        // From the second run on, it compares with the baseline it then replaces.
+        ...(i > 1 ? ['--baseline', 'main.json'] : []),
+        '--save-baseline',
+        'main.json',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain(
+        `baseline saved to main.json; its history (main.history.json) holds ${i} run${i > 1 ? 's' : ''}`,
+      );
+      const history = JSON.parse(readFileSync(path.join(work, 'main.history.json'), 'utf8'));
+      expect(history.schema).toBe('perf-action/history@1');
+      expect(history.runs).toHaveLength(i);
+      expect(Object.keys(history.runs[i - 1].metrics)).toEqual(expect.arrayContaining(['spin/spin[ms=0.2]']));
+    }
+    const saved = parseResults(readFileSync(path.join(work, 'main.json'), 'utf8'), 'main.json');
+    const before = readFileSync(path.join(work, 'main.json'), 'utf8');
+    const broken = run(['run', '--config', path.join(fixtures, 'broken/perf.yml'), '--save-baseline', 'main.json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/baseline not saved to main\.json: .*the previous baseline stays/);
+    expect(readFileSync(path.join(work, 'main.json'), 'utf8')).toBe(before);
+    expect(saved.suites[0]?.ok).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(work, 'main.history.json'), 'utf8')).runs).toHaveLength(2);
+  });
+
   it('exits 2 on a missing baseline before running anything, and says a corrupt one is corrupt', () => {
     const missing = run(['run', '--config', spin, '--baseline', 'nope.json']);
     expect(missing.code).toBe(2);

@@ -52,6 +52,11 @@ export class FileBaselineStore implements BaselineStore {
     return historyFileFor(this.file);
   }
 
+  /** Runs the history holds after the last load or save (0 before either). */
+  get historyRuns(): number {
+    return this.history?.runs.length ?? 0;
+  }
+
   async load(): Promise<LoadedBaseline> {
     const loaded = await loadBaselineFile(this.file);
     if (loaded.history) this.history = loaded.history;

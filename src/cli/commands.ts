@@ -3,7 +3,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AbSetupError } from '../ab/worktree.ts';
-import { BaselineFileError, loadBaselineFile, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
+import {
+  BaselineFileError,
+  FileBaselineStore,
+  loadBaselineFile,
+  readResultsFile,
+  writeJsonAtomic,
+} from '../baseline/file.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
@@ -77,8 +83,29 @@ export interface RunArgs {
   suite: string[];
   out?: string;
   baseline?: string;
+  /** Save this run as the baseline in FILE, its history (FILE.history.json) gaining the run. */
+  saveBaseline?: string;
   markdown?: string;
   json?: string;
+}
+
+/**
+ * Saves a complete run as the baseline, carrying the history beside it forward. A run with a crashed suite
+ * or cut short is not saved: a baseline missing metrics would make the next comparison report them missing.
+ */
+async function saveBaseline(io: Io, file: string, results: ResultsDocument, problem?: string): Promise<void> {
+  const crashed = results.suites.filter((s) => !s.ok).map((s) => JSON.stringify(s.name));
+  if (crashed.length > 0 || problem) {
+    const why = problem ?? `suite ${crashed.join(', ')} failed`;
+    io.stderr.write(`baseline not saved to ${file}: ${why}; the previous baseline stays\n`);
+    return;
+  }
+  const store = new FileBaselineStore(path.resolve(io.cwd, file));
+  await store.save(results);
+  const runs = store.historyRuns;
+  io.stderr.write(
+    `baseline saved to ${file}; its history (${path.basename(store.historyFile)}) holds ${runs} run${runs === 1 ? '' : 's'}\n`,
+  );
 }
 
 export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Promise<number> {
@@ -111,6 +138,14 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     options: loaded.config.compare,
   });
   const code = await emitReports(io, judged, results, baseline, loaded.id, args);
+  if (args.saveBaseline) {
+    const problem = signal.aborted
+      ? 'the run was interrupted'
+      : setupErrors.length > 0
+        ? 'a suite could not be set up'
+        : undefined;
+    await saveBaseline(io, args.saveBaseline, results, problem);
+  }
   if (setupErrors.length > 0) {
     for (const e of setupErrors) io.stderr.write(`error: ${e}\n`);
     return 2;

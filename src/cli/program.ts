@@ -8,7 +8,9 @@ import { ingestCommand } from './ingest-command.ts';
 const HELP = `perf-action: a performance gate for pull requests
 
 Usage:
-  perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--markdown FILE] [--json FILE]
+  perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--save-baseline FILE]
+                  [--markdown FILE] [--json FILE]
+      --save-baseline FILE keeps this run as the baseline (and adds it to FILE's history of earlier runs).
   perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
   perf-action validate [--config perf.yml]
   perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
@@ -27,6 +29,7 @@ const OPTIONS = {
   suite: { type: 'string', multiple: true },
   out: { type: 'string', short: 'o' },
   baseline: { type: 'string', short: 'b' },
+  'save-baseline': { type: 'string' },
   markdown: { type: 'string' },
   json: { type: 'string' },
   base: { type: 'string' },
@@ -41,7 +44,7 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
-  run: ['config', 'suite', 'out', 'baseline', 'markdown', 'json'],
+  run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json'],
   compare: ['base', 'head', 'config', 'markdown', 'json'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
@@ -91,7 +94,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   try {
-    if (command === 'run') return await runCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);
+    if (command === 'run') {
+      const { 'save-baseline': saveBaseline, ...rest } = values;
+      return await runCommand(
+        io,
+        { ...rest, suite: values.suite ?? [], ...(saveBaseline ? { saveBaseline } : {}) },
+        controller.signal,
+      );
+    }
     if (command === 'compare') return await compareCommand(io, values);
     if (command === 'ab') {
       return await abCommand(io, { ...values, suite: values.suite ?? [] }, controller.signal);

@@ -11,7 +11,7 @@ import { makePlan } from './plan.ts';
 import { WORKER_ROLE, type WorkerSetup } from './protocol.ts';
 import { type HttpConfig, httpSchema } from './schema.ts';
 import { TemplateError } from './template.ts';
-import { runThreads } from './threads.ts';
+import { runThreads, type ThreadFailure } from './threads.ts';
 import { runHttpWorker } from './worker.ts';
 
 export { type HttpConfig, httpSchema } from './schema.ts';
@@ -24,6 +24,19 @@ function describeFailures(failures: Map<string, Record<string, number>>): string
     if (sorted.length > 5) shown.push(`${sorted.length - 5} more reasons`);
     return `${name}: ${total} failed (${shown.join(', ')})`;
   });
+}
+
+/** Why the suite fails when threads died mid-run; the metrics yielded before it are the survivors'. */
+export function describeThreadDeaths(failures: ThreadFailure[], workers: number): string {
+  const why = (e: Error) => (e.name && e.name !== 'Error' ? `${e.name}: ${e.message}` : e.message);
+  const shown = failures.slice(0, 3).map((f) => `thread ${f.thread + 1}: ${why(f.error)}`);
+  if (failures.length > 3) shown.push(`${failures.length - 3} more`);
+  const left = workers - failures.length;
+  const survivors = left === 1 ? 'the surviving thread' : `the ${left} surviving threads`;
+  return (
+    `${failures.length} of ${workers} load threads died mid-run (${shown.join('; ')}); ` +
+    `the metrics cover only ${survivors}, stopped when the first thread died`
+  );
 }
 
 export const httpKind = defineSuiteKind({
@@ -65,9 +78,9 @@ export const httpKind = defineSuiteKind({
         Math.min(1, t / plan.runMs),
       );
     }, 500);
-    let results: Awaited<typeof threads.results>;
+    let outcome: Awaited<typeof threads.results>;
     try {
-      results = await threads.results;
+      outcome = await threads.results;
     } finally {
       clearInterval(ticker);
       ctx.signal.removeEventListener('abort', onAbort);
@@ -76,11 +89,12 @@ export const httpKind = defineSuiteKind({
     const wallMs = performance.now() - started;
     const cpu = process.cpuUsage(cpu0);
     const cpuShare = (cpu.user + cpu.system) / 1000 / (wallMs * workers);
+    const { results, failures: deaths } = outcome;
     const agg = aggregate(ctx.suite, names, plan, results);
     // Measured metrics go out first: a warning below must never cost a result.
     yield* agg.metrics;
     for (const line of describeFailures(agg.failures)) ctx.warn(line);
-    if (agg.idle.length > 0 && !ctx.signal.aborted) {
+    if (agg.idle.length > 0 && !ctx.signal.aborted && deaths.length === 0) {
       ctx.warn(
         `never completed in the measured period: ${agg.idle.join(', ')} (a variable it requires was never captured, ` +
           'or the run is too short for its weight)',
@@ -104,5 +118,8 @@ export const httpKind = defineSuiteKind({
           'latencies still count from the schedule, but the generator fell behind',
       );
     }
+    // Thrown after the survivors' metrics, as broker suites keep their rounds: the runner marks the suite
+    // failed with this error and keeps what was yielded.
+    if (deaths.length > 0) throw new Error(describeThreadDeaths(deaths, workers));
   },
 });

@@ -1,5 +1,6 @@
 // The worker threads of one http suite run: started from sources through tsx (tests, development) or from
-// the bundles through perf-action's helper role; their messages routed; all stopped on abort.
+// the bundles through perf-action's helper role; their messages routed; all stopped on abort, and the
+// survivors also when one dies mid-run.
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -27,9 +28,25 @@ function startThread(setup: WorkerSetup): Worker {
   return new Worker(here, { workerData: setup, env: { ...process.env, [ROLE_ENV]: WORKER_ROLE }, resourceLimits });
 }
 
+/** A thread that died after the start: its measurements are lost with it. */
+export interface ThreadFailure {
+  /** 0-based thread index. */
+  thread: number;
+  error: Error;
+}
+
+export interface ThreadsOutcome {
+  /** Results of the threads that finished or were stopped: all of them unless some died. */
+  results: WorkerResult[];
+  failures: ThreadFailure[];
+}
+
 export interface ThreadsRun {
-  /** Resolves with every worker's result; rejects on the first thread failure. */
-  results: Promise<WorkerResult[]>;
+  /**
+   * Resolves when every thread has reported or died. A death after the start stops the other threads, which
+   * report what they measured until then; rejects (with the first error) only when no thread is left.
+   */
+  results: Promise<ThreadsOutcome>;
   /** Sum of the latest progress ticks of all workers. */
   progress(): { done: number; errors: number };
   stop(): void;
@@ -41,9 +58,26 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
   const workers = setups.map(startThread);
   const ticks = setups.map(() => ({ done: 0, errors: 0 }));
   const results: (WorkerResult | undefined)[] = setups.map(() => undefined);
-  let failure: Error | undefined;
+  const failures: (Error | undefined)[] = setups.map(() => undefined);
+  let firstFailure: Error | undefined;
+  let started = false;
   let onChange: () => void = () => undefined;
   const readySet = new Set<number>();
+  const settled = (i: number) => results[i] !== undefined || failures[i] !== undefined;
+  const stop = () => {
+    for (const [i, w] of workers.entries()) if (!settled(i)) w.postMessage({ type: 'stop' } satisfies ToWorker);
+  };
+  const fail = (i: number, err: Error) => {
+    if (settled(i)) return;
+    failures[i] = err;
+    firstFailure ??= err;
+    if (started) {
+      // A 'fatal' thread is still alive but idle: end it. The others stop now, so the suite ends promptly
+      // with what they measured instead of losing it with the dead thread.
+      void workers[i]?.terminate();
+      stop();
+    }
+  };
   const exited = workers.map(
     (w, i) =>
       new Promise<void>((resolve) => {
@@ -51,15 +85,25 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
           if (m.type === 'ready') readySet.add(i);
           else if (m.type === 'tick') ticks[i] = { done: m.done, errors: m.errors };
           else if (m.type === 'result') results[i] = m.result;
-          else if (m.type === 'fatal') failure ??= new Error(m.message);
+          else if (m.type === 'fatal') fail(i, new Error(m.message));
           onChange();
         });
         w.on('error', (err) => {
-          failure ??= err;
+          fail(i, err);
           onChange();
         });
         w.once('exit', (code) => {
-          if (code !== 0 && !results[i]) failure ??= new Error(`an http worker thread exited with code ${code}`);
+          // Exiting without a result is a death too, whatever the code: waiting for it would hang the suite.
+          if (results[i] === undefined) {
+            fail(
+              i,
+              new Error(
+                code !== 0
+                  ? `an http worker thread exited with code ${code}`
+                  : 'an http worker thread exited without reporting what it measured',
+              ),
+            );
+          }
           onChange();
           resolve();
         });
@@ -68,7 +112,8 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
   const until = (cond: () => boolean) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
-        if (failure) reject(failure);
+        // Before the start any failure ends the run; after it, only the condition decides.
+        if (!started && firstFailure) reject(firstFailure);
         else if (cond()) resolve();
       };
       onChange = check;
@@ -83,9 +128,6 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
       }),
     );
   };
-  const stop = () => {
-    for (const w of workers) w.postMessage({ type: 'stop' } satisfies ToWorker);
-  };
   try {
     const aborted = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
@@ -99,8 +141,16 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
   }
   const t0Epoch = performance.timeOrigin + performance.now() + leadMs;
   for (const w of workers) w.postMessage({ type: 'start', t0Epoch } satisfies ToWorker);
+  started = true;
   return {
-    results: until(() => results.every((r) => r !== undefined)).then(() => results as WorkerResult[]),
+    results: until(() => workers.every((_, i) => settled(i))).then(() => {
+      const done = results.filter((r) => r !== undefined);
+      if (done.length === 0) throw firstFailure;
+      return {
+        results: done,
+        failures: failures.flatMap((error, thread) => (error ? [{ thread, error }] : [])),
+      };
+    }),
     progress: () =>
       ticks.reduce((a, t) => ({ done: a.done + t.done, errors: a.errors + t.errors }), { done: 0, errors: 0 }),
     stop,

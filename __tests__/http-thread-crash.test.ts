@@ -1,13 +1,15 @@
 // A load thread that dies mid-run must not take the other threads' measurements with it: the suite fails
-// with an error that names the death, and keeps the metrics of the surviving thread. The death is a real
-// one: the server hands one thread an id with a lone UTF-16 surrogate, and encoding it into the next
-// request's query throws (URIError) out of that thread's user loop.
+// with an error that names the death, and keeps the metrics of the surviving thread. The death is an
+// uncaught error thrown in the thread (the test-only PERF_ACTION_TEST_HTTP_THREAD_CRASH). And a value that
+// cannot go into a request (an id with a lone UTF-16 surrogate cannot be URI-encoded) fails that request
+// with its reason instead of killing the thread, as it once did.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type LoadedConfig, parseConfigText } from '../src/config/load.ts';
+import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { describeThreadDeaths } from '../suites/http/index.ts';
 
@@ -60,6 +62,7 @@ let srv: CrashServer | undefined;
 afterEach(async () => {
   await srv?.close();
   srv = undefined;
+  delete process.env.PERF_ACTION_TEST_HTTP_THREAD_CRASH;
 });
 
 /** One http suite with a user per thread (so a connection per thread), run through the engine. */
@@ -78,19 +81,21 @@ suites:
 `;
   const file = path.resolve('perf.yml');
   const loaded: LoadedConfig = { file, dir: path.dirname(file), id: 'crash', config: parseConfigText(text, file) };
-  const { results } = await runSuites(loaded, { env: process.env });
+  const warnings: string[] = [];
+  const progress = { ...silentProgress, warn: (w: string) => void warnings.push(w) };
+  const { results } = await runSuites(loaded, { env: process.env, progress });
   const suite = results.suites.find((s) => s.name === 'api');
   if (!suite) throw new Error('no api suite in the results');
-  return suite;
+  return { ...suite, warnings };
 }
 
 describe('a load thread dying mid-run', () => {
   it('fails the suite, names the death, and keeps the surviving thread’s metrics', async () => {
-    srv = await startCrashServer(600);
+    srv = await startCrashServer(Number.POSITIVE_INFINITY);
+    process.env.PERF_ACTION_TEST_HTTP_THREAD_CRASH = '1:600';
     const suite = await runSuite(srv.url, 2);
-    expect(srv.doomed.size).toBe(1);
     expect(suite.ok).toBe(false);
-    expect(suite.error).toMatch(/^1 of 2 load threads died mid-run \(thread [12]: URIError: URI malformed\)/);
+    expect(suite.error).toMatch(/^1 of 2 load threads died mid-run \(thread 2: test-only crash of thread 1 /);
     expect(suite.error).toMatch(/the metrics cover only the surviving thread\b/);
     const byId = new Map(suite.metrics.map((m) => [m.id, m]));
     expect(byId.get('api/all/latency')?.stats.n).toBeGreaterThan(0);
@@ -102,12 +107,25 @@ describe('a load thread dying mid-run', () => {
 
   it('fails with the thread’s own error and no metrics when every thread dies', async () => {
     // A single thread: with two, the first death stops the other, which then survives by design.
-    srv = await startCrashServer(300);
+    srv = await startCrashServer(Number.POSITIVE_INFINITY);
+    process.env.PERF_ACTION_TEST_HTTP_THREAD_CRASH = '0:300';
     const suite = await runSuite(srv.url, 1);
-    expect(srv.doomed.size).toBe(1);
     expect(suite.ok).toBe(false);
-    expect(suite.error).toBe('URI malformed');
+    expect(suite.error).toMatch(/^test-only crash of thread 0 /);
     expect(suite.metrics).toEqual([]);
+  });
+
+  it('a captured value that cannot be URI-encoded fails its requests with the reason, and no thread dies', async () => {
+    srv = await startCrashServer(600);
+    const suite = await runSuite(srv.url, 2);
+    expect(srv.doomed.size).toBe(1);
+    expect(suite.ok).toBe(true);
+    const byId = new Map(suite.metrics.map((m) => [m.id, m]));
+    // The doomed connection's thread keeps going: its `use` requests fail, its `fetch` requests still succeed.
+    expect(byId.get('api/use/error_rate')?.stats.max).toBeGreaterThan(0);
+    expect(byId.get('api/fetch/error_rate')?.stats.max).toBe(0);
+    expect(byId.get('api/all/latency')?.stats.n).toBeGreaterThan(0);
+    expect(suite.warnings.join('\n')).toMatch(/request could not be built: URI malformed/);
   });
 
   it('says how many threads died, why, and what the metrics cover', () => {

@@ -5,7 +5,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { type Outcome, type SendOptions, send } from './client.ts';
-import { type CompiledPlan, type CompiledRequest, compileRequests } from './compile.ts';
+import { type BuiltRequest, type CompiledPlan, type CompiledRequest, compileRequests } from './compile.ts';
 import { captureText, readJsonPath } from './jsonpath.ts';
 import type { GeneratorHealth, WorkerResult, WorkerSetup } from './protocol.ts';
 import { RequestRecorder } from './recorder.ts';
@@ -106,7 +106,15 @@ export class Engine {
 
   /** Render and send; the target's own path (http://host/prefix) goes before every request path. */
   private send(req: CompiledRequest, session: Session): Promise<Outcome> {
-    const built = req.build(session.scope);
+    let built: BuiltRequest;
+    try {
+      built = req.build(session.scope);
+    } catch (err) {
+      // A value that cannot go into a request (a captured string with a lone UTF-16 surrogate cannot be
+      // URI-encoded) fails this request, with the reason; it must not take the whole thread down.
+      const error = `request could not be built: ${(err as Error)?.message ?? String(err)}`;
+      return Promise.resolve({ events: 0, endAt: performance.now(), error });
+    }
     if (this.basePath) built.path = this.basePath + built.path;
     return send(this.pool, built, this.sendOptions[req.index] as SendOptions);
   }

@@ -110,19 +110,8 @@ function bandOf(spread: number, confidence: number): number {
 
 /** Run-to-run noise of one metric from its past runs alone (oldest first); undefined with too few runs. */
 export function estimateRunNoise(runs: readonly RunLevel[], confidence: number): RunNoise | undefined {
-  if (runs.length < MIN_HISTORY_RUNS || runs.some((r) => !(r.level > 0))) return undefined;
-  const logs = runs.map((r) => Math.log(r.level));
-  let squares = 0;
-  for (let i = 1; i < logs.length; i++) squares += ((logs[i] as number) - (logs[i - 1] as number)) ** 2;
-  const variance = squares / (2 * (logs.length - 1));
-  const spread = Math.sqrt(variance);
-  return {
-    runs: runs.length,
-    spread,
-    drift: driftBeyond(variance, replicateVariance(runs)),
-    df: successiveDf(runs.length - 1),
-    band: bandOf(spread, confidence),
-  };
+  // A suite of one metric: too few to tell the machine apart, so exactly the metric's own estimate.
+  return estimateSuiteNoise(new Map([['', runs]]), confidence).get('');
 }
 
 /** One metric's past runs, aligned with the history's runs (oldest first); undefined where it was not measured. */
@@ -147,9 +136,11 @@ export function estimateSuiteNoise(
 ): Map<string, RunNoise> {
   // Metrics with enough positive runs; logs aligned by run.
   const logs = new Map<string, Array<number | undefined>>();
+  const measured = new Map<string, RunLevel[]>();
   for (const [id, runs] of series) {
     const present = runs.filter((r): r is RunLevel => r !== undefined);
     if (present.length < MIN_HISTORY_RUNS || present.some((r) => !(r.level > 0))) continue;
+    measured.set(id, present);
     logs.set(
       id,
       runs.map((r) => (r ? Math.log(r.level) : undefined)),
@@ -180,10 +171,10 @@ export function estimateSuiteNoise(
   interface Own {
     id: string;
     runs: number;
+    /** Variance of the metric's own steps, the machine's taken out when split. */
     variance: number;
-    df: number;
     replicateVar: number;
-    /** Run-to-run spread of the metric's own level, machine included, and the steps it rests on. */
+    /** Run-to-run spread of the metric's level, machine included, and the steps it rests on. */
     spread: number;
     steps: number;
   }
@@ -202,29 +193,23 @@ export function estimateSuiteNoise(
       count++;
     });
     if (count < MIN_HISTORY_RUNS - 1) continue;
-    const present = (series.get(id) ?? []).filter((r): r is RunLevel => r !== undefined);
+    const present = measured.get(id) ?? [];
     own.push({
       id,
       runs: present.length,
       variance: squares / (2 * count),
-      df: successiveDf(count),
       replicateVar: replicateVariance(present),
       spread: Math.sqrt(rawSquares / (2 * count)),
       steps: count,
     });
   }
 
+  /** All of a metric's drift from its own runs (without the split, `variance` is its spread squared). */
+  const alone = (o: Own) => ({ drift: driftBeyond(o.spread ** 2, o.replicateVar), df: successiveDf(o.steps) });
   const out = new Map<string, RunNoise>();
   if (!split) {
-    for (const o of own) {
-      out.set(o.id, {
-        runs: o.runs,
-        spread: o.spread,
-        drift: driftBeyond(o.variance, o.replicateVar),
-        df: o.df,
-        band: bandOf(o.spread, confidence),
-      });
-    }
+    for (const o of own)
+      out.set(o.id, { runs: o.runs, spread: o.spread, ...alone(o), band: bandOf(o.spread, confidence) });
     return out;
   }
 
@@ -245,11 +230,11 @@ export function estimateSuiteNoise(
   };
   const prior = fitVariancePrior(
     own.map((o) => o.variance),
-    own.map((o) => o.df),
+    own.map((o) => successiveDf(o.steps)),
     MODERATION_TRUST,
   );
   for (const o of own) {
-    const moderated = moderateVariance(o.variance, o.df, prior);
+    const moderated = moderateVariance(o.variance, successiveDf(o.steps), prior);
     const spread = Math.sqrt(common.drift ** 2 + moderated.variance);
     out.set(o.id, {
       runs: o.runs,
@@ -258,7 +243,7 @@ export function estimateSuiteNoise(
       df: moderated.df,
       band: bandOf(spread, confidence),
       common,
-      alone: { drift: driftBeyond(o.spread ** 2, o.replicateVar), df: successiveDf(o.steps) },
+      alone: alone(o),
     });
   }
   return out;

@@ -41,12 +41,15 @@ export class RespPipe {
   private closedWith: Error | undefined;
   private drainWaiters: Array<() => void> = [];
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    where: string,
+  ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    const fail = (err: Error) => this.fail(err);
-    socket.on('error', fail);
-    socket.on('close', () => this.fail(new Error('connection closed')));
+    // A socket error mid-run (write EPIPE, read ECONNRESET) means the server went away: say which one.
+    socket.on('error', (err) => this.fail(new Error(`connection to Redis at ${where} lost: ${err.message}`)));
+    socket.on('close', () => this.fail(new Error(`connection to Redis at ${where} closed`)));
   }
 
   static connect(ep: RespEndpoint, timeoutMs = 5000): Promise<RespPipe> {
@@ -65,7 +68,7 @@ export class RespPipe {
       socket.once(ep.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
         socket.removeAllListeners('error');
-        const pipe = new RespPipe(socket);
+        const pipe = new RespPipe(socket, `${ep.host}:${ep.port}`);
         const setup: string[][] = [];
         if (ep.password) setup.push(ep.username ? ['AUTH', ep.username, ep.password] : ['AUTH', ep.password]);
         if (ep.db) setup.push(['SELECT', String(ep.db)]);

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
-import { checkUrl, redact, vhostOf } from '../suites/amqp/connection.ts';
+import { checkUrl, explainConnectError, redact, vhostOf } from '../suites/amqp/connection.ts';
 import { type DecodedEvent, decodeEvent, makeEncoder, minimumSize } from '../suites/amqp/event.ts';
 import { roundsToMetrics } from '../suites/amqp/metrics.ts';
 import { layout, makePlan } from '../suites/amqp/plan.ts';
@@ -161,6 +161,21 @@ describe('urls', () => {
     expect(vhostOf('amqp://bus:5672/%2Fteam')).toBe('/team');
     expect(checkUrl('amqps://u:p@bus/v')).toBeUndefined();
     expect(checkUrl('http://bus')).toMatch(/amqp:\/\//);
+  });
+
+  it('explains refused logins and vhosts from the reply code, never from a port that contains it', () => {
+    const url = 'amqp://app:pw@127.0.0.1:5672/prod';
+    const login = new Error(
+      'Handshake terminated by server: 403 (ACCESS-REFUSED) with message "ACCESS_REFUSED - Login was refused"',
+    );
+    expect(explainConnectError(login, url)).toMatch(/^login refused/);
+    const vhost = new Error('Connection closed: 530 (NOT-ALLOWED) with message "NOT_ALLOWED - vhost prod not found"');
+    expect(explainConnectError(vhost, url)).toMatch(/refused vhost "prod"/);
+    // Ports that contain 403 and 530: a refused connection stays a refused connection.
+    for (const port of [40317, 45303, 15300]) {
+      const refused = new Error(`connect ECONNREFUSED 127.0.0.1:${port}`);
+      expect(explainConnectError(refused, url)).toBe(refused.message);
+    }
   });
 });
 

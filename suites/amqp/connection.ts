@@ -34,12 +34,16 @@ export function vhostOf(url: string): string {
   }
 }
 
-/** Why a connection failed, said for people: amqplib's handshake errors are long and cryptic. */
-function explain(err: Error, url: string): string {
+/**
+ * Why a connection failed, said for people: amqplib's handshake errors are long and cryptic. Reply codes
+ * count only in amqplib's "403 (ACCESS-REFUSED)" form: a bare number would match a port, and a refused
+ * connection to port 40317 would read as a wrong password.
+ */
+export function explainConnectError(err: Error, url: string): string {
   const msg = err.message;
-  if (/ACCESS[-_]REFUSED|403/.test(msg)) return 'login refused (check the user and password in url:)';
+  if (/ACCESS[-_]REFUSED|\b403 \(/.test(msg)) return 'login refused (check the user and password in url:)';
   // RabbitMQ answers connection.open for a vhost that is missing or forbidden with connection.close.
-  if (/ConnectionOpenOk.*ConnectionClose|NOT[-_]ALLOWED|530/.test(msg)) {
+  if (/ConnectionOpenOk.*ConnectionClose|NOT[-_]ALLOWED|\b530 \(/.test(msg)) {
     return `the broker refused vhost "${vhostOf(url)}" (create it with rabbitmqctl add_vhost and grant the user access, or fix url:)`;
   }
   return msg;
@@ -63,7 +67,9 @@ export async function openConnection(url: string, name: string, signal?: AbortSi
       throw signal.reason ?? new Error('aborted');
     }
     const e = err as Error;
-    const why = /timeout|ETIMEDOUT/i.test(e.message) ? `no answer within ${CONNECT_TIMEOUT_MS} ms` : explain(e, url);
+    const why = /timeout|ETIMEDOUT/i.test(e.message)
+      ? `no answer within ${CONNECT_TIMEOUT_MS} ms`
+      : explainConnectError(e, url);
     throw new Error(`cannot connect to ${where}: ${why}`);
   }
   // Later errors surface through the failing operation or the 'close' event; an 'error' event without a

@@ -68,4 +68,19 @@ describe('crash probe', () => {
     expect(warnings.join('\n')).toMatch(/not all recovered/);
     expect(warnings.join('\n')).toMatch(/drain-timeout/);
   });
+
+  it('still leaves half a batch unprocessed when consumers keep up and read one entry at a time', async () => {
+    // Paced production, one XADD per flush: every read returns a single entry, and half of one is all of
+    // it. The victim must hold two before it dies, or the probe could never see a loss here.
+    const paced = { events: 1_000, rate: '2000/s', batch: 1, consumers: 2, count: 200, rounds: 2 };
+    const lostRun = await probe({ ...paced, reclaim: false, 'drain-timeout': '300ms' });
+    const lost = lostRun.metrics.get('lost')?.samples ?? [];
+    expect(lost).toHaveLength(2);
+    for (const l of lost) expect(l).toBeGreaterThanOrEqual(1);
+    const kept = await probe({ ...paced, 'min-idle': '100ms' });
+    expect(kept.warnings).toEqual([]);
+    expect(kept.metrics.get('lost')?.samples).toEqual([0, 0]);
+    for (const d of kept.metrics.get('duplicates')?.samples ?? []) expect(d).toBeGreaterThanOrEqual(1);
+    expect(kept.metrics.get('duplicates')?.samples).toHaveLength(2);
+  });
 });

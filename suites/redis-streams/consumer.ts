@@ -50,6 +50,8 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
     let nextClaimUs = nowUs() + claimEveryMs * 1000;
     let pendingAck: Promise<void> = Promise.resolve();
     let ackError: string | undefined;
+    /** The victim's unacked entries once it reached the crash position, each with when it was read. */
+    const holding: Array<{ entry: Entry; atUs: number }> = [];
     const ack = (ids: Buffer[], after?: () => void) => {
       // Not awaited: it travels ahead of the next XREADGROUP on the same connection, and its reply
       // arrives before that read's, so at most one XACK is ever outstanding.
@@ -81,15 +83,27 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
         )) as Array<[Buffer, Entry[]]> | null;
         const atUs = nowUs();
         const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length > 0) {
-          if (this.victim && (this.armed || this.reached(entries, spec))) {
-            // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver
-            // all of it; without recovery the second half is lost.
+        if (
+          this.victim &&
+          (holding.length > 0 || (entries.length > 0 && (this.armed || this.reached(entries, spec))))
+        ) {
+          // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver all of
+          // it; without recovery the second half is lost. A consumer that keeps up reads one entry at a
+          // time, and half of one is all of it: the victim reads on, acking nothing, until it holds two -
+          // or until the stream runs dry, when it dies with what it has.
+          for (const e of entries) holding.push({ entry: e, atUs });
+          if (holding.length >= 2 || entries.length === 0) {
             const held: number[] = [];
-            this.record(entries, atUs, spec, report, Math.ceil(entries.length / 2), held);
+            const upto = Math.ceil(holding.length / 2);
+            holding.forEach((h, i) => {
+              this.record([h.entry], h.atUs, spec, report, i < upto ? 1 : 0, held);
+            });
             this.hooks.crashing(held);
             await new Promise(() => {});
           }
+          continue;
+        }
+        if (entries.length > 0) {
           const ids = this.record(entries, atUs, spec, report);
           if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);
           ack(ids);

@@ -2,8 +2,7 @@
 // probe's at-least-once check, that every run deletes what it declared (also when aborted), how it reports
 // a broker it cannot reach, and the kind inside the engine (perf.yml errors, isolation, the example).
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
@@ -12,6 +11,7 @@ import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { amqpKind } from '../suites/amqp/index.ts';
 import { type RabbitHandle, startRabbit } from './helpers/rabbitmq.ts';
 import { freePort } from './helpers/redis-server.ts';
+import { scratchDir } from './helpers/scratch.ts';
 import { metricOf, type RunHooks, runKindCaught, runScaledDown } from './helpers/suite-run.ts';
 
 const runKind = (url: string, over: Record<string, unknown>, hooks: RunHooks = {}) =>
@@ -244,7 +244,7 @@ suites:
 
   it('fails only the suite whose broker is unreachable; the next suite still runs', async () => {
     const dead = await freePort();
-    const dir = mkdtempSync(path.join(tmpdir(), 'perf-amqp-'));
+    const dir = scratchDir('perf-amqp');
     const file = path.join(dir, 'perf.yml');
     writeFileSync(
       file,

@@ -1,10 +1,10 @@
 // End-to-end: the built CLI bundle (dist/cli.js) as a user runs it.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict } from '../src/model/verdict.ts';
 
@@ -26,6 +26,10 @@ function run(args: string[], env: Record<string, string> = {}) {
 beforeAll(() => {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   work = mkdtempSync(path.join(tmpdir(), 'perf-cli-'));
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe('perf-action CLI bundle', () => {

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandEnv } from '../src/config/env.ts';
 import { ConfigError, deriveId, loadConfig, parseConfigText } from '../src/config/load.ts';
 import { editDistance, suggest } from '../src/config/suggest.ts';
+import { scratchDir } from './helpers/scratch.ts';
 
 const minimal = `version: 1
 suites:
@@ -115,7 +115,7 @@ describe('config parsing', () => {
 
 describe('config files', () => {
   it('loads perf.yml from a folder, derives an id, and resolves a TS config', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'perf-cfg-'));
+    const dir = scratchDir('perf-cfg');
     writeFileSync(path.join(dir, 'perf.yml'), minimal);
     const loaded = await loadConfig(undefined, { cwd: dir });
     expect(loaded.id).toBe('perf');

@@ -1,14 +1,13 @@
 // The agent-api example end to end through the engine: perf.yml loads, its service starts, both http
 // suites run, the service's cpu/rss metrics appear, and every criterion selects a metric (none missing).
 
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.ts';
 import { evaluateCriteria } from '../src/criteria/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort } from './helpers/redis-server.ts';
+import { scratchDir } from './helpers/scratch.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -19,7 +18,7 @@ describe('examples/agent-api', () => {
     const loaded = await loadConfig(path.join(root, 'examples/agent-api/perf.yml'), { env });
     const { results, setupErrors } = await runSuites(loaded, {
       env,
-      logDir: mkdtempSync(path.join(tmpdir(), 'perf-agent-api-')),
+      logDir: scratchDir('perf-agent-api'),
     });
     expect(setupErrors).toEqual([]);
     const bySuite = new Map(results.suites.map((s) => [s.name, s]));

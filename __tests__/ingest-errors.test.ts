@@ -1,12 +1,12 @@
 // Malformed, truncated and partly bad tool output: errors name the file, the line or JSON path and what was
 // expected; a file with some bad entries keeps the good ones and warns.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IngestError, type IngestFormat, ingest, ingestFiles } from '../suites/ingest/index.ts';
+import { scratchDir } from './helpers/scratch.ts';
 
 const dir = new URL('./fixtures/ingest/', import.meta.url);
 const read = (rel: string) => readFileSync(new URL(rel, dir), 'utf8');
@@ -134,7 +134,7 @@ describe('bad entries are skipped with a warning that says where and why', () =>
   });
 
   it('Locust: a broken history file costs the samples, not the results', async () => {
-    const tmp = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+    const tmp = scratchDir('ingest');
     writeFileSync(path.join(tmp, 'run_stats.csv'), read('locust/run_stats.csv'));
     writeFileSync(path.join(tmp, 'run_stats_history.csv'), 'Timestamp,User Count,Type,Name\n1,2,,Aggregated\n');
     const out = await ingestFiles([path.join(tmp, 'run')], { suite: 's' });
@@ -262,7 +262,7 @@ describe('ingestFiles', () => {
     });
     expect(out.metrics).toHaveLength(12);
     expect(out.metrics.find((m) => m.id === 's/all/latency')?.samples).toHaveLength(20);
-    const empty = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+    const empty = scratchDir('ingest');
     writeFileSync(path.join(empty, 'notes.txt'), 'nothing here');
     expect((await failureAsync(() => ingestFiles([empty], { suite: 's' }))).message).toBe(
       `${empty}: expected a target/criterion directory with <benchmark>/new/estimates.json files, found none`,

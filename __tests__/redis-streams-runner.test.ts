@@ -2,13 +2,13 @@
 // runner isolating a suite whose Redis is unreachable while the rest still run, and the events example
 // whose criteria must each select a metric the kind emits.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { scratchDir } from './helpers/scratch.ts';
 import { runScaledDown } from './helpers/suite-run.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -54,7 +54,7 @@ suites:
 
   it('fails only the suite whose Redis is unreachable; the next suite still runs', async () => {
     const dead = await freePort();
-    const dir = mkdtempSync(path.join(tmpdir(), 'perf-streams-'));
+    const dir = scratchDir('perf-streams');
     const file = path.join(dir, 'perf.yml');
     writeFileSync(
       file,

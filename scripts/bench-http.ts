@@ -10,7 +10,7 @@
 // BENCH_HTTP_SECONDS (default 5) sets each throughput run's length; BENCH_HTTP_CONNECTIONS (default 50).
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Metric } from '../src/model/results.ts';
@@ -129,6 +129,8 @@ function locust(url: string, userClass: 'HttpUser' | 'FastHttpUser'): number | u
     return agg && col >= 0 ? Number(agg[col]) : undefined;
   } catch {
     return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

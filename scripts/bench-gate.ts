@@ -32,6 +32,7 @@ import { runAb } from '../src/ab/run-ab.ts';
 import { abVerdict } from '../src/ab/verdict.ts';
 import { writeJsonAtomic } from '../src/baseline/file.ts';
 import { type CalibrationReport, type CalibrationRun, calibrate } from '../src/compare/calibrate.ts';
+import { SPEED_TOLERANCE } from '../src/compare/environment.ts';
 import { judge } from '../src/compare/judge.ts';
 import { MIN_HISTORY_RUNS } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
@@ -254,6 +255,56 @@ function print(report: CalibrationReport, label: string): void {
   process.stdout.write(`\n${label}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
 }
 
+/**
+ * Does the speed probe see what the suite sees? Between consecutive unchanged runs, the machine-wide move of
+ * the suite (median over metrics of the log change of each metric's median, slower positive) against the
+ * probe's move (log change of the run's speed, slower positive): their spread and correlation.
+ */
+function printProbe(runs: SavedRun[]): void {
+  const plain = runs.filter((r) => r.factor === 1 && r.results.env.speed !== undefined);
+  const level = (r: SavedRun) =>
+    new Map(r.results.suites.flatMap((s) => s.metrics).map((m) => [m.id, m.stats.median] as const));
+  const suiteMoves: number[] = [];
+  const probeMoves: number[] = [];
+  for (let i = 1; i < plain.length; i++) {
+    const [a, b] = [plain[i - 1] as SavedRun, plain[i] as SavedRun];
+    const before = level(a);
+    const steps = [...level(b)]
+      .filter(([id, v]) => (before.get(id) ?? 0) > 0 && v > 0)
+      .map(([id, v]) => Math.log(v / (before.get(id) as number)))
+      .sort((x, y) => x - y);
+    if (steps.length === 0) continue;
+    suiteMoves.push(steps[steps.length >> 1] as number);
+    probeMoves.push(Math.log((a.results.env.speed as number) / (b.results.env.speed as number)));
+  }
+  if (probeMoves.length < 3) {
+    process.stdout.write('\nspeed probe: fewer than 4 unchanged runs with a probe; nothing to say\n');
+    return;
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const [ms, mp] = [mean(suiteMoves), mean(probeMoves)];
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < probeMoves.length; i++) {
+    const [x, y] = [(probeMoves[i] as number) - mp, (suiteMoves[i] as number) - ms];
+    sxy += x * y;
+    sxx += x * x;
+    syy += y * y;
+  }
+  const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
+  const abs = (xs: number[]) => xs.map(Math.abs).sort((a, b) => a - b);
+  const [p, q] = [abs(probeMoves), abs(suiteMoves)];
+  const over = p.filter((x) => x > Math.log1p(SPEED_TOLERANCE)).length;
+  process.stdout.write(
+    `\nspeed probe between ${probeMoves.length} consecutive unchanged runs: probe moved by a median ` +
+      `${pct(Math.expm1(p[p.length >> 1] as number))} (largest ${pct(Math.expm1(p[p.length - 1] as number))}), ` +
+      `the suite as a whole by ${pct(Math.expm1(q[q.length >> 1] as number))} (largest ` +
+      `${pct(Math.expm1(q[q.length - 1] as number))}); correlation ${r.toFixed(2)}; ` +
+      `${over} step${over === 1 ? '' : 's'} past the report's ${pct(SPEED_TOLERANCE)} tolerance\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const opts = options();
   if (opts.ab) {
@@ -281,6 +332,7 @@ async function main(): Promise<void> {
     'with the baseline history (noise-aware):',
   );
   print(calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: false }), 'without history (baseline only):');
+  printProbe(runs);
   // A young history knows the machine's drift from few runs; its allowance is wider until the history grows.
   for (const [least, most] of [
     [MIN_HISTORY_RUNS, 6],

@@ -122,6 +122,8 @@ export async function runAb(input: AbRunInput): Promise<AbOutcome> {
         signal: input.signal,
         env: { ...input.env, ...input.sideEnv?.[side] },
         ...(gitInfo ? { git: gitInfo } : {}),
+        // Interleaved pairs cancel the machine's speed; probing each round would only add work between them.
+        speedProbe: false,
       });
       if (errs.length > 0) {
         setupErrors.push(...errs.map((e) => `${side}: ${e}`));

@@ -32,7 +32,7 @@ import { sampleSd, scaledMad } from '../stats/spread.ts';
 import { studentQuantile } from '../stats/student.ts';
 import { decide, thresholds } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
-import { historyNoise, type RunNoise } from './noise.ts';
+import { historyNoise, type RunNoise, sameMachine } from './noise.ts';
 import type { CompareOptions } from './options.ts';
 
 export { environmentWarnings } from './environment.ts';
@@ -405,7 +405,8 @@ export function compareResults(
       : undefined;
   const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, noise ? { noise } : {});
   if (!base) return outcome;
-  const early = environmentWarnings(base.env, head.env);
+  const earlier = history ? history.runs.map((r) => r.env).filter((e) => sameMachine(e, base.env)) : [];
+  const early = environmentWarnings(base.env, head.env, earlier);
   const ran = new Set(head.suites.map((s) => s.name));
   for (const suite of base.suites) {
     if (ran.has(suite.name)) continue;

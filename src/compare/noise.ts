@@ -250,7 +250,8 @@ export function estimateSuiteNoise(
 }
 
 /** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */
-function sameMachine(a: RunEnvironment, b: RunEnvironment): boolean {
+/** Same platform, CPU model and core count: runs whose speeds and noise are comparable. */
+export function sameMachine(a: RunEnvironment, b: RunEnvironment): boolean {
   return a.os === b.os && a.arch === b.arch && a.cpu.trim() === b.cpu.trim() && a.cores === b.cores;
 }
 

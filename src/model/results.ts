@@ -50,6 +50,11 @@ export interface RunEnvironment {
   cores: number;
   node: string;
   runner?: string;
+  /**
+   * The machine's speed during the run: units of a fixed JavaScript workload per second, the median of
+   * probes taken before each suite and after the last (runner/speed-probe.ts). Absent from ingested results.
+   */
+  speed?: number;
 }
 
 export interface ResultsDocument {
@@ -97,6 +102,7 @@ export const environmentShape = z.object({
   cores: z.number(),
   node: z.string(),
   runner: z.string().optional(),
+  speed: z.number().positive().optional(),
 });
 
 const resultsShape = z.object({

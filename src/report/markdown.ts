@@ -1,6 +1,7 @@
 // The Markdown report: the sticky PR comment and the job summary. Reviewers read the first two lines, so the
 // headline says pass or fail and why; the tables below hold the evidence, worst first.
 
+import { speedRatio } from '../compare/environment.ts';
 import { formatValue } from '../model/units.ts';
 import type { Comparison, ComparisonVerdict, CriterionResult, CriterionStatus } from '../model/verdict.ts';
 import { codeMarkdown, escapeMarkdown, reportMarker } from './escape.ts';
@@ -11,6 +12,7 @@ import {
   envDifferences,
   evidenceText,
   formatChange,
+  formatPercent,
   type Headline,
   hasBaseline,
   headline,
@@ -116,6 +118,8 @@ function footer(input: ReportInput): string {
   const esc = (s: string) => escapeMarkdown(s, 80);
   const env = [`${esc(e.os)}/${esc(e.arch)}`, esc(e.cpu), plural(e.cores, 'core'), `Node ${esc(e.node)}`];
   if (e.runner) env.push(`runner ${esc(e.runner)}`);
+  const speed = input.base ? speedRatio(input.base.env, e) : undefined;
+  if (speed !== undefined) env.push(`speed probe ${formatPercent(speed - 1)} vs baseline`);
   const lines = [`<sub>Head: ${env.join(' · ')}</sub>`];
   const b = baselineFacts(input);
   if (b) {

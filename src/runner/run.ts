@@ -9,6 +9,7 @@ import { describeEnvironment } from './environment.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import { startResourceMonitor } from './resource-monitor.ts';
 import { type RunningService, startService } from './services.ts';
+import { probeSpeed, speedOf } from './speed-probe.ts';
 import { SuiteSetupError } from './suite-kind.ts';
 
 export interface RunOptions {
@@ -22,6 +23,8 @@ export interface RunOptions {
   logDir?: string;
   /** Called after each suite with the results so far, so nothing measured is lost on a crash. */
   onSuite?: (partial: ResultsDocument) => void | Promise<void>;
+  /** Probe the machine's speed before each suite and after the last (default true; ~0.1 s each). */
+  speedProbe?: boolean;
 }
 
 export interface RunOutcome {
@@ -51,6 +54,13 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
   };
   const setupErrors: string[] = [];
   const services: RunningService[] = [];
+  const probes: number[] = [];
+  const probe = () => {
+    if (opts.speedProbe === false || signal.aborted) return;
+    probes.push(probeSpeed());
+    const speed = speedOf(probes);
+    if (speed !== undefined) results.env.speed = speed;
+  };
   try {
     let serviceError: string | undefined;
     for (const svc of config.services) {
@@ -86,6 +96,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         });
         continue;
       }
+      probe();
       const kind = suiteKinds.find((k) => k.name === suite.kind);
       const entry: SuiteResult = { name: suite.name, kind: suite.kind, ok: true, durationMs: 0, metrics: [] };
       results.suites.push(entry);
@@ -122,6 +133,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
       }
       await opts.onSuite?.(results);
     }
+    if (!serviceError && selected.length > 0) probe();
     const usage = monitor?.stop() ?? [];
     if (usage.length > 0) {
       results.suites.push(...usage);

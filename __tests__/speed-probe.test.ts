@@ -30,22 +30,26 @@ function steppingClock(step: number) {
 describe('probeSpeed', () => {
   it('counts units of work per second of the clock, and a slower clock means a slower machine', () => {
     // The clock is read once per 16 units; a slice ends once 20 ms have passed.
-    const fast = probeSpeed({ now: steppingClock(1), slices: 3, sliceMs: 20 });
+    const fast = probeSpeed({ now: steppingClock(1), warmupMs: 5, slices: 3, sliceMs: 20 });
     expect(fast).toBe((16 * 20 * 1000) / 20);
-    const slow = probeSpeed({ now: steppingClock(2), slices: 3, sliceMs: 20 });
+    const slow = probeSpeed({ now: steppingClock(2), warmupMs: 5, slices: 3, sliceMs: 20 });
     expect(slow).toBe(fast / 2);
   });
 
   it('reports the median slice, so one slice cut by a pause does not move it', () => {
-    let reads = 0;
-    let t = 0;
-    // The first slice's first step stalls for 500 ms: that slice alone is slow.
-    const now = () => {
-      reads++;
-      t += reads === 2 ? 500 : 1;
-      return t;
+    // Warm-up takes reads 1-11 (10 ms); the first slice starts at read 12, and read 14 stalls for 500 ms.
+    const stalling = () => {
+      let reads = 0;
+      let t = 0;
+      return () => {
+        reads++;
+        t += reads === 14 ? 500 : 1;
+        return t;
+      };
     };
-    expect(probeSpeed({ now, slices: 5, sliceMs: 20 })).toBe(16_000);
+    // Alone, the stalled slice is slow: the stall lands in it.
+    expect(probeSpeed({ now: stalling(), warmupMs: 10, slices: 1, sliceMs: 20 })).toBeLessThan(100);
+    expect(probeSpeed({ now: stalling(), warmupMs: 10, slices: 5, sliceMs: 20 })).toBe(16_000);
   });
 
   it('summarises a run as the median of its probes, rounded to the probe’s resolution', () => {

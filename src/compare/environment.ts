@@ -7,10 +7,11 @@ import type { RunEnvironment } from '../model/results.ts';
 const SUFFIX = 'differences may reflect the machine rather than the change';
 
 /**
- * How far the two runs' speed probes may differ before the report says so. A quiet machine's runs agree
- * within a few percent (npm run bench:gate prints the spread it measured); a busy neighbour costs 20-50%.
+ * How far the two runs' speed probes may differ before the report says so. Measured by npm run bench:gate
+ * on a shared 2-core runner: between unchanged runs the probe moved by 7% (median), 11.5% at most, while
+ * the slow spells that moved the whole suite cost it 15-25%.
  */
-export const SPEED_TOLERANCE = 0.1;
+export const SPEED_TOLERANCE = 0.15;
 
 /** Fewer earlier runs than this do not show the machine's usual range of speeds. */
 const MIN_SPEED_HISTORY = 4;

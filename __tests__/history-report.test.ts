@@ -5,34 +5,26 @@ import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { judge } from '../src/compare/judge.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
-import { RESULTS_SCHEMA, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
+import type { ResultsDocument, RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown, renderTerminal } from '../src/report/index.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
+import { resultsAt } from './helpers/documents.ts';
 
 const env: RunEnvironment = { os: 'linux 6.1', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v20.11.0' };
 
 /** A steady metric and a drifting one (±6% between runs), each with 5 tight replicates. */
 function run(i: number, rng: () => number, e: RunEnvironment = env, slow = 1): ResultsDocument {
   const values = (level: number) => Array.from({ length: 5 }, () => level * Math.exp(0.003 * normalDraw(rng)));
-  return {
-    schema: RESULTS_SCHEMA,
-    createdAt: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
-    git: { sha: `${i}`.padStart(7, '0') },
-    env: e,
-    suites: [
-      {
-        name: 'api',
-        kind: 'bench',
-        ok: true,
-        durationMs: 1,
-        metrics: [
-          syntheticMetric('api/steady', 'lower', values(10 * (1 + 0.002 * normalDraw(rng)) * slow)),
-          syntheticMetric('api/drifty', 'lower', values(20 * Math.exp(0.06 * normalDraw(rng)) * slow)),
-        ],
-      },
+  return resultsAt(
+    i,
+    e,
+    [
+      syntheticMetric('api/steady', 'lower', values(10 * (1 + 0.002 * normalDraw(rng)) * slow)),
+      syntheticMetric('api/drifty', 'lower', values(20 * Math.exp(0.06 * normalDraw(rng)) * slow)),
     ],
-  };
+    `${i}`.padStart(7, '0'),
+  );
 }
 
 function scenario(headEnv: RunEnvironment = env) {

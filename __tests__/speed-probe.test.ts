@@ -9,10 +9,11 @@ import { environmentWarnings, SPEED_TOLERANCE, speedWarning } from '../src/compa
 import { judge } from '../src/compare/judge.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
 import { loadConfig } from '../src/config/load.ts';
-import { parseResults, RESULTS_SCHEMA, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
+import { parseResults, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { probeSpeed, speedOf } from '../src/runner/speed-probe.ts';
+import { resultsAt } from './helpers/documents.ts';
 import { scratchDir } from './helpers/scratch.ts';
 
 const env: RunEnvironment = { os: 'linux 6.1', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v20.11.0' };
@@ -111,20 +112,8 @@ describe('runs record the speed, and reports show it', () => {
   });
 
   it('the PR comment warns about a slow machine and gives the probe’s change in its footer', () => {
-    const doc = (i: number, e: RunEnvironment, level: number): ResultsDocument => ({
-      schema: RESULTS_SCHEMA,
-      createdAt: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
-      env: e,
-      suites: [
-        {
-          name: 'api',
-          kind: 'bench',
-          ok: true,
-          durationMs: 1,
-          metrics: [syntheticMetric('api/op', 'lower', [level, level * 1.01, level * 0.99, level, level * 1.02])],
-        },
-      ],
-    });
+    const doc = (i: number, e: RunEnvironment, level: number) =>
+      resultsAt(i, e, [syntheticMetric('api/op', 'lower', [level, level * 1.01, level * 0.99, level, level * 1.02])]);
     let history: HistoryDocument | undefined;
     let base: ResultsDocument | undefined;
     for (let i = 0; i < 5; i++) {

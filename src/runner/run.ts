@@ -23,7 +23,7 @@ export interface RunOptions {
   logDir?: string;
   /** Called after each suite with the results so far, so nothing measured is lost on a crash. */
   onSuite?: (partial: ResultsDocument) => void | Promise<void>;
-  /** Probe the machine's speed before each suite and after the last (default true; ~0.1 s each). */
+  /** Probe the machine's speed before each suite and after the last (default true; ~0.13 s each). */
   speedProbe?: boolean;
 }
 

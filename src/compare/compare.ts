@@ -16,7 +16,10 @@
 //   drift estimated from few runs (driftAllowance): the machine-wide part once for the run, each metric's own
 //   part with Bonferroni across the compared metrics; the rank test's correction cannot absorb either. A regression
 //   needs that widened interval entirely worse, so drift alone does not fail the gate; a metric whose
-//   run-to-run band is wider than min-effect is flagged unreliable.
+//   run-to-run band is wider than min-effect is flagged unreliable;
+// - where the history shows a suite's best replicate far steadier than its median (processes landing in slow
+//   modes, level.ts), its metrics are compared by best(head)/best(base) instead, with the history's drift
+//   allowance of that best as the whole interval (analyseBest).
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import { matchesGlob } from '../model/glob.ts';
@@ -26,13 +29,23 @@ import type { Comparison } from '../model/verdict.ts';
 import { benjaminiHochberg } from '../stats/fdr.ts';
 import { hodgesLehmannShift } from '../stats/hodges-lehmann.ts';
 import { mannWhitney, type TestMethod } from '../stats/mann-whitney.ts';
+import { normalQuantile } from '../stats/normal.ts';
 import { replicatesToBound, replicatesToDetect } from '../stats/power.ts';
 import { median } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 import { studentQuantile } from '../stats/student.ts';
 import { decide, thresholds } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
-import { historyNoise, type RunNoise, sameMachine } from './noise.ts';
+import { chooseBestLevels, type LevelChoice } from './level.ts';
+import {
+  type BestShape,
+  bestOf,
+  historyBestNoise,
+  historyNoise,
+  historySlowTail,
+  type RunNoise,
+  sameMachine,
+} from './noise.ts';
 import type { CompareOptions } from './options.ts';
 
 export { environmentWarnings } from './environment.ts';
@@ -59,12 +72,22 @@ export interface ComparisonDetail {
   history?: { runs: number; band: number; drift: number };
   /** The run-to-run band is wider than min-effect: a change of min-effect cannot be told from drift. */
   unreliable?: boolean;
+  /**
+   * Which level of each run was compared: the median replicate (rank tests on all replicates, the default)
+   * or the best one, judged against the history (level.ts).
+   */
+  level?: 'median' | 'best';
 }
 
 /** What the comparison knows beyond the two runs. */
 export interface CompareContext {
   /** Run-to-run noise per metric id, from the baseline's history (noise.ts historyNoise). */
   noise?: ReadonlyMap<string, RunNoise>;
+  /**
+   * Metrics compared by their best replicate, with the run-to-run noise of that best in the history
+   * (level.ts chooseBestLevels, noise.ts historyBestNoise).
+   */
+  best?: ReadonlyMap<string, RunNoise>;
 }
 
 export interface CompareOutcome {
@@ -81,6 +104,8 @@ interface Row {
   shift?: { estimate: number; lower: number; upper: number };
   /** Spread of one replicate in log-ratio units, when it could be estimated. */
   sigma?: number;
+  /** The interval holds for all compared metrics at once and is the test (decide.ts familyWise). */
+  familyWise?: boolean;
 }
 
 function checkOptions(options: CompareOptions): void {
@@ -270,13 +295,71 @@ function analyse(
 }
 
 /**
+ * The best replicate of each side against the history's run-to-run noise of that best: the change is the log
+ * ratio of the two bests, its interval the drift allowance around it (driftAllowance: family-wise at the
+ * configured confidence). Undefined when the sides cannot be compared this way (no samples, another count of
+ * replicates than the history's, a value that is not positive, units that do not convert): the median
+ * comparison then decides, and says why.
+ */
+function analyseBest(
+  base: Metric,
+  head: Metric,
+  options: CompareOptions,
+  noise: RunNoise,
+  family: number,
+): Row | undefined {
+  const h = head.samples;
+  if (!h || !base.samples || h.length < 2 || base.samples.length !== h.length) return undefined;
+  let b: number[];
+  try {
+    b = base.samples.map((v) => convert(v, base.unit, head.unit));
+  } catch {
+    return undefined;
+  }
+  if (!b.every((v) => v > 0) || !h.every((v) => v > 0) || base.better !== head.better) return undefined;
+  const better = head.better;
+  const [bBest, hBest] = [bestOf(b, better), bestOf(h, better)];
+  const estimate = Math.log(hBest / bBest);
+  const { allowance, coverage } = driftAllowance(noise, options.confidence, family);
+  const lower = estimate - allowance;
+  const upper = estimate + allowance;
+  const sigma = pooledSpread([b.map(Math.log), h.map(Math.log)]);
+  return {
+    comparison: {
+      id: head.id,
+      unit: head.unit,
+      better,
+      base: bBest,
+      head: hBest,
+      ratio: Math.exp(estimate),
+      ci: [Math.exp(lower), Math.exp(upper)],
+      verdict: 'inconclusive',
+    },
+    detail: {
+      nBase: b.length,
+      nHead: h.length,
+      reason: '',
+      scale: 'log',
+      level: 'best',
+      ciConfidence: coverage,
+      ...(sigma !== undefined ? { noise: Math.expm1(sigma) } : {}),
+      history: { runs: noise.runs, band: noise.band, drift: Math.hypot(noise.drift, noise.common?.drift ?? 0) },
+      ...(noise.band > options.minEffect ? { unreliable: true } : {}),
+    },
+    shift: { estimate, lower, upper },
+    familyWise: true,
+  };
+}
+
+/**
  * Replicates per side predicted to decide an inconclusive row: enough to detect the apparent change (when it
  * exceeds min-effect, at the significance level one metric alone must reach after the correction), or enough
  * to narrow the interval to rule out changes of twice min-effect.
  */
 function neededReplicates(row: Row, options: CompareOptions, family: number): number | undefined {
-  // Drift between runs does not shrink with more replicates: no count would decide an unreliable row.
-  if (!row.shift || row.detail.unreliable) return undefined;
+  // Drift between runs does not shrink with more replicates: no count would decide an unreliable row, nor
+  // one judged against the history alone (whose best of n is comparable only with a best of as many).
+  if (!row.shift || row.detail.unreliable || row.familyWise) return undefined;
   const { effect: e, wide: e2 } = thresholds(options.minEffect);
   const est = Math.abs(row.shift.estimate);
   const sigma = row.sigma ?? 0;
@@ -312,7 +395,11 @@ export function compareMetrics(
     if (ignored(id)) continue;
     const b = bases?.get(id);
     if (b) {
-      rows.push(analyse(b, h, options, warnings, context.noise?.get(id), family));
+      const best = context.best?.get(id);
+      rows.push(
+        (best && analyseBest(b, h, options, best, family)) ??
+          analyse(b, h, options, warnings, context.noise?.get(id), family),
+      );
       continue;
     }
     const values = replicates(h);
@@ -347,6 +434,7 @@ export function compareMetrics(
         better: row.comparison.better as Better,
         nBase: row.detail.nBase,
         nHead: row.detail.nHead,
+        ...(row.familyWise ? { familyWise: true } : {}),
       },
       options,
     );
@@ -403,7 +491,10 @@ export function compareResults(
     base && history
       ? historyNoise(history, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
       : undefined;
-  const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, noise ? { noise } : {});
+  const choices = base && history && noise ? bestLevels(base, head, history, noise, options) : [];
+  const best = new Map(choices.flatMap((c) => [...c.noise]));
+  const context: CompareContext = { ...(noise ? { noise } : {}), ...(best.size > 0 ? { best } : {}) };
+  const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, context);
   if (!base) return outcome;
   const earlier = history ? history.runs.map((r) => r.env).filter((e) => sameMachine(e, base.env)) : [];
   const early = environmentWarnings(base.env, head.env, earlier);
@@ -417,6 +508,66 @@ export function compareResults(
       );
     }
   }
+  for (const c of choices) early.push(bestLevelNote(c));
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
+}
+
+/**
+ * The suites whose best replicate moved clearly less between the history's runs than their median did
+ * (level.ts), with the best's noise for each of their metrics that both sides measured with as many
+ * replicates.
+ */
+function bestLevels(
+  base: ResultsDocument,
+  head: ResultsDocument,
+  history: HistoryDocument,
+  medianNoise: ReadonlyMap<string, RunNoise>,
+  options: CompareOptions,
+): Array<LevelChoice & { noise: Map<string, RunNoise> }> {
+  const bases = new Map(allMetrics(base).map((m) => [m.id, m]));
+  const shapes = new Map<string, BestShape>();
+  const suites = new Map<string, string[]>();
+  for (const suite of head.suites) {
+    const ids: string[] = [];
+    for (const m of suite.metrics) {
+      const b = bases.get(m.id);
+      const n = m.samples?.length ?? 0;
+      if (!b || n < 2 || b.samples?.length !== n || shapes.has(m.id)) continue;
+      if (options.ignore.some((glob) => matchesGlob(glob, m.id))) continue;
+      shapes.set(m.id, { unit: m.unit, better: m.better, n });
+      ids.push(m.id);
+    }
+    suites.set(suite.name, ids);
+  }
+  if (shapes.size === 0) return [];
+  const bestNoise = historyBestNoise(history, shapes, options.confidence, base.env);
+  // The family compareMetrics shares the allowance across: every metric measured on both sides.
+  const family = allMetrics(head).filter(
+    (m) => bases.has(m.id) && !options.ignore.some((glob) => matchesGlob(glob, m.id)),
+  ).length;
+  // The median's interval is also its replicates' own (the rank interval, about z·√2 times the sd of a
+  // run's median), which the drift widens in quadrature; the best's is the allowance alone.
+  const z = normalQuantile(1 - (1 - options.confidence) / 2);
+  const width = (n: RunNoise, level: 'median' | 'best') => {
+    const allowance = driftAllowance(n, options.confidence, family).allowance;
+    return level === 'best' ? allowance : Math.hypot(allowance, z * Math.SQRT2 * (n.replicateSd ?? 0));
+  };
+  const slowTail = historySlowTail(history, shapes, base.env);
+  const evidence = { medianNoise, bestNoise, slowTail, width, minEffect: options.minEffect };
+  return chooseBestLevels(suites, evidence).map((c) => ({
+    ...c,
+    noise: new Map(c.metrics.map((id) => [id, bestNoise.get(id) as RunNoise])),
+  }));
+}
+
+function bestLevelNote(c: LevelChoice): string {
+  const pct = (x: number) => `±${Math.round(Math.expm1(x) * 100)}%`;
+  // Short enough for the report's 300-character cap on a warning.
+  return (
+    `suite ${JSON.stringify(c.suite)}: ${c.metrics.length} of ${c.candidates} metrics compared by each run's ` +
+    `best replicate (fastest process, highest rate), for which drift between earlier runs allows ` +
+    `${pct(c.bestAllowance)} against ${pct(c.medianAllowance)} for the median: processes on this runner often ` +
+    'land in a slow mode'
+  );
 }

@@ -11,12 +11,12 @@
 // A spread estimated from ten runs is itself uncertain: `df` carries that, for a t quantile instead of z.
 // Across the metrics of a suite, estimateSuiteNoise separates the machine-wide part from each metric's own.
 
-import type { HistoryDocument } from '../baseline/history.ts';
-import type { RunEnvironment } from '../model/results.ts';
+import type { HistoryDocument, HistoryMetric } from '../baseline/history.ts';
+import type { Better, RunEnvironment } from '../model/results.ts';
 import { convert } from '../model/units.ts';
 import { fitVariancePrior, moderateVariance } from '../stats/moderate.ts';
 import { normalQuantile } from '../stats/normal.ts';
-import { median } from '../stats/quantile.ts';
+import { median, quantile } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 
 /** Fewer runs than this give no estimate: below three differences the spread is worth almost nothing. */
@@ -60,6 +60,8 @@ export interface RunNoise {
   common?: CommonDrift;
   /** With `common`: all of the metric's drift from its own runs alone, as estimateRunNoise gives it. */
   alone?: { drift: number; df: number };
+  /** Standard deviation of a run's level from its own replicates alone (log), when runs kept samples. */
+  replicateSd?: number;
 }
 
 /** One past run of one metric: its level and, when kept, its replicates (same unit as the level). */
@@ -204,12 +206,19 @@ export function estimateSuiteNoise(
     });
   }
 
+  const replicateSd = (o: Own) => (o.replicateVar > 0 ? { replicateSd: Math.sqrt(o.replicateVar) } : {});
   /** All of a metric's drift from its own runs (without the split, `variance` is its spread squared). */
   const alone = (o: Own) => ({ drift: driftBeyond(o.spread ** 2, o.replicateVar), df: successiveDf(o.steps) });
   const out = new Map<string, RunNoise>();
   if (!split) {
     for (const o of own)
-      out.set(o.id, { runs: o.runs, spread: o.spread, ...alone(o), band: bandOf(o.spread, confidence) });
+      out.set(o.id, {
+        runs: o.runs,
+        spread: o.spread,
+        ...alone(o),
+        band: bandOf(o.spread, confidence),
+        ...replicateSd(o),
+      });
     return out;
   }
 
@@ -244,13 +253,16 @@ export function estimateSuiteNoise(
       band: bandOf(spread, confidence),
       common,
       alone: alone(o),
+      ...replicateSd(o),
     });
   }
   return out;
 }
 
-/** Same machine, as far as timing goes: a run elsewhere says nothing about this machine's noise. */
-/** Same platform, CPU model and core count: runs whose speeds and noise are comparable. */
+/**
+ * Same platform, CPU model and core count: runs whose speeds and noise are comparable (a run elsewhere says
+ * nothing about this machine's noise).
+ */
 export function sameMachine(a: RunEnvironment, b: RunEnvironment): boolean {
   return a.os === b.os && a.arch === b.arch && a.cpu.trim() === b.cpu.trim() && a.cores === b.cores;
 }
@@ -266,6 +278,84 @@ export function historyNoise(
   confidence: number,
   machine?: RunEnvironment,
 ): Map<string, RunNoise> {
+  return estimateSuiteNoise(
+    historySeries(history, units, machine, (m, to) => ({
+      level: to(m.median),
+      n: m.n,
+      ...(m.samples ? { samples: m.samples.map(to) } : {}),
+    })),
+    confidence,
+  );
+}
+
+/** What the head measured of one metric, for the best-replicate series of the history. */
+export interface BestShape {
+  unit: string;
+  better: Better;
+  /** The head's replicates: a run's best of n is comparable only with a best of as many. */
+  n: number;
+}
+
+/** The best of a run's replicates: the fastest for `lower`, the highest rate for `higher`. */
+export function bestOf(values: readonly number[], better: Better): number {
+  return better === 'lower' ? Math.min(...values) : Math.max(...values);
+}
+
+/**
+ * Run-to-run noise of each run's best replicate (level.ts): the history's runs that kept `n` samples of the
+ * metric, as many as the head has, in the head's unit. The best of a run moves with its own sampling, which
+ * is part of its run-to-run spread here (no replicates are given, so none is taken out as theirs).
+ */
+export function historyBestNoise(
+  history: HistoryDocument,
+  shapes: ReadonlyMap<string, BestShape>,
+  confidence: number,
+  machine?: RunEnvironment,
+): Map<string, RunNoise> {
+  const units = new Map([...shapes].map(([id, s]) => [id, s.unit]));
+  return estimateSuiteNoise(
+    historySeries(history, units, machine, (m, to, id) => {
+      const shape = shapes.get(id);
+      if (!shape || !m.samples || m.samples.length !== shape.n || m.samples.some((v) => !(v > 0))) return undefined;
+      return { level: to(bestOf(m.samples, shape.better)), n: m.n };
+    }),
+    confidence,
+  );
+}
+
+/**
+ * How far each metric's slow replicates typically sit beyond its best (level.ts): per run that kept `n`
+ * samples, the log ratio of the 90th percentile to the best (oriented: slower or less throughput is
+ * positive), and the median of that over the runs. Metrics with fewer than two such runs are left out.
+ */
+export function historySlowTail(
+  history: HistoryDocument,
+  shapes: ReadonlyMap<string, BestShape>,
+  machine?: RunEnvironment,
+): Map<string, number> {
+  const units = new Map([...shapes].map(([id, s]) => [id, s.unit]));
+  const series = historySeries(history, units, machine, (m, _to, id) => {
+    const shape = shapes.get(id);
+    if (!shape || !m.samples || m.samples.length !== shape.n || m.samples.some((v) => !(v > 0))) return undefined;
+    const logs = m.samples.map((v) => (shape.better === 'lower' ? Math.log(v) : -Math.log(v)));
+    // Units cancel in a ratio; the level carries the gap.
+    return { level: quantile(logs, 0.9) - Math.min(...logs), n: m.n };
+  });
+  const out = new Map<string, number>();
+  for (const [id, runs] of series) {
+    const gaps = runs.filter((r) => r !== undefined).map((r) => r.level);
+    if (gaps.length >= 2) out.set(id, median(gaps));
+  }
+  return out;
+}
+
+/** Each metric's series over the history's runs (on `machine` when given), in the units given. */
+function historySeries(
+  history: HistoryDocument,
+  units: ReadonlyMap<string, string>,
+  machine: RunEnvironment | undefined,
+  level: (m: HistoryMetric, to: (v: number) => number, id: string) => RunLevel | undefined,
+): Map<string, LevelSeries> {
   const runs = machine ? history.runs.filter((r) => sameMachine(r.env, machine)) : history.runs;
   const series = new Map<string, LevelSeries>();
   for (const [id, unit] of units) {
@@ -273,8 +363,7 @@ export function historyNoise(
       const m = Object.hasOwn(run.metrics, id) ? run.metrics[id] : undefined;
       if (!m) return undefined;
       try {
-        const to = (v: number) => convert(v, m.unit, unit);
-        return { level: to(m.median), n: m.n, ...(m.samples ? { samples: m.samples.map(to) } : {}) };
+        return level(m, (v: number) => convert(v, m.unit, unit), id);
       } catch {
         // A unit of another dimension: that run measured something else under this name.
         return undefined;
@@ -282,5 +371,5 @@ export function historyNoise(
     });
     series.set(id, levels);
   }
-  return estimateSuiteNoise(series, confidence);
+  return series;
 }

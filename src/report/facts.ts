@@ -18,6 +18,8 @@ export interface ComparisonDetail {
   history?: { runs: number; band: number };
   /** The run-to-run band is wider than min-effect: changes of min-effect cannot be told from noise. */
   unreliable?: boolean;
+  /** Which level of each run was compared: the median replicate, or the best one against the history. */
+  level?: 'median' | 'best';
 }
 
 export interface ReportInput {
@@ -198,7 +200,8 @@ export function indexMetrics(input: ReportInput): MetricIndex {
 
 /**
  * "p=0.003, n=10/10, noise ±3.0%, needs ~24 runs": what the decision rests on; with the baseline's history,
- * "between runs ±2.1% (10 runs)", led by "unreliable:" when that band is wider than min-effect.
+ * "between runs ±2.1% (10 runs)", led by "unreliable:" when that band is wider than min-effect, and "best
+ * replicate" when the runs were compared by their best replicate (compare/level.ts).
  */
 export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricIndex): string {
   const d = input.details?.[c.id];
@@ -207,6 +210,8 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   const nBase = d?.nBase ?? metrics.base.get(c.id)?.stats.n;
   const nHead = d?.nHead ?? metrics.head.get(c.id)?.stats.n;
   if (nBase !== undefined || nHead !== undefined) parts.push(`n=${nBase ?? '–'}/${nHead ?? '–'}`);
+  // Base, head and change are then those of each run's best replicate, judged against the history alone.
+  if (d?.level === 'best') parts.push('best replicate');
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
   if (d?.history && Number.isFinite(d.history.band)) {
     parts.push(`between runs ±${(d.history.band * 100).toFixed(1)}% (${plural(d.history.runs, 'run')})`);

@@ -236,6 +236,7 @@ function print(report: CalibrationReport, label: string): void {
     r.factor === 1 ? '' : pct(r.metricDetectedAtLeastHalf),
     r.medianRatio === undefined ? '—' : signed(r.medianRatio - 1),
     pct(r.unreliable),
+    pct(r.bestLevel),
     r.medianNoise === undefined ? '—' : `±${pct(r.medianNoise)}`,
     r.medianBand === undefined ? '—' : `±${pct(r.medianBand)}`,
   ]);
@@ -247,6 +248,7 @@ function print(report: CalibrationReport, label: string): void {
     'runs ≥½ regr.',
     'measured',
     'unreliable',
+    'best',
     'noise',
     'between runs',
   ];
@@ -325,7 +327,8 @@ async function main(): Promise<void> {
       `runs saved in ${dir}\n` +
       'A/A: share of comparisons with any metric regressed (target ≤ 1%). ×f: share whose gate failed\n' +
       '(targets: ×1.20 ≥ 95%, ×1.10 ≥ 80%). "measured" is the median ratio head/base over metrics and pairs;\n' +
-      '"noise" the median spread of one replicate, "between runs" the median run-to-run band of the history.\n',
+      '"noise" the median spread of one replicate, "between runs" the median run-to-run band of the history,\n' +
+      '"best" the share of metrics compared by their best replicate (README, "Slow modes").\n',
   );
   print(
     calibrate(input, { options: DEFAULT_COMPARE_OPTIONS, history: true }),

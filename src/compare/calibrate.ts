@@ -44,6 +44,8 @@ export interface CalibrationRow {
   medianRatio?: number;
   /** Share of metric comparisons flagged unreliable (run-to-run band wider than min-effect). */
   unreliable: number;
+  /** Share of metric comparisons made by each run's best replicate (level.ts) instead of the median. */
+  bestLevel: number;
   /** Median over metrics and pairs of the replicates' relative noise (0.03: ±3%). */
   medianNoise?: number;
   /** Median over metrics and pairs of the run-to-run band from the history (with history only). */
@@ -76,6 +78,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
     metrics: number;
     metricRegressed: number;
     unreliable: number;
+    best: number;
     ratios: number[];
     noises: number[];
     bands: number[];
@@ -99,6 +102,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
           metrics: 0,
           metricRegressed: 0,
           unreliable: 0,
+          best: 0,
           ratios: [],
           noises: [],
           bands: [],
@@ -114,6 +118,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
       a.metricRegressed += regressed;
       for (const d of Object.values(outcome.details)) {
         if (d.unreliable) a.unreliable++;
+        if (d.level === 'best') a.best++;
         if (d.noise !== undefined && Number.isFinite(d.noise)) a.noises.push(d.noise);
         if (d.history) a.bands.push(d.history.band);
       }
@@ -135,6 +140,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
         metricDetectedAtLeastHalf: share(a.half, a.pairs),
         ...(a.ratios.length > 0 ? { medianRatio: median(a.ratios) } : {}),
         unreliable: share(a.unreliable, a.metrics),
+        bestLevel: share(a.best, a.metrics),
         ...(a.noises.length > 0 ? { medianNoise: median(a.noises) } : {}),
         ...(a.bands.length > 0 ? { medianBand: median(a.bands) } : {}),
       };

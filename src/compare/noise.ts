@@ -301,6 +301,15 @@ export function bestOf(values: readonly number[], better: Better): number {
   return better === 'lower' ? Math.min(...values) : Math.max(...values);
 }
 
+/** A past run's samples of a metric, when it kept as many as the head has, all positive. */
+function sameShape(
+  m: HistoryMetric,
+  shape: BestShape | undefined,
+): { samples: number[]; shape: BestShape } | undefined {
+  if (!shape || !m.samples || m.samples.length !== shape.n || m.samples.some((v) => !(v > 0))) return undefined;
+  return { samples: m.samples, shape };
+}
+
 /**
  * Run-to-run noise of each run's best replicate (level.ts): the history's runs that kept `n` samples of the
  * metric, as many as the head has, in the head's unit. The best of a run moves with its own sampling, which
@@ -315,9 +324,8 @@ export function historyBestNoise(
   const units = new Map([...shapes].map(([id, s]) => [id, s.unit]));
   return estimateSuiteNoise(
     historySeries(history, units, machine, (m, to, id) => {
-      const shape = shapes.get(id);
-      if (!shape || !m.samples || m.samples.length !== shape.n || m.samples.some((v) => !(v > 0))) return undefined;
-      return { level: to(bestOf(m.samples, shape.better)), n: m.n };
+      const found = sameShape(m, shapes.get(id));
+      return found && { level: to(bestOf(found.samples, found.shape.better)), n: m.n };
     }),
     confidence,
   );
@@ -335,9 +343,9 @@ export function historySlowTail(
 ): Map<string, number> {
   const units = new Map([...shapes].map(([id, s]) => [id, s.unit]));
   const series = historySeries(history, units, machine, (m, _to, id) => {
-    const shape = shapes.get(id);
-    if (!shape || !m.samples || m.samples.length !== shape.n || m.samples.some((v) => !(v > 0))) return undefined;
-    const logs = m.samples.map((v) => (shape.better === 'lower' ? Math.log(v) : -Math.log(v)));
+    const found = sameShape(m, shapes.get(id));
+    if (!found) return undefined;
+    const logs = found.samples.map((v) => (found.shape.better === 'lower' ? Math.log(v) : -Math.log(v)));
     // Units cancel in a ratio; the level carries the gap.
     return { level: quantile(logs, 0.9) - Math.min(...logs), n: m.n };
   });

@@ -17,9 +17,9 @@
 //   part with Bonferroni across the compared metrics; the rank test's correction cannot absorb either. A regression
 //   needs that widened interval entirely worse, so drift alone does not fail the gate; a metric whose
 //   run-to-run band is wider than min-effect is flagged unreliable;
-// - where the history shows a suite's best replicate far steadier than its median (processes landing in slow
-//   modes, level.ts), its metrics are compared by best(head)/best(base) instead, with the history's drift
-//   allowance of that best as the whole interval (analyseBest).
+// - where the history shows a metric landing in slow modes, or its best replicate far steadier than its
+//   median (level.ts), it is compared by best(head)/best(base) instead, with the history's drift allowance
+//   of that best as the whole interval (analyseBest).
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import { matchesGlob } from '../model/glob.ts';
@@ -106,6 +106,11 @@ interface Row {
   sigma?: number;
   /** The interval holds for all compared metrics at once and is the test (decide.ts familyWise). */
   familyWise?: boolean;
+}
+
+/** The metric is left out of the comparison by `compare.ignore`. */
+function isIgnored(options: CompareOptions, id: string): boolean {
+  return options.ignore.some((glob) => matchesGlob(glob, id));
 }
 
 function checkOptions(options: CompareOptions): void {
@@ -383,7 +388,7 @@ export function compareMetrics(
 ): CompareOutcome {
   checkOptions(options);
   const warnings: string[] = [];
-  const ignored = (id: string) => options.ignore.some((glob) => matchesGlob(glob, id));
+  const ignored = (id: string) => isIgnored(options, id);
   const heads = byId(head, 'head results', warnings);
   const bases = base ? byId(base, 'baseline', warnings) : undefined;
   const rows: Row[] = [];
@@ -501,7 +506,7 @@ export function compareResults(
   const ran = new Set(head.suites.map((s) => s.name));
   for (const suite of base.suites) {
     if (ran.has(suite.name)) continue;
-    const count = suite.metrics.filter((m) => !options.ignore.some((g) => matchesGlob(g, m.id))).length;
+    const count = suite.metrics.filter((m) => !isIgnored(options, m.id)).length;
     if (count > 0) {
       early.push(
         `suite ${JSON.stringify(suite.name)} is in the baseline but did not run; its ${count} metric${count === 1 ? ' is' : 's are'} reported as missing`,
@@ -514,9 +519,8 @@ export function compareResults(
 }
 
 /**
- * The suites whose best replicate moved clearly less between the history's runs than their median did
- * (level.ts), with the best's noise for each of their metrics that both sides measured with as many
- * replicates.
+ * Per suite, the metrics to compare by their best replicate (level.ts: slow modes, or a clearly narrower
+ * interval in the history), among those both sides measured with as many replicates, with the best's noise.
  */
 function bestLevels(
   base: ResultsDocument,
@@ -534,7 +538,7 @@ function bestLevels(
       const b = bases.get(m.id);
       const n = m.samples?.length ?? 0;
       if (!b || n < 2 || b.samples?.length !== n || shapes.has(m.id)) continue;
-      if (options.ignore.some((glob) => matchesGlob(glob, m.id))) continue;
+      if (isIgnored(options, m.id)) continue;
       shapes.set(m.id, { unit: m.unit, better: m.better, n });
       ids.push(m.id);
     }
@@ -543,9 +547,7 @@ function bestLevels(
   if (shapes.size === 0) return [];
   const bestNoise = historyBestNoise(history, shapes, options.confidence, base.env);
   // The family compareMetrics shares the allowance across: every metric measured on both sides.
-  const family = allMetrics(head).filter(
-    (m) => bases.has(m.id) && !options.ignore.some((glob) => matchesGlob(glob, m.id)),
-  ).length;
+  const family = allMetrics(head).filter((m) => bases.has(m.id) && !isIgnored(options, m.id)).length;
   // The median's interval is also its replicates' own (the rank interval, about z·√2 times the sd of a
   // run's median), which the drift widens in quadrature; the best's is the allowance alone.
   const z = normalQuantile(1 - (1 - options.confidence) / 2);

@@ -1,4 +1,4 @@
-// Which level of a run a suite is compared by: its median replicate (compare.ts: rank tests on all
+// Which level of a run each metric is compared by: its median replicate (compare.ts: rank tests on all
 // replicates, widened by the history's drift) or its best replicate (the fastest process, the highest rate),
 // judged against how far the best moved between earlier runs of the history.
 //

@@ -17,14 +17,14 @@ import {
 } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
-import type { Metric, ResultsDocument } from '../src/model/results.ts';
-import { RESULTS_SCHEMA } from '../src/model/results.ts';
+import { allMetrics, type Metric, RESULTS_SCHEMA, type ResultsDocument } from '../src/model/results.ts';
 import { normalQuantile } from '../src/stats/normal.ts';
 import { median } from '../src/stats/quantile.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
 import { sampleSd } from '../src/stats/spread.ts';
 import { studentQuantile } from '../src/stats/student.ts';
+import { resultsAt } from './helpers/documents.ts';
 
 const options = DEFAULT_COMPARE_OPTIONS; // 5% min-effect, 99% confidence
 const env = { os: 'linux 6.1', arch: 'x64', cpu: 'Test CPU', cores: 4, node: 'v20.0.0' };
@@ -361,5 +361,37 @@ describe('driftAllowance', () => {
       expect(coverage).toBeLessThan(1);
     }
     expect(driftAllowance({ runs: 5, spread: 0, drift: 0, df: 3, band: 0 }, 0.99, 5).allowance).toBe(0);
+  });
+});
+
+describe('machine-wide drift in a suite of times and rates', () => {
+  it('is one step for all of them: a slow run moves times up and rates down, and neither is its own noise', () => {
+    const rng = makeRng(77);
+    let h: HistoryDocument | undefined;
+    let last: ResultsDocument | undefined;
+    // 14 runs; the machine moves by 4% per run, each metric on its own by 0.5%; half the metrics are rates.
+    for (let r = 0; r < 14; r++) {
+      const machine = 0.04 * normalDraw(rng);
+      const metrics = Array.from({ length: 20 }, (_, i) => {
+        const samples = Array.from({ length: 5 }, () => 10 * Math.exp(machine + 0.005 * normalDraw(rng)));
+        return i % 2 === 0
+          ? syntheticMetric(`mix/t${i}`, 'lower', samples)
+          : syntheticMetric(
+              `mix/r${i}`,
+              'higher',
+              samples.map((t) => 1000 / t),
+            );
+      });
+      last = resultsAt(r, env, metrics);
+      h = appendToHistory(h, last);
+    }
+    const units = new Map(allMetrics(last as ResultsDocument).map((m) => [m.id, m.unit]));
+    const noise = historyNoise(h as HistoryDocument, units, 0.99, env);
+    expect(noise.size).toBe(20);
+    for (const [id, n] of noise) {
+      // Times and rates alike: the machine's part carries the drift, each metric's own part stays small.
+      expect(n.common?.drift, id).toBeGreaterThan(0.02);
+      expect(n.drift, id).toBeLessThan(0.015);
+    }
   });
 });

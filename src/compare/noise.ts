@@ -279,13 +279,21 @@ export function historyNoise(
   machine?: RunEnvironment,
 ): Map<string, RunNoise> {
   return estimateSuiteNoise(
-    historySeries(history, units, machine, (m, to) => ({
-      level: to(m.median),
-      n: m.n,
-      ...(m.samples ? { samples: m.samples.map(to) } : {}),
-    })),
+    historySeries(history, units, machine, (m, to) => {
+      const slower = towardsSlower(m.better, to);
+      return { level: slower(m.median), n: m.n, ...(m.samples ? { samples: m.samples.map(slower) } : {}) };
+    }),
     confidence,
   );
+}
+
+/**
+ * A value converted and oriented so that a slower machine makes it larger (a rate inverted): the suite's
+ * machine-wide step is the median step of all its metrics, and a slow spell moves times up and rates down.
+ * Spreads are the same either way, on the log scale.
+ */
+function towardsSlower(better: Better, to: (v: number) => number): (v: number) => number {
+  return better === 'higher' ? (v) => 1 / to(v) : to;
 }
 
 /** What the head measured of one metric, for the best-replicate series of the history. */
@@ -325,7 +333,9 @@ export function historyBestNoise(
   return estimateSuiteNoise(
     historySeries(history, units, machine, (m, to, id) => {
       const found = sameShape(m, shapes.get(id));
-      return found && { level: to(bestOf(found.samples, found.shape.better)), n: m.n };
+      if (!found) return undefined;
+      const { better } = found.shape;
+      return { level: towardsSlower(better, to)(bestOf(found.samples, better)), n: m.n };
     }),
     confidence,
   );

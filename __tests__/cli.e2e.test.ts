@@ -86,12 +86,55 @@ describe('perf-action CLI bundle', () => {
     }
     expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/regress/i);
     expect(slow.stdout).toMatch(/regress/i);
+    // The regressions were confirmed by running the suite again before the gate failed.
+    expect(slow.stderr).toMatch(/running "spin" again to confirm/);
+    expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/confirmed by a second run \(\+[23]\d\.\d%\)/);
+    expect(v2.warnings.some((w) => /^2 regressions checked by running their suites again: 2 confirmed$/.test(w))).toBe(
+      true,
+    );
 
     // `compare` reaches the same decision from the two files.
     const cmp = run(['compare', '--base', 'base.json', '--head', 'slow.json', '--config', spin, '--json', 'v3.json']);
     expect(cmp.code).toBe(1);
     const v3 = parseVerdict(readFileSync(path.join(work, 'v3.json'), 'utf8'), 'v3.json');
     expect(v3.comparisons.map((c) => c.verdict)).toEqual(v2.comparisons.map((c) => c.verdict));
+  });
+
+  it('clears a regression that a second run of its suite does not repeat, and says so', () => {
+    run(['run', '--config', spin, '--out', 'spell-base.json']);
+    // The first run's five processes land in a slow spell; the recheck's five do not.
+    const counter = path.join(work, 'spell-count');
+    const spell = run(
+      ['run', '--config', spin, '--baseline', 'spell-base.json', '--json', 'vs.json', '--markdown', 'rs.md'],
+      {
+        SPIN_SLOW_SPELL: `${counter}:5`,
+      },
+    );
+    expect(readFileSync(counter, 'utf8')).toHaveLength(10);
+    expect(spell.stderr).toMatch(/running "spin" again to confirm/);
+    expect(spell.stderr).toMatch(/recheck: 0 of 2 regressions confirmed/);
+    const v = parseVerdict(readFileSync(path.join(work, 'vs.json'), 'utf8'), 'vs.json');
+    expect(v.status).toBe('pass');
+    expect(spell.code).toBe(0);
+    // Both rows were regressed in the first run (about +50%) and are left inconclusive, with both changes.
+    for (const c of v.comparisons) {
+      expect(c.verdict).toBe('inconclusive');
+      expect(c.ratio).toBeGreaterThan(1.35);
+    }
+    expect(v.warnings.join('\n')).toMatch(/2 regressions checked .*: 0 confirmed, 2 not \(a slow spell of the runner/);
+    expect(readFileSync(path.join(work, 'rs.md'), 'utf8')).toMatch(/not repeated in a second run \([+-]?\d+\.\d%\)/);
+
+    // With recheck off, the same spell fails the gate in one run.
+    const config = path.join(work, 'no-recheck.yml');
+    writeFileSync(
+      config,
+      `${readFileSync(spin, 'utf8').replace(/file: spin.bench.ts/, `file: ${path.join(path.dirname(spin), 'spin.bench.ts')}`)}  recheck: false\n`,
+    );
+    const once = run(['run', '--config', config, '--baseline', 'spell-base.json', '--json', 'vo.json'], {
+      SPIN_SLOW_SPELL: `${path.join(work, 'spell-count-2')}:5`,
+    });
+    expect(once.stderr).not.toMatch(/again to confirm/);
+    expect(once.code).toBe(1);
   });
 
   it('passes a linear scaling check and fails a quadratic one', () => {

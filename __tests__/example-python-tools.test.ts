@@ -25,7 +25,9 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
 
 describe('examples/python-tools', () => {
   it('ingests pytest-benchmark and Locust results with samples and directions, and checks every criterion', () => {

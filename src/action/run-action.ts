@@ -20,6 +20,7 @@ import type { ResultsDocument } from '../model/results.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
 import type { ProgressSink } from '../runner/progress.ts';
+import { recheckRegressions } from '../runner/recheck.ts';
 import { runSuites } from '../runner/run.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { upsertComment } from './comment.ts';
@@ -263,18 +264,19 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
         `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
       );
     }
+    const how = { env, progress, ...(headGit ? { git: headGit } : {}) };
     ({ results, setupErrors } = await runSuites(loaded, {
-      env,
-      progress,
-      ...(headGit ? { git: headGit } : {}),
+      ...how,
       onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
     }));
-    judged = judge({
+    const first = judge({
       head: results,
       ...(baseline ? { baseline } : {}),
       criteria: loaded.config.criteria,
       options,
     });
+    // A regression fails the check only if a second run of its suite shows it too (compare/recheck.ts).
+    ({ judged } = await recheckRegressions({ loaded, results, judged: first, baseline, options, run: how }));
   }
   await writeJsonAtomic(resultsFile, results);
   const { verdict, details } = judged;

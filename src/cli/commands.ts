@@ -20,6 +20,7 @@ import * as api from '../index.ts';
 import { DocumentError } from '../model/documents.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
+import { recheckRegressions } from '../runner/recheck.ts';
 import { runSuites } from '../runner/run.ts';
 import { SuiteSetupError } from '../runner/suite-kind.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
@@ -116,26 +117,25 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)
     : undefined;
   const outFile = args.out ? path.resolve(io.cwd, args.out) : undefined;
+  const git = gitInfo(loaded.dir, io.env);
+  const how = { progress: stderrProgress(io.stderr), signal, env: io.env, ...(git ? { git } : {}) };
   const { results, setupErrors } = await runSuites(loaded, {
+    ...how,
     only: args.suite,
-    progress: stderrProgress(io.stderr),
-    signal,
-    env: io.env,
-    ...(() => {
-      const git = gitInfo(loaded.dir, io.env);
-      return git ? { git } : {};
-    })(),
     onSuite: outFile ? (partial) => writeJsonAtomic(outFile, partial) : undefined,
   });
   if (outFile) {
     await writeJsonAtomic(outFile, results);
     io.stderr.write(`results written to ${args.out}\n`);
   }
-  const judged = judge({
-    head: results,
-    ...(baseline ? { baseline } : {}),
-    criteria: loaded.config.criteria,
-    options: loaded.config.compare,
+  const options = loaded.config.compare;
+  const { judged } = await recheckRegressions({
+    loaded,
+    results,
+    judged: judge({ head: results, ...(baseline ? { baseline } : {}), criteria: loaded.config.criteria, options }),
+    baseline,
+    options,
+    run: how,
   });
   const code = await emitReports(io, judged, results, baseline, loaded.id, args);
   if (args.saveBaseline) {

@@ -10,6 +10,7 @@ import { median } from '../stats/quantile.ts';
 import { compareResults } from './compare.ts';
 import { MIN_HISTORY_RUNS } from './noise.ts';
 import type { CompareOptions } from './options.ts';
+import { onlyMetrics, recheckOf } from './recheck.ts';
 
 export interface CalibrationRun {
   /** Injected slowdown: 1 for unchanged code, 1.1 for 10% more work. */
@@ -22,6 +23,11 @@ export interface CalibrationOptions {
   /** Use the baseline's history (noise-aware) or the baseline alone. */
   history: boolean;
   historyLimits?: HistoryLimits;
+  /**
+   * Confirm each pair's regressions as the gate does before failing (recheck.ts), with the next run of the
+   * same code as the second run; a head with no later run of its code keeps its regressions.
+   */
+  recheck?: boolean;
   /** Only pairs whose baseline's history holds this many runs (inclusive bounds): young against mature. */
   historyRuns?: [number, number];
 }
@@ -109,7 +115,17 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
         };
         acc.set(head.factor, a);
       }
-      const regressed = outcome.comparisons.filter((c) => c.verdict === 'regressed').length;
+      let regressedIds = outcome.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id);
+      if (opts.recheck && regressedIds.length > 0) {
+        // The recheck's second run: the next run of the same code, measured minutes later.
+        const again = runs.find((r, k) => k > h && r.factor === head.factor);
+        if (again) {
+          const second = compareResults(base.results, onlyMetrics(again.results, regressedIds), opts.options, hist);
+          const seen = new Map(second.comparisons.map((c) => [c.id, c]));
+          regressedIds = regressedIds.filter((id) => recheckOf(id, seen).confirmed);
+        }
+      }
+      const regressed = regressedIds.length;
       a.pairs++;
       if (regressed > 0) a.regressed++;
       if (outcome.comparisons.some((c) => c.verdict === 'improved')) a.improved++;

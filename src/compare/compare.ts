@@ -18,8 +18,9 @@
 //   needs that widened interval entirely worse, so drift alone does not fail the gate; a metric whose
 //   run-to-run band is wider than min-effect is flagged unreliable;
 // - where the history shows a metric landing in slow modes, or its best replicate far steadier than its
-//   median (level.ts), it is compared by best(head)/best(base) instead, with the history's drift allowance
-//   of that best as the whole interval (analyseBest).
+//   median (level.ts), it is compared by best(head)/best(base) instead: Student's t against the history's
+//   drift of that best gives its p-value, which joins the same Benjamini-Hochberg family, and its interval
+//   is set at the level that control leaves (analyseBest, bestIntervals).
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import { matchesGlob } from '../model/glob.ts';
@@ -33,7 +34,7 @@ import { normalQuantile } from '../stats/normal.ts';
 import { replicatesToBound, replicatesToDetect } from '../stats/power.ts';
 import { median } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
-import { studentQuantile } from '../stats/student.ts';
+import { studentQuantile, studentSf } from '../stats/student.ts';
 import { decide, thresholds } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
 import { chooseBestLevels, type LevelChoice } from './level.ts';
@@ -47,6 +48,7 @@ import {
   sameMachine,
 } from './noise.ts';
 import type { CompareOptions } from './options.ts';
+import type { RecheckDetail } from './recheck.ts';
 
 export { environmentWarnings } from './environment.ts';
 
@@ -59,9 +61,10 @@ export interface ComparisonDetail {
   needed?: number;
   /** Relative spread of one replicate (robust), e.g. 0.03 for about ±3%. */
   noise?: number;
-  /** Mann-Whitney p-value before the Benjamini-Hochberg adjustment. */
+  /** p-value before the Benjamini-Hochberg adjustment. */
   pRaw?: number;
-  method?: TestMethod;
+  /** Mann-Whitney's (exact or normal), or Student's t against the history's drift of the best replicate. */
+  method?: TestMethod | 'history-t';
   /** Scale of the analysis: log values, or raw values when some are zero or negative. */
   scale?: 'log' | 'linear';
   /** Coverage the reported interval actually has (at least the configured confidence). */
@@ -77,6 +80,8 @@ export interface ComparisonDetail {
    * or the best one, judged against the history (level.ts).
    */
   level?: 'median' | 'best';
+  /** A regression checked by running its suite again (recheck.ts): what that second run said. */
+  recheck?: RecheckDetail;
 }
 
 /** What the comparison knows beyond the two runs. */
@@ -104,8 +109,11 @@ interface Row {
   shift?: { estimate: number; lower: number; upper: number };
   /** Spread of one replicate in log-ratio units, when it could be estimated. */
   sigma?: number;
-  /** The interval holds for all compared metrics at once and is the test (decide.ts familyWise). */
-  familyWise?: boolean;
+  /**
+   * Compared by the best replicate (analyseBest): the scale of the t statistic (√2 times the history's drift
+   * of the best) and its degrees of freedom, for the interval once the run's discoveries are known.
+   */
+  best?: { scale: number; df: number };
 }
 
 /** The metric is left out of the comparison by `compare.ignore`. */
@@ -183,13 +191,24 @@ export function driftAllowance(
 
   const share = alpha / 3;
   const split = bound(share / 4, common.df, common.drift) + bound(share / (4 * m), noise.df, noise.drift);
-  const variance = common.drift ** 2 + noise.drift ** 2;
-  const df = variance > 0 ? variance ** 2 / (common.drift ** 4 / common.df + noise.drift ** 4 / noise.df) : 1;
-  const pooled = bound(share / (2 * m), df, Math.sqrt(variance));
+  const both = pooledDrift(noise);
+  const pooled = bound(share / (2 * m), both.df, both.sd);
   const own = alone ? bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
   // Each metric alone misses with at most the split's two parts plus the pooled and alone shares.
   const miss = share / 2 + share / (2 * m) + share / m + (alone ? share / m : 0);
   return { allowance: Math.SQRT2 * Math.min(split, pooled, own), coverage: 1 - miss };
+}
+
+/**
+ * A level's drift between runs, the machine-wide and the metric's own parts together: the standard deviation
+ * and its degrees of freedom (Satterthwaite: each part's estimate rests on its own few runs).
+ */
+export function pooledDrift(noise: RunNoise): { sd: number; df: number } {
+  const { common } = noise;
+  if (!common) return { sd: noise.drift, df: noise.df };
+  const variance = common.drift ** 2 + noise.drift ** 2;
+  const df = variance > 0 ? variance ** 2 / (common.drift ** 4 / common.df + noise.drift ** 4 / noise.df) : 1;
+  return { sd: Math.sqrt(variance), df };
 }
 
 /** Widens the shift's interval by the drift allowance, in quadrature with each half-width. */
@@ -301,18 +320,13 @@ function analyse(
 
 /**
  * The best replicate of each side against the history's run-to-run noise of that best: the change is the log
- * ratio of the two bests, its interval the drift allowance around it (driftAllowance: family-wise at the
- * configured confidence). Undefined when the sides cannot be compared this way (no samples, another count of
- * replicates than the history's, a value that is not positive, units that do not convert): the median
- * comparison then decides, and says why.
+ * ratio of the two bests, tested with Student's t against the history's drift of the best (pooledDrift,
+ * base and head each with their own run's drift). The p-value joins the run's false-discovery control; the
+ * interval is set once that is known (bestIntervals). Undefined when the sides cannot be compared this way
+ * (no samples, another count of replicates than the history's, a value that is not positive, units that do
+ * not convert): the median comparison then decides, and says why.
  */
-function analyseBest(
-  base: Metric,
-  head: Metric,
-  options: CompareOptions,
-  noise: RunNoise,
-  family: number,
-): Row | undefined {
+function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise: RunNoise): Row | undefined {
   const h = head.samples;
   if (!h || !base.samples || h.length < 2 || base.samples.length !== h.length) return undefined;
   let b: number[];
@@ -325,9 +339,10 @@ function analyseBest(
   const better = head.better;
   const [bBest, hBest] = [bestOf(b, better), bestOf(h, better)];
   const estimate = Math.log(hBest / bBest);
-  const { allowance, coverage } = driftAllowance(noise, options.confidence, family);
-  const lower = estimate - allowance;
-  const upper = estimate + allowance;
+  const drift = pooledDrift(noise);
+  const scale = Math.SQRT2 * drift.sd;
+  // No drift at all in the history: any change at all is beyond it.
+  const p = scale > 0 ? Math.min(1, 2 * studentSf(Math.abs(estimate) / scale, drift.df)) : estimate === 0 ? 1 : 0;
   const sigma = pooledSpread([b.map(Math.log), h.map(Math.log)]);
   return {
     comparison: {
@@ -337,7 +352,6 @@ function analyseBest(
       base: bBest,
       head: hBest,
       ratio: Math.exp(estimate),
-      ci: [Math.exp(lower), Math.exp(upper)],
       verdict: 'inconclusive',
     },
     detail: {
@@ -346,14 +360,33 @@ function analyseBest(
       reason: '',
       scale: 'log',
       level: 'best',
-      ciConfidence: coverage,
+      pRaw: p,
+      method: 'history-t',
       ...(sigma !== undefined ? { noise: Math.expm1(sigma) } : {}),
       history: { runs: noise.runs, band: noise.band, drift: Math.hypot(noise.drift, noise.common?.drift ?? 0) },
       ...(noise.band > options.minEffect ? { unreliable: true } : {}),
     },
-    shift: { estimate, lower, upper },
-    familyWise: true,
+    shift: { estimate, lower: estimate, upper: estimate },
+    best: { scale, df: drift.df },
   };
+}
+
+/**
+ * The intervals of the rows compared by their best replicate, once the run's false-discovery control has
+ * flagged `discoveries` of `family` tested metrics: each at confidence 1 − max(1, discoveries)·α/family
+ * (Benjamini-Yekutieli's false-coverage adjustment), so that a flagged row's interval excludes no change
+ * exactly when its adjusted p-value is below α, and with nothing flagged each holds for all metrics at once.
+ */
+function bestIntervals(rows: readonly Row[], alpha: number, discoveries: number, family: number): void {
+  const tail = (Math.max(1, discoveries) * alpha) / Math.max(1, family);
+  for (const row of rows) {
+    if (!row.best || !row.shift) continue;
+    const half = row.best.scale > 0 ? row.best.scale * studentQuantile(1 - tail / 2, row.best.df) : 0;
+    const { estimate } = row.shift;
+    row.shift = { estimate, lower: estimate - half, upper: estimate + half };
+    row.comparison.ci = [Math.exp(estimate - half), Math.exp(estimate + half)];
+    row.detail.ciConfidence = 1 - tail;
+  }
 }
 
 /**
@@ -364,7 +397,7 @@ function analyseBest(
 function neededReplicates(row: Row, options: CompareOptions, family: number): number | undefined {
   // Drift between runs does not shrink with more replicates: no count would decide an unreliable row, nor
   // one judged against the history alone (whose best of n is comparable only with a best of as many).
-  if (!row.shift || row.detail.unreliable || row.familyWise) return undefined;
+  if (!row.shift || row.detail.unreliable || row.best) return undefined;
   const { effect: e, wide: e2 } = thresholds(options.minEffect);
   const est = Math.abs(row.shift.estimate);
   const sigma = row.sigma ?? 0;
@@ -402,8 +435,7 @@ export function compareMetrics(
     if (b) {
       const best = context.best?.get(id);
       rows.push(
-        (best && analyseBest(b, h, options, best, family)) ??
-          analyse(b, h, options, warnings, context.noise?.get(id), family),
+        (best && analyseBest(b, h, options, best)) ?? analyse(b, h, options, warnings, context.noise?.get(id), family),
       );
       continue;
     }
@@ -428,6 +460,9 @@ export function compareMetrics(
   tested.forEach((r, i) => {
     r.comparison.p = adjusted[i] as number;
   });
+  const alpha = 1 - options.confidence;
+  const discoveries = tested.filter((r) => (r.comparison.p as number) < alpha).length;
+  bestIntervals(rows, alpha, discoveries, tested.length);
 
   for (const row of rows) {
     if (!row.shift) continue;
@@ -439,7 +474,6 @@ export function compareMetrics(
         better: row.comparison.better as Better,
         nBase: row.detail.nBase,
         nHead: row.detail.nHead,
-        ...(row.familyWise ? { familyWise: true } : {}),
       },
       options,
     );
@@ -548,12 +582,18 @@ function bestLevels(
   const bestNoise = historyBestNoise(history, shapes, options.confidence, base.env);
   // The family compareMetrics shares the allowance across: every metric measured on both sides.
   const family = allMetrics(head).filter((m) => bases.has(m.id) && !isIgnored(options, m.id)).length;
-  // The median's interval is also its replicates' own (the rank interval, about z·√2 times the sd of a
-  // run's median), which the drift widens in quadrature; the best's is the allowance alone.
-  const z = normalQuantile(1 - (1 - options.confidence) / 2);
+  // The median's interval is its replicates' own (the rank interval, about z·√2 times the sd of a run's
+  // median) widened in quadrature by the drift allowance; the best's is its t interval (bestIntervals) where
+  // one metric alone is flagged, the case that needs the widest.
+  const alpha = 1 - options.confidence;
+  const z = normalQuantile(1 - alpha / 2);
   const width = (n: RunNoise, level: 'median' | 'best') => {
+    if (level === 'best') {
+      const { sd, df } = pooledDrift(n);
+      return sd > 0 ? Math.SQRT2 * sd * studentQuantile(1 - alpha / (2 * Math.max(1, family)), df) : 0;
+    }
     const allowance = driftAllowance(n, options.confidence, family).allowance;
-    return level === 'best' ? allowance : Math.hypot(allowance, z * Math.SQRT2 * (n.replicateSd ?? 0));
+    return Math.hypot(allowance, z * Math.SQRT2 * (n.replicateSd ?? 0));
   };
   const slowTail = historySlowTail(history, shapes, base.env);
   const evidence = { medianNoise, bestNoise, slowTail, width, minEffect: options.minEffect };

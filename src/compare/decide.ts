@@ -15,8 +15,9 @@
 //                                                     min-effect are ruled out
 //   inconclusive  everything else, and always when a side has fewer than 2 replicates
 //
-// For a level judged against the history alone (familyWise: the best replicate, level.ts), the interval
-// holds for all metrics at once, and "significant" is the interval excluding no change.
+// For a metric compared by its best replicate (level.ts), p is Student's t against the history's drift and
+// the interval is at the level the false-discovery control leaves (compare.ts bestIntervals); the rule is
+// the same.
 //
 // The thresholds are symmetric in log space, so a 5% min-effect means ×1.05 worse or ×1/1.05 better, and
 // inverting every value (time ↔ rate) mirrors the verdict exactly. All three conditions of a regression are
@@ -39,12 +40,6 @@ export interface ShiftEvidence {
   better: Better;
   nBase: number;
   nHead: number;
-  /**
-   * The interval already holds for every compared metric at once (a best-replicate level judged against the
-   * history, level.ts): it is the test, and no p-value is needed. Family-wise control implies the false
-   * discovery control the p-values get.
-   */
-  familyWise?: boolean;
 }
 
 export interface DecisionRule {
@@ -80,8 +75,7 @@ export function decide(evidence: ShiftEvidence, rule: DecisionRule): Decision {
   const alpha = 1 - rule.confidence;
   const { effect: e, wide: e2 } = thresholds(rule.minEffect);
   const { est, lo, hi } = towardsWorse(evidence.better, evidence.estimate, evidence.lower, evidence.upper);
-  const excludesZero = lo > 0 || hi < 0;
-  const significant = evidence.familyWise ? excludesZero : evidence.q !== undefined && evidence.q < alpha;
+  const significant = evidence.q !== undefined && evidence.q < alpha;
 
   if (significant && lo > 0 && est > e) {
     return { verdict: 'regressed', reason: 'significant, whole interval worse, beyond min-effect' };
@@ -90,7 +84,7 @@ export function decide(evidence: ShiftEvidence, rule: DecisionRule): Decision {
     return { verdict: 'improved', reason: 'significant, whole interval better, beyond min-effect' };
   }
   if (lo >= -e && hi <= e) return { verdict: 'unchanged', reason: 'interval within min-effect' };
-  const rawSignificant = evidence.familyWise ? excludesZero : evidence.p !== undefined && evidence.p < alpha;
+  const rawSignificant = evidence.p !== undefined && evidence.p < alpha;
   if (Math.abs(est) <= e && !rawSignificant && lo > -e2 && hi < e2) {
     return { verdict: 'unchanged', reason: 'small, not significant, and changes of twice min-effect ruled out' };
   }

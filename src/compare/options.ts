@@ -11,6 +11,11 @@ export interface CompareOptions {
   ignore: string[];
   /** Seed for resampling, so the same inputs always give the same verdict. */
   seed: number;
+  /**
+   * Before a regression against the stored baseline fails the gate, run its suite again and keep it only if
+   * the second run shows it too (recheck.ts).
+   */
+  recheck: boolean;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
@@ -19,4 +24,5 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   failOn: ['criteria', 'regression'],
   ignore: [],
   seed: 1,
+  recheck: true,
 };

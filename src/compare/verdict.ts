@@ -3,7 +3,7 @@
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import { type CriterionResult, VERDICT_SCHEMA, type VerdictDocument } from '../model/verdict.ts';
+import { type Comparison, type CriterionResult, VERDICT_SCHEMA, type VerdictDocument } from '../model/verdict.ts';
 import { type ComparisonDetail, compareResults } from './compare.ts';
 import type { CompareOptions } from './options.ts';
 
@@ -54,10 +54,12 @@ export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict
   }
   warnings.push(...outcome.warnings);
 
-  const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
-  const regressionFail =
-    options.failOn.includes('regression') && outcome.comparisons.some((c) => c.verdict === 'regressed');
-  const status = criteriaFail || regressionFail || crashed.length > 0 ? 'fail' : 'pass';
+  const status = gateStatus({
+    criteria,
+    comparisons: outcome.comparisons,
+    crashed: crashed.length,
+    failOn: options.failOn,
+  });
 
   const verdict: VerdictDocument = {
     schema: VERDICT_SCHEMA,
@@ -76,6 +78,19 @@ export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict
     warnings,
   };
   return { verdict, details: outcome.details };
+}
+
+/** The gate's status from its parts (the rule above buildVerdictWithDetails). */
+export function gateStatus(parts: {
+  criteria: readonly CriterionResult[];
+  comparisons: readonly Comparison[];
+  crashed: number;
+  failOn: CompareOptions['failOn'];
+}): 'pass' | 'fail' {
+  const criteriaFail = parts.failOn.includes('criteria') && parts.criteria.some((c) => c.status !== 'pass');
+  const regressionFail =
+    parts.failOn.includes('regression') && parts.comparisons.some((c) => c.verdict === 'regressed');
+  return criteriaFail || regressionFail || parts.crashed > 0 ? 'fail' : 'pass';
 }
 
 export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {

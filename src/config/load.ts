@@ -271,6 +271,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       failOn: cmp['fail-on'],
       ignore: cmp.ignore,
       seed: cmp.seed,
+      recheck: cmp.recheck,
     },
     ...(out.ab
       ? {

@@ -26,6 +26,10 @@ export const compareSchema = z.strictObject({
   'fail-on': z.array(z.enum(['criteria', 'regression'])).default(['criteria', 'regression']),
   ignore: z.array(z.string()).default([]),
   seed: z.number().int().default(1),
+  recheck: z
+    .boolean()
+    .default(true)
+    .describe('Before a regression fails the gate, run its suite again and keep the regression only if it repeats'),
 });
 
 /** Same-runner A/B mode (`perf-action ab`): how the base commit is prepared and how many rounds to run. */
@@ -84,6 +88,7 @@ export function buildConfigSchema(kinds: readonly SuiteKind[]) {
       'fail-on': ['criteria', 'regression'],
       ignore: [],
       seed: 1,
+      recheck: true,
     }),
   });
 }

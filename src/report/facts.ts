@@ -20,6 +20,8 @@ export interface ComparisonDetail {
   unreliable?: boolean;
   /** Which level of each run was compared: the median replicate, or the best one against the history. */
   level?: 'median' | 'best';
+  /** A regression checked by running its suite again: that run's change and whether it repeated. */
+  recheck?: { ratio?: number; confirmed: boolean };
 }
 
 export interface ReportInput {
@@ -215,6 +217,13 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
   if (d?.history && Number.isFinite(d.history.band)) {
     parts.push(`between runs ±${(d.history.band * 100).toFixed(1)}% (${plural(d.history.runs, 'run')})`);
+  }
+  if (d?.recheck) {
+    const r = d.recheck.ratio;
+    const change = r === undefined ? 'not measured' : formatPercent(r - 1);
+    parts.push(
+      d.recheck.confirmed ? `confirmed by a second run (${change})` : `not repeated in a second run (${change})`,
+    );
   }
   if (d?.unreliable) parts.unshift('unreliable');
   if (d?.needed !== undefined && c.verdict === 'inconclusive') parts.push(`needs ~${Math.ceil(d.needed)} runs`);

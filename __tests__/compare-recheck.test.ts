@@ -4,8 +4,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../src/compare/calibrate.ts';
+import { compareMetrics } from '../src/compare/compare.ts';
+import type { RunNoise } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
-import { applyRecheck, onlyMetrics, recheckOf, regressionsToRecheck } from '../src/compare/recheck.ts';
+import { applyRecheck, onlyMetrics, recheckOf, recheckOptions, regressionsToRecheck } from '../src/compare/recheck.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
 import { buildVerdictWithDetails, type DetailedVerdict } from '../src/compare/verdict.ts';
 import { loadConfig } from '../src/config/load.ts';
@@ -110,6 +112,30 @@ describe('applying the second run', () => {
     // fail-on without regressions: the recheck changes rows, never the status.
     const reportOnly = { ...options, failOn: [] };
     expect(applyRecheck(judged(head, [], []), quiet, reportOnly, 0).verdict.status).toBe('pass');
+  });
+
+  it('asks the second run one-sided: two-sided at twice the error rate, only a regression confirming', () => {
+    expect(recheckOptions(options).confidence).toBeCloseTo(0.98, 12);
+    expect(recheckOptions({ ...options, confidence: 0.95 }).confidence).toBeCloseTo(0.9, 12);
+    expect(recheckOptions(options).minEffect).toBe(options.minEffect);
+    // A metric compared by its best replicate (Student's t against the history's drift): 10% slower where
+    // the drift makes p ≈ 0.015. One-sided at 1% that confirms; two-sided at 99% it would not.
+    const drift: RunNoise = { runs: 20, spread: 0.0277, drift: 0.0277, df: 1000, band: 0.1 };
+    const times = Array.from({ length: 10 }, (_, r) => 10 + r);
+    const base1 = [syntheticMetric('a/x', 'lower', times)];
+    const head1 = [
+      syntheticMetric(
+        'a/x',
+        'lower',
+        times.map((t) => t * 1.1),
+      ),
+    ];
+    const at = (o: typeof options) => compareMetrics(base1, head1, o, { best: new Map([['a/x', drift]]) });
+    const p = at(options).details['a/x']?.pRaw as number;
+    expect(p).toBeGreaterThan(0.01);
+    expect(p).toBeLessThan(0.02);
+    expect(at(options).comparisons[0]?.verdict).toBe('inconclusive');
+    expect(at(recheckOptions(options)).comparisons[0]?.verdict).toBe('regressed');
   });
 
   it('reads a second run that improved or was inconclusive as not confirming', () => {

@@ -6,7 +6,10 @@
 //
 // The second run tests only the metrics the first flagged (its own false-discovery family): they were
 // chosen on the first run's data, and the second run's noise is independent of that choice, so the
-// confirmation holds at the configured confidence by itself. A false alarm then needs two in a row.
+// confirmation holds at the configured confidence by itself. Its question has a direction (is this metric
+// worse?) and only `regressed` confirms, so it is asked one-sided: two-sided at twice the error rate
+// (recheckOptions), whose regressions err at most at the configured rate. A false alarm then needs two in a
+// row.
 
 import type { ResultsDocument } from '../model/results.ts';
 import type { Comparison, ComparisonVerdict } from '../model/verdict.ts';
@@ -22,6 +25,14 @@ export interface RecheckDetail {
   verdict: ComparisonVerdict;
   /** The regression stands: the second run found it too, or could not measure it. */
   confirmed: boolean;
+}
+
+/**
+ * Options for judging the second run: the two-sided test at 1 − 2α, whose `regressed` verdicts are a
+ * one-sided test at α (α = 1 − confidence).
+ */
+export function recheckOptions(options: CompareOptions): CompareOptions {
+  return { ...options, confidence: 1 - 2 * (1 - options.confidence) };
 }
 
 /** Ids of the metrics called regressed, and the suites (by name) that measured them, in results order. */

@@ -171,6 +171,35 @@ describe('choosing the level a suite is compared by', () => {
   });
 });
 
+describe('the best replicates in the false-discovery family', () => {
+  it('do not get a lower bar from rank tests that cannot see drift between runs', () => {
+    // One metric by its best (10% slower, p ≈ 0.004 against the history's drift) and three by their medians
+    // (3 times slower, rank p ≈ 1e-5). Counted together, Benjamini-Hochberg would flag the best at rank 4 of 4
+    // (p ≤ 4·α/4); the rank tests' p-values ignore drift, so for the best they count as 1: p·4 > α.
+    const times = Array.from({ length: 10 }, (_, r) => 10 + r);
+    const drift: RunNoise = { runs: 20, spread: 0.02342, drift: 0.02342, df: 1000, band: 0.1 };
+    const ids = ['m/best', 'm/a', 'm/b', 'm/c'];
+    const base = ids.map((id) => syntheticMetric(id, 'lower', times));
+    const head = ids.map((id, i) =>
+      syntheticMetric(
+        id,
+        'lower',
+        times.map((t) => t * (i === 0 ? 1.1 : 3)),
+      ),
+    );
+    const out = compareMetrics(base, head, options, { best: new Map([['m/best', drift]]) });
+    const p = out.details['m/best']?.pRaw as number;
+    expect(p).toBeGreaterThan((1 - options.confidence) / 4);
+    expect(p).toBeLessThan(1 - options.confidence);
+    expect(out.comparisons.slice(1).every((c) => c.verdict === 'regressed' && (c.p as number) < 0.001)).toBe(true);
+    expect(out.comparisons[0]?.p).toBeCloseTo(p * 4, 12);
+    expect(out.comparisons[0]?.verdict).toBe('inconclusive');
+    // Alone among bests, the same p is what it is: flagged once the family is one.
+    const alone = compareMetrics(base.slice(0, 1), head.slice(0, 1), options, { best: new Map([['m/best', drift]]) });
+    expect(alone.comparisons[0]?.verdict).toBe('regressed');
+  });
+});
+
 describe("the history's best replicates", () => {
   it("counts only the runs with as many replicates as the head, in the head's unit, on the same machine", () => {
     const rng = makeRng(15);

@@ -372,8 +372,8 @@ function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise:
 }
 
 /**
- * The intervals of the rows compared by their best replicate, once the run's false-discovery control has
- * flagged `discoveries` of `family` tested metrics: each at confidence 1 − max(1, discoveries)·α/family
+ * The intervals of the rows compared by their best replicate, once the false-discovery control has flagged
+ * `discoveries` of them among `family` tested metrics: each at confidence 1 − max(1, discoveries)·α/family
  * (Benjamini-Yekutieli's false-coverage adjustment), so that a flagged row's interval excludes no change
  * exactly when its adjusted p-value is below α, and with nothing flagged each holds for all metrics at once.
  */
@@ -457,11 +457,15 @@ export function compareMetrics(
   // One family for the false-discovery control: every metric that was tested in this run.
   const tested = rows.filter((r) => r.detail.pRaw !== undefined);
   const adjusted = benjaminiHochberg(tested.map((r) => r.detail.pRaw as number));
+  // The rank tests' p-values see only the replicates, not the drift between runs (their intervals take it
+  // in instead), so a drifting median can look significant: the best replicates' adjustment counts them as
+  // p = 1, which keeps the family's size and lets no drift lower the bar for a best replicate.
+  const bestAdjusted = benjaminiHochberg(tested.map((r) => (r.best ? (r.detail.pRaw as number) : 1)));
   tested.forEach((r, i) => {
-    r.comparison.p = adjusted[i] as number;
+    r.comparison.p = (r.best ? bestAdjusted[i] : adjusted[i]) as number;
   });
   const alpha = 1 - options.confidence;
-  const discoveries = tested.filter((r) => (r.comparison.p as number) < alpha).length;
+  const discoveries = tested.filter((r) => r.best && (r.comparison.p as number) < alpha).length;
   bestIntervals(rows, alpha, discoveries, tested.length);
 
   for (const row of rows) {

@@ -17,6 +17,9 @@
 //   part with Bonferroni across the compared metrics; the rank test's correction cannot absorb either. A regression
 //   needs that widened interval entirely worse, so drift alone does not fail the gate; a metric whose
 //   run-to-run band is wider than min-effect is flagged unreliable;
+// - when the baseline is the history's newest run, its machine-wide level is placed against the history's
+//   (noise.ts machineAnchor) and its values moved to the usual level: the machine's drift then counts once
+//   for the head, plus the uncertainty of the history's mean, instead of once for each side (anchoredDrift);
 // - where the history shows a metric landing in slow modes, or its best replicate far steadier than its
 //   median (level.ts), it is compared by best(head)/best(base) instead: Student's t against the history's
 //   drift of that best gives its p-value, which joins the same Benjamini-Hochberg family, and its interval
@@ -44,6 +47,7 @@ import {
   historyBestNoise,
   historyNoise,
   historySlowTail,
+  type MachineAnchor,
   type RunNoise,
   sameMachine,
 } from './noise.ts';
@@ -80,6 +84,11 @@ export interface ComparisonDetail {
    * or the best one, judged against the history (level.ts).
    */
   level?: 'median' | 'best';
+  /**
+   * The baseline run's machine-wide speed against the history's usual (noise.ts machineAnchor): 1.04 when it
+   * ran 4% slow. Its values were moved to the usual level before comparing (`base` is the moved value).
+   */
+  anchor?: number;
   /** A regression checked by running its suite again (recheck.ts): what that second run said. */
   recheck?: RecheckDetail;
 }
@@ -93,6 +102,8 @@ export interface CompareContext {
    * (level.ts chooseBestLevels, noise.ts historyBestNoise).
    */
   best?: ReadonlyMap<string, RunNoise>;
+  /** The baseline is the history's last run: its machine-wide level may be moved to the usual (anchoredDrift). */
+  anchorBase?: boolean;
 }
 
 export interface CompareOutcome {
@@ -180,6 +191,7 @@ export function driftAllowance(
   noise: RunNoise,
   confidence: number,
   family: number,
+  anchor?: MachineAnchor,
 ): { allowance: number; coverage: number } {
   const alpha = 1 - confidence;
   const m = Math.max(1, family);
@@ -189,14 +201,19 @@ export function driftAllowance(
   if (!common)
     return { allowance: Math.SQRT2 * bound(alpha / (2 * m), noise.df, noise.drift), coverage: 1 - alpha / m };
 
+  // With the baseline moved to the machine's usual level, the machine's part counts once plus the mean's
+  // uncertainty (anchoredDrift) instead of twice; the metric's own part still twice.
+  const machine = anchor
+    ? Math.sqrt(1 + 1 / anchor.runs) * bound(alpha / 12, anchor.df, anchor.sd)
+    : Math.SQRT2 * bound(alpha / 12, common.df, common.drift);
   const share = alpha / 3;
-  const split = bound(share / 4, common.df, common.drift) + bound(share / (4 * m), noise.df, noise.drift);
-  const both = pooledDrift(noise);
-  const pooled = bound(share / (2 * m), both.df, both.sd);
-  const own = alone ? bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
+  const split = machine + Math.SQRT2 * bound(share / (4 * m), noise.df, noise.drift);
+  const both = anchor ? anchoredDrift(noise, anchor) : pooledDrift(noise);
+  const pooled = (anchor ? 1 : Math.SQRT2) * bound(share / (2 * m), both.df, both.sd);
+  const own = alone ? Math.SQRT2 * bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
   // Each metric alone misses with at most the split's two parts plus the pooled and alone shares.
   const miss = share / 2 + share / (2 * m) + share / m + (alone ? share / m : 0);
-  return { allowance: Math.SQRT2 * Math.min(split, pooled, own), coverage: 1 - miss };
+  return { allowance: Math.min(split, pooled, own), coverage: 1 - miss };
 }
 
 /**
@@ -208,6 +225,22 @@ export function pooledDrift(noise: RunNoise): { sd: number; df: number } {
   if (!common) return { sd: noise.drift, df: noise.df };
   const variance = common.drift ** 2 + noise.drift ** 2;
   const df = variance > 0 ? variance ** 2 / (common.drift ** 4 / common.df + noise.drift ** 4 / noise.df) : 1;
+  return { sd: Math.sqrt(variance), df };
+}
+
+/**
+ * The drift between the head's run and the baseline's run moved to the history's usual machine level
+ * (noise.ts machineAnchor). The machine-wide part is a new run's level against the mean of the history's K:
+ * the levels' scatter times √(1 + 1/K), a prediction interval with K − 1 degrees of freedom (instead of two
+ * runs' drift, √2, from successive differences worth about 2/3 of a run each); each metric's own part counts
+ * twice as before. Degrees of freedom by Satterthwaite.
+ */
+export function anchoredDrift(noise: RunNoise, anchor: MachineAnchor): { sd: number; df: number } {
+  if (!noise.common) return { sd: Math.SQRT2 * noise.drift, df: noise.df };
+  const machine = anchor.sd ** 2 * (1 + 1 / anchor.runs);
+  const own = 2 * noise.drift ** 2;
+  const variance = machine + own;
+  const df = variance > 0 ? variance ** 2 / (machine ** 2 / anchor.df + own ** 2 / noise.df) : 1;
   return { sd: Math.sqrt(variance), df };
 }
 
@@ -230,6 +263,7 @@ function analyse(
   warnings: string[],
   noise: RunNoise | undefined,
   family: number,
+  anchorBase: boolean,
 ): Row {
   const id = head.id;
   const headValues = replicates(head);
@@ -253,10 +287,17 @@ function analyse(
       `metric ${JSON.stringify(id)}: "better" changed from ${base.better} to ${head.better}; judged as ${head.better}`,
     );
   }
+  const positive = baseValues.every((v) => v > 0) && headValues.every((v) => v > 0);
+  // The baseline's replicates as the machine usually runs, when its run's machine-wide level is known.
+  const anchor = anchorBase && positive ? noise?.common?.anchor : undefined;
+  if (anchor) {
+    const move = Math.exp(head.better === 'lower' ? -anchor.offset : anchor.offset);
+    baseValues = baseValues.map((v) => v * move);
+    row.detail.anchor = Math.exp(anchor.offset);
+  }
   row.comparison.base = median(baseValues);
   row.detail.nBase = baseValues.length;
 
-  const positive = baseValues.every((v) => v > 0) && headValues.every((v) => v > 0);
   row.detail.scale = positive ? 'log' : 'linear';
   const xs = positive ? baseValues.map(Math.log) : baseValues;
   const ys = positive ? headValues.map(Math.log) : headValues;
@@ -274,7 +315,7 @@ function analyse(
     const drift = Math.hypot(noise.drift, noise.common?.drift ?? 0);
     row.detail.history = { runs: noise.runs, band: noise.band, drift };
     if (noise.band > options.minEffect) row.detail.unreliable = true;
-    const { allowance, coverage } = driftAllowance(noise, options.confidence, family);
+    const { allowance, coverage } = driftAllowance(noise, options.confidence, family, anchor);
     if (allowance > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
       widenedBy = coverage;
       const widened = addDrift(shift, allowance);
@@ -326,7 +367,13 @@ function analyse(
  * (no samples, another count of replicates than the history's, a value that is not positive, units that do
  * not convert): the median comparison then decides, and says why.
  */
-function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise: RunNoise): Row | undefined {
+function analyseBest(
+  base: Metric,
+  head: Metric,
+  options: CompareOptions,
+  noise: RunNoise,
+  anchorBase: boolean,
+): Row | undefined {
   const h = head.samples;
   if (!h || !base.samples || h.length < 2 || base.samples.length !== h.length) return undefined;
   let b: number[];
@@ -338,9 +385,12 @@ function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise:
   if (!b.every((v) => v > 0) || !h.every((v) => v > 0) || base.better !== head.better) return undefined;
   const better = head.better;
   const [bBest, hBest] = [bestOf(b, better), bestOf(h, better)];
-  const estimate = Math.log(hBest / bBest);
-  const drift = pooledDrift(noise);
-  const scale = Math.SQRT2 * drift.sd;
+  // The baseline's best as the machine usually runs (oriented: a slow run's time comes down, its rate up).
+  const anchor = anchorBase ? noise.common?.anchor : undefined;
+  const moved = anchor ? bBest * Math.exp(better === 'lower' ? -anchor.offset : anchor.offset) : bBest;
+  const estimate = Math.log(hBest / moved);
+  const drift = anchor ? anchoredDrift(noise, anchor) : pooledDrift(noise);
+  const scale = anchor ? drift.sd : Math.SQRT2 * drift.sd;
   // No drift at all in the history: any change at all is beyond it.
   const p = scale > 0 ? Math.min(1, 2 * studentSf(Math.abs(estimate) / scale, drift.df)) : estimate === 0 ? 1 : 0;
   const sigma = pooledSpread([b.map(Math.log), h.map(Math.log)]);
@@ -349,7 +399,7 @@ function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise:
       id: head.id,
       unit: head.unit,
       better,
-      base: bBest,
+      base: moved,
       head: hBest,
       ratio: Math.exp(estimate),
       verdict: 'inconclusive',
@@ -365,6 +415,7 @@ function analyseBest(base: Metric, head: Metric, options: CompareOptions, noise:
       ...(sigma !== undefined ? { noise: Math.expm1(sigma) } : {}),
       history: { runs: noise.runs, band: noise.band, drift: Math.hypot(noise.drift, noise.common?.drift ?? 0) },
       ...(noise.band > options.minEffect ? { unreliable: true } : {}),
+      ...(anchor ? { anchor: Math.exp(anchor.offset) } : {}),
     },
     shift: { estimate, lower: estimate, upper: estimate },
     best: { scale, df: drift.df },
@@ -435,7 +486,8 @@ export function compareMetrics(
     if (b) {
       const best = context.best?.get(id);
       rows.push(
-        (best && analyseBest(b, h, options, best)) ?? analyse(b, h, options, warnings, context.noise?.get(id), family),
+        (best && analyseBest(b, h, options, best, context.anchorBase === true)) ??
+          analyse(b, h, options, warnings, context.noise?.get(id), family, context.anchorBase === true),
       );
       continue;
     }
@@ -534,9 +586,14 @@ export function compareResults(
     base && history
       ? historyNoise(history, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
       : undefined;
-  const choices = base && history && noise ? bestLevels(base, head, history, noise, options) : [];
+  const anchorBase = base !== undefined && history !== undefined && isLastRun(history, base);
+  const choices = base && history && noise ? bestLevels(base, head, history, noise, options, anchorBase) : [];
   const best = new Map(choices.flatMap((c) => [...c.noise]));
-  const context: CompareContext = { ...(noise ? { noise } : {}), ...(best.size > 0 ? { best } : {}) };
+  const context: CompareContext = {
+    ...(noise ? { noise } : {}),
+    ...(best.size > 0 ? { best } : {}),
+    ...(anchorBase ? { anchorBase } : {}),
+  };
   const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, context);
   if (!base) return outcome;
   const earlier = history ? history.runs.map((r) => r.env).filter((e) => sameMachine(e, base.env)) : [];
@@ -557,6 +614,15 @@ export function compareResults(
 }
 
 /**
+ * The baseline is the history's newest run (as saved together by the action and the CLI), so the history's
+ * machine-wide levels place it (noise.ts machineAnchor).
+ */
+function isLastRun(history: HistoryDocument, base: ResultsDocument): boolean {
+  const last = history.runs.at(-1);
+  return last !== undefined && last.createdAt === base.createdAt && last.git?.sha === base.git?.sha;
+}
+
+/**
  * Per suite, the metrics to compare by their best replicate (level.ts: slow modes, or a clearly narrower
  * interval in the history), among those both sides measured with as many replicates, with the best's noise.
  */
@@ -566,6 +632,7 @@ function bestLevels(
   history: HistoryDocument,
   medianNoise: ReadonlyMap<string, RunNoise>,
   options: CompareOptions,
+  anchorBase: boolean,
 ): Array<LevelChoice & { noise: Map<string, RunNoise> }> {
   const bases = new Map(allMetrics(base).map((m) => [m.id, m]));
   const shapes = new Map<string, BestShape>();
@@ -592,11 +659,13 @@ function bestLevels(
   const alpha = 1 - options.confidence;
   const z = normalQuantile(1 - alpha / 2);
   const width = (n: RunNoise, level: 'median' | 'best') => {
+    const anchor = anchorBase ? n.common?.anchor : undefined;
     if (level === 'best') {
-      const { sd, df } = pooledDrift(n);
-      return sd > 0 ? Math.SQRT2 * sd * studentQuantile(1 - alpha / (2 * Math.max(1, family)), df) : 0;
+      const { sd, df } = anchor ? anchoredDrift(n, anchor) : pooledDrift(n);
+      const scale = anchor ? sd : Math.SQRT2 * sd;
+      return scale > 0 ? scale * studentQuantile(1 - alpha / (2 * Math.max(1, family)), df) : 0;
     }
-    const allowance = driftAllowance(n, options.confidence, family).allowance;
+    const allowance = driftAllowance(n, options.confidence, family, anchor).allowance;
     return Math.hypot(allowance, z * Math.SQRT2 * (n.replicateSd ?? 0));
   };
   const slowTail = historySlowTail(history, shapes, base.env);

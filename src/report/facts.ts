@@ -20,6 +20,8 @@ export interface ComparisonDetail {
   unreliable?: boolean;
   /** Which level of each run was compared: the median replicate, or the best one against the history. */
   level?: 'median' | 'best';
+  /** The baseline run's machine-wide speed against its history's usual (1.04: 4% slow), its level moved to the usual. */
+  anchor?: number;
   /** A regression checked by running its suite again: that run's change and whether it repeated. */
   recheck?: { ratio?: number; confirmed: boolean };
 }
@@ -214,6 +216,11 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   if (nBase !== undefined || nHead !== undefined) parts.push(`n=${nBase ?? '–'}/${nHead ?? '–'}`);
   // Base, head and change are then those of each run's best replicate, judged against the history alone.
   if (d?.level === 'best') parts.push('best replicate');
+  if (d?.anchor !== undefined && Number.isFinite(d.anchor)) {
+    const slow = d.anchor >= 1;
+    const by = Math.abs((slow ? d.anchor - 1 : 1 / d.anchor - 1) * 100).toFixed(1);
+    parts.push(`baseline run ${by}% ${slow ? 'slow' : 'fast'} machine-wide, taken at the usual level`);
+  }
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
   if (d?.history && Number.isFinite(d.history.band)) {
     parts.push(`between runs ±${(d.history.band * 100).toFixed(1)}% (${plural(d.history.runs, 'run')})`);

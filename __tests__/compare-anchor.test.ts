@@ -249,3 +249,35 @@ describe('simulation: p-values of metrics compared with a moved baseline (fixed 
     expect(below01 / rows).toBeLessThan(0.015);
   });
 });
+
+describe('a recheck of one metric', () => {
+  it('is judged with the noise, level and anchor the whole suite gives, as in the first run', () => {
+    const rng = makeRng(9);
+    const machine = [0.01, -0.02, 0.015, 0, -0.01, 0.02, -0.015, 0.005, -0.005, 0.03];
+    const { base, history } = branch(rng, machine);
+    const slowed = (r: Uniform) =>
+      run(r, 0, 1).map((m, i) =>
+        i === 0
+          ? syntheticMetric(
+              m.id,
+              m.better,
+              (m.samples as number[]).map((v) => v * 1.3),
+            )
+          : m,
+      );
+    const first = compareResults(base, resultsAt(20, env, slowed(rng)), options, history);
+    expect(first.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id)).toEqual(['gate/k0']);
+    const again = resultsAt(21, env, slowed(rng));
+    const second = compareResults(base, again, options, history, new Set(['gate/k0']));
+    expect(second.comparisons.map((c) => c.id)).toEqual(['gate/k0']);
+    expect(second.comparisons[0]?.verdict).toBe('regressed');
+    expect(second.details['gate/k0']).toMatchObject({ level: first.details['gate/k0']?.level });
+    expect(second.details['gate/k0']?.anchor).toBe(first.details['gate/k0']?.anchor);
+    // Cut down to that metric alone, the suite's machine-wide part could not be told apart at all.
+    const alone = {
+      ...again,
+      suites: again.suites.map((s) => ({ ...s, metrics: s.metrics.filter((m) => m.id === 'gate/k0') })),
+    };
+    expect(compareResults(base, alone, options, history).details['gate/k0']?.anchor).toBeUndefined();
+  });
+});

@@ -9,7 +9,7 @@ import { judge } from '../src/compare/judge.ts';
 import { BEST_MARGIN, chooseBestLevels, SLOW_TAIL_FACTOR } from '../src/compare/level.ts';
 import { bestOf, historyBestNoise, historyNoise, historySlowTail, type RunNoise } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
-import { onlyMetrics, recheckOf, recheckOptions } from '../src/compare/recheck.ts';
+import { recheckOf, recheckOptions } from '../src/compare/recheck.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
 import { allMetrics, type Better, type Metric, type ResultsDocument } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
@@ -339,7 +339,7 @@ function gateRegressions(
   const first = compareResults(base, head, options, history);
   const ids = first.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id);
   if (ids.length === 0) return [];
-  const second = compareResults(base, onlyMetrics(again, ids), recheckOptions(options), history);
+  const second = compareResults(base, again, recheckOptions(options), history, new Set(ids));
   const seen = new Map(second.comparisons.map((c) => [c.id, c]));
   return ids.filter((id) => recheckOf(id, seen).confirmed);
 }

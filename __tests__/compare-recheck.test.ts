@@ -7,7 +7,7 @@ import { calibrate } from '../src/compare/calibrate.ts';
 import { compareMetrics } from '../src/compare/compare.ts';
 import type { RunNoise } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
-import { applyRecheck, onlyMetrics, recheckOf, recheckOptions, regressionsToRecheck } from '../src/compare/recheck.ts';
+import { applyRecheck, recheckOf, recheckOptions, regressionsToRecheck } from '../src/compare/recheck.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
 import { buildVerdictWithDetails, type DetailedVerdict } from '../src/compare/verdict.ts';
 import { loadConfig } from '../src/config/load.ts';
@@ -48,19 +48,31 @@ function doc(hour: number, levels: Record<string, number>, seed: number): Result
 
 const base = doc(0, { 'a/x': 10, 'a/y': 20, 'b/z': 30 }, 1);
 
-function judged(head: ResultsDocument, criteria: CriterionResult[] = [], failOn = options.failOn): DetailedVerdict {
-  return buildVerdictWithDetails({ head, base, criteria, options: { ...options, failOn } });
+function judged(
+  head: ResultsDocument,
+  criteria: CriterionResult[] = [],
+  failOn = options.failOn,
+  focus?: ReadonlySet<string>,
+): DetailedVerdict {
+  return buildVerdictWithDetails({
+    head,
+    base,
+    criteria,
+    options: { ...options, failOn },
+    ...(focus ? { focus } : {}),
+  });
 }
 
 describe('which regressions are rechecked', () => {
-  it('the regressed metrics and only the suites that measured them; the second run cut down to those', () => {
+  it('the regressed metrics and only the suites that measured them; the second run judged on those', () => {
     const head = doc(1, { 'a/x': 13, 'a/y': 20, 'b/z': 30 }, 2);
     const first = judged(head);
     expect(first.verdict.comparisons.find((c) => c.id === 'a/x')?.verdict).toBe('regressed');
     expect(regressionsToRecheck(first, head)).toEqual({ ids: ['a/x'], suites: ['a'] });
-    const cut = onlyMetrics(head, ['a/x']);
-    expect(cut.suites.map((s) => s.metrics.map((m) => m.id))).toEqual([['a/x'], []]);
-    expect(head.suites[0]?.metrics).toHaveLength(2);
+    const again = judged(head, [], options.failOn, new Set(['a/x']));
+    expect(again.verdict.comparisons.map((c) => c.id)).toEqual(['a/x']);
+    expect(Object.keys(again.details)).toEqual(['a/x']);
+    expect(again.verdict.comparisons[0]?.verdict).toBe('regressed');
     expect(regressionsToRecheck(judged(doc(1, { 'a/x': 10, 'a/y': 20, 'b/z': 30 }, 3)), head)).toEqual({
       ids: [],
       suites: [],
@@ -71,7 +83,8 @@ describe('which regressions are rechecked', () => {
 describe('applying the second run', () => {
   const head = doc(1, { 'a/x': 13, 'a/y': 26, 'b/z': 30 }, 4);
   const first = judged(head);
-  const second = (levels: Record<string, number>) => judged(onlyMetrics(doc(2, levels, 5), ['a/x', 'a/y']));
+  const rechecked = new Set(['a/x', 'a/y']);
+  const second = (levels: Record<string, number>) => judged(doc(2, levels, 5), [], options.failOn, rechecked);
 
   it('keeps a regression the second run repeats and clears one it does not, and the gate follows', () => {
     expect(first.verdict.status).toBe('fail');
@@ -100,7 +113,7 @@ describe('applying the second run', () => {
 
   it('lets nothing but a measurement clear a regression: unmeasured ones stand, crashes and criteria still fail', () => {
     // The second run measured neither metric (its suite crashed, say): both regressions stand.
-    const none = applyRecheck(first, judged(onlyMetrics(doc(2, { 'b/z': 30 }, 6), [])), options, 0);
+    const none = applyRecheck(first, judged(doc(2, { 'b/z': 30 }, 6), [], options.failOn, rechecked), options, 0);
     expect(none.verdict.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id)).toEqual(['a/x', 'a/y']);
     expect(Object.values(none.recheck).every((r) => r.confirmed && r.verdict === 'missing')).toBe(true);
     expect(none.verdict.status).toBe('fail');

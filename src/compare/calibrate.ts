@@ -10,7 +10,7 @@ import { median } from '../stats/quantile.ts';
 import { compareResults } from './compare.ts';
 import { MIN_HISTORY_RUNS } from './noise.ts';
 import type { CompareOptions } from './options.ts';
-import { onlyMetrics, recheckOf, recheckOptions } from './recheck.ts';
+import { recheckOf, recheckOptions } from './recheck.ts';
 
 export interface CalibrationRun {
   /** Injected slowdown: 1 for unchanged code, 1.1 for 10% more work. */
@@ -120,8 +120,8 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
         // The recheck's second run: the next run of the same code, measured minutes later.
         const again = runs.find((r, k) => k > h && r.factor === head.factor);
         if (again) {
-          const cut = onlyMetrics(again.results, regressedIds);
-          const second = compareResults(base.results, cut, recheckOptions(opts.options), hist);
+          const focus = new Set(regressedIds);
+          const second = compareResults(base.results, again.results, recheckOptions(opts.options), hist, focus);
           const seen = new Map(second.comparisons.map((c) => [c.id, c]));
           regressedIds = regressedIds.filter((id) => recheckOf(id, seen).confirmed);
         }

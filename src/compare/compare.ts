@@ -574,12 +574,17 @@ export function unreliableWarning(outcome: CompareOutcome, minEffect: number): s
  * compareMetrics over whole documents, with warnings about differing machines and suites that did not run.
  * With the baseline's history, each metric's run-to-run noise (measured on the baseline's machine) informs
  * its comparison.
+ *
+ * `focus` compares only those metrics (a recheck's), as their own false-discovery family, while their noise,
+ * levels and the baseline's machine-wide level are still estimated from all of the head's metrics, exactly
+ * as in a full comparison: the machine's part needs a suite's metrics together.
  */
 export function compareResults(
   base: ResultsDocument | undefined,
   head: ResultsDocument,
   options: CompareOptions,
   history?: HistoryDocument,
+  focus?: ReadonlySet<string>,
 ): CompareOutcome {
   const heads = allMetrics(head);
   const noise =
@@ -594,7 +599,13 @@ export function compareResults(
     ...(best.size > 0 ? { best } : {}),
     ...(anchorBase ? { anchorBase } : {}),
   };
-  const outcome = compareMetrics(base ? allMetrics(base) : undefined, heads, options, context);
+  const inFocus = (m: Metric) => focus === undefined || focus.has(m.id);
+  const outcome = compareMetrics(
+    base ? allMetrics(base).filter(inFocus) : undefined,
+    heads.filter(inFocus),
+    options,
+    context,
+  );
   if (!base) return outcome;
   const earlier = history ? history.runs.map((r) => r.env).filter((e) => sameMachine(e, base.env)) : [];
   const early = environmentWarnings(base.env, head.env, earlier);

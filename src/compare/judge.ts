@@ -13,6 +13,8 @@ export interface JudgeInput {
   baseline?: LoadedBaseline;
   criteria?: CriterionConfig[];
   options?: CompareOptions;
+  /** Compare only these metrics, their noise still estimated from all of the head's (a recheck). */
+  focus?: ReadonlySet<string>;
 }
 
 /** The verdict document, plus per-metric evidence (n per side, replicates needed) for the report. */
@@ -25,5 +27,6 @@ export function judge(input: JudgeInput): DetailedVerdict {
     ...(input.baseline?.historyProblem ? { historyProblem: input.baseline.historyProblem } : {}),
     criteria,
     options: input.options ?? DEFAULT_COMPARE_OPTIONS,
+    ...(input.focus ? { focus: input.focus } : {}),
   });
 }

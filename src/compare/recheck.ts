@@ -4,7 +4,8 @@
 // such spells pass, a regression stays. So before the gate fails, the suites with a regressed metric run
 // once more, and a regression counts only when the second run shows it too.
 //
-// The second run tests only the metrics the first flagged (its own false-discovery family): they were
+// The second run tests only the metrics the first flagged (its own false-discovery family; their noise and
+// the baseline's machine-wide level still estimated with all the metrics, as in the first run): they were
 // chosen on the first run's data, and the second run's noise is independent of that choice, so the
 // confirmation holds at the configured confidence by itself. Its question has a direction (is this metric
 // worse?) and only `regressed` confirms, so it is asked one-sided: two-sided at twice the error rate
@@ -43,15 +44,6 @@ export function regressionsToRecheck(
   const regressed = new Set(judged.verdict.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id));
   const suites = head.suites.filter((s) => s.metrics.some((m) => regressed.has(m.id))).map((s) => s.name);
   return { ids: [...regressed], suites };
-}
-
-/** The second run cut down to the metrics being rechecked, so that only they are compared again. */
-export function onlyMetrics(results: ResultsDocument, ids: readonly string[]): ResultsDocument {
-  const keep = new Set(ids);
-  return {
-    ...results,
-    suites: results.suites.map((s) => ({ ...s, metrics: s.metrics.filter((m) => keep.has(m.id)) })),
-  };
 }
 
 /** What the second run's comparisons say about one metric the first called regressed. */

@@ -18,6 +18,8 @@ export interface BuildVerdictArgs {
   historyProblem?: string;
   criteria: CriterionResult[];
   options: CompareOptions;
+  /** Compare only these metrics (compareResults `focus`): a recheck's second run. */
+  focus?: ReadonlySet<string>;
 }
 
 export interface DetailedVerdict {
@@ -33,7 +35,7 @@ export interface DetailedVerdict {
  */
 export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict {
   const { head, base, criteria, options } = args;
-  const outcome = compareResults(base, head, options, args.history);
+  const outcome = compareResults(base, head, options, args.history, args.focus);
   const warnings: string[] = [];
 
   const crashed = head.suites.filter((s) => !s.ok);

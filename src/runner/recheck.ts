@@ -4,7 +4,7 @@
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import type { CompareOptions } from '../compare/options.ts';
-import { applyRecheck, onlyMetrics, recheckOptions, regressionsToRecheck } from '../compare/recheck.ts';
+import { applyRecheck, recheckOptions, regressionsToRecheck } from '../compare/recheck.ts';
 import type { DetailedVerdict } from '../compare/verdict.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { ResultsDocument } from '../model/results.ts';
@@ -52,7 +52,7 @@ export async function recheckRegressions(a: RecheckArgs): Promise<RecheckOutcome
       judged: { ...a.judged, verdict: { ...a.judged.verdict, warnings: [...a.judged.verdict.warnings, why] } },
     };
   }
-  const second = judge({ head: onlyMetrics(again, ids), baseline: a.baseline, options: recheckOptions(a.options) });
+  const second = judge({ head: again, baseline: a.baseline, options: recheckOptions(a.options), focus: new Set(ids) });
   const crashed = a.results.suites.filter((s) => !s.ok).length;
   const judged = applyRecheck(a.judged, second, a.options, crashed);
   const kept = Object.values(judged.recheck).filter((r) => r.confirmed).length;

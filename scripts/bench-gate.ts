@@ -9,7 +9,7 @@
 //   A/A  an unchanged head: the share of comparisons with any metric called regressed is the false-alarm rate
 //   A/B  a slowed head: the share of comparisons whose gate fails is the detection rate per slowdown
 // and the same again without history, to show what the history changes, and with history again by the
-// history's age (4-6 runs, 7-10, 11 or more). Also printed: the measured ratio head/base per slowdown (median
+// history's age (4 runs, 5-6, 7-10, 11 or more). Also printed: the measured ratio head/base per slowdown (median
 // over metrics and comparisons) against the injected one.
 //
 //   --runs N      rounds (default 12; --quick: 4)
@@ -339,13 +339,14 @@ async function main(): Promise<void> {
   printProbe(runs);
   // A young history knows the machine's drift from few runs; its allowance is wider until the history grows.
   for (const [least, most] of [
-    [MIN_HISTORY_RUNS, 6],
+    [MIN_HISTORY_RUNS, MIN_HISTORY_RUNS],
+    [MIN_HISTORY_RUNS + 1, 6],
     [7, 10],
     [11, Number.POSITIVE_INFINITY],
   ] as Array<[number, number]>) {
     const report = calibrate(input, { ...gate, historyRuns: [least, most] });
     if (report.rows.length === 0) continue;
-    const span = Number.isFinite(most) ? `${least}-${most}` : `${least} or more`;
+    const span = least === most ? `${least}` : Number.isFinite(most) ? `${least}-${most}` : `${least} or more`;
     print(report, `with a history of ${span} runs:`);
   }
 }

@@ -620,8 +620,31 @@ export function compareResults(
     }
   }
   for (const c of choices) early.push(bestLevelNote(c));
+  const moved = anchorNote(outcome.details, history?.runs.length ?? 0);
+  if (moved) early.push(moved);
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
+}
+
+/**
+ * Once per comparison: how much slower or faster than its history's usual level the baseline run was,
+ * machine-wide, by the level its metrics were compared at (best replicates, medians), when it was moved.
+ */
+function anchorNote(details: Readonly<Record<string, ComparisonDetail>>, runs: number): string | undefined {
+  const byLevel = new Map<string, number>();
+  for (const d of Object.values(details)) {
+    if (d.anchor !== undefined) byLevel.set(d.level === 'best' ? 'best replicates' : 'medians', d.anchor);
+  }
+  if (byLevel.size === 0) return undefined;
+  const said = [...byLevel].map(([level, a]) => {
+    const pct = (Math.abs(a >= 1 ? a - 1 : 1 / a - 1) * 100).toFixed(1);
+    return `${pct}% ${a >= 1 ? 'slower' : 'faster'} by its ${level}`;
+  });
+  return (
+    `the baseline run was ${said.join(', ')} than the usual level of its history's ${runs} runs, on every ` +
+    'metric at once (the machine, not the code): its values were moved to that level before comparing ' +
+    '("base moved" in the evidence)'
+  );
 }
 
 /**

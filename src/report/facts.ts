@@ -216,10 +216,9 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   if (nBase !== undefined || nHead !== undefined) parts.push(`n=${nBase ?? '–'}/${nHead ?? '–'}`);
   // Base, head and change are then those of each run's best replicate, judged against the history alone.
   if (d?.level === 'best') parts.push('best replicate');
-  if (d?.anchor !== undefined && Number.isFinite(d.anchor)) {
-    const slow = d.anchor >= 1;
-    const by = Math.abs((slow ? d.anchor - 1 : 1 / d.anchor - 1) * 100).toFixed(1);
-    parts.push(`baseline run ${by}% ${slow ? 'slow' : 'fast'} machine-wide, taken at the usual level`);
+  // The baseline taken at its history's usual machine level (compare.ts; a warning says why, once).
+  if (d?.anchor !== undefined && Number.isFinite(d.anchor) && d.anchor > 0) {
+    parts.push(`base moved ${formatPercent((c.better === 'higher' ? d.anchor : 1 / d.anchor) - 1)}`);
   }
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
   if (d?.history && Number.isFinite(d.history.band)) {

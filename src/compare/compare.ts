@@ -620,7 +620,7 @@ export function compareResults(
     }
   }
   for (const c of choices) early.push(bestLevelNote(c));
-  const moved = anchorNote(outcome.details, history?.runs.length ?? 0);
+  const moved = anchorNote(outcome.details);
   if (moved) early.push(moved);
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
@@ -630,10 +630,13 @@ export function compareResults(
  * Once per comparison: how much slower or faster than its history's usual level the baseline run was,
  * machine-wide, by the level its metrics were compared at (best replicates, medians), when it was moved.
  */
-function anchorNote(details: Readonly<Record<string, ComparisonDetail>>, runs: number): string | undefined {
+function anchorNote(details: Readonly<Record<string, ComparisonDetail>>): string | undefined {
   const byLevel = new Map<string, number>();
+  let runs = 0;
   for (const d of Object.values(details)) {
-    if (d.anchor !== undefined) byLevel.set(d.level === 'best' ? 'best replicates' : 'medians', d.anchor);
+    if (d.anchor === undefined) continue;
+    byLevel.set(d.level === 'best' ? 'best replicates' : 'medians', d.anchor);
+    runs = Math.max(runs, d.history?.runs ?? 0);
   }
   if (byLevel.size === 0) return undefined;
   const said = [...byLevel].map(([level, a]) => {

@@ -174,7 +174,8 @@ function pooledSpread(groups: readonly number[][]): number | undefined {
  * How far two runs of unchanged code can sit apart by drift alone (log scale), for every one of `family`
  * compared metrics at once at `confidence`, and the coverage that leaves each metric's own interval.
  *
- * Base and head each have their own run's drift (√2). Drift estimated from few runs gets Student's t with
+ * Base and head each have their own run's drift (√2); with `anchor` (the baseline moved to the machine's
+ * usual level) the machine's part is instead a new run against the history's mean (anchoredDrift). Drift estimated from few runs gets Student's t with
  * the estimate's degrees of freedom. Without a machine-wide part (a suite too small to tell it apart) all
  * drift is the metric's own, with Bonferroni across the family. With one (noise.common), three bounds hold
  * for the whole family; each gets a third of the error budget α = 1 − confidence, so the narrowest may be
@@ -203,10 +204,10 @@ export function driftAllowance(
 
   // With the baseline moved to the machine's usual level, the machine's part counts once plus the mean's
   // uncertainty (anchoredDrift) instead of twice; the metric's own part still twice.
-  const machine = anchor
-    ? Math.sqrt(1 + 1 / anchor.runs) * bound(alpha / 12, anchor.df, anchor.sd)
-    : Math.SQRT2 * bound(alpha / 12, common.df, common.drift);
   const share = alpha / 3;
+  const machine = anchor
+    ? Math.sqrt(1 + 1 / anchor.runs) * bound(share / 4, anchor.df, anchor.sd)
+    : Math.SQRT2 * bound(share / 4, common.df, common.drift);
   const split = machine + Math.SQRT2 * bound(share / (4 * m), noise.df, noise.drift);
   const both = anchor ? anchoredDrift(noise, anchor) : pooledDrift(noise);
   const pooled = (anchor ? 1 : Math.SQRT2) * bound(share / (2 * m), both.df, both.sd);

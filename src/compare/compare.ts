@@ -175,8 +175,8 @@ function pooledSpread(groups: readonly number[][]): number | undefined {
  * compared metrics at once at `confidence`, and the coverage that leaves each metric's own interval.
  *
  * Base and head each have their own run's drift (√2); with `anchor` (the baseline moved to the machine's
- * usual level) the machine's part is instead a new run against the history's mean (anchoredDrift). Drift estimated from few runs gets Student's t with
- * the estimate's degrees of freedom. Without a machine-wide part (a suite too small to tell it apart) all
+ * usual level) the machine's part is instead a new run against the history's mean (anchoredDrift). Drift
+ * estimated from few runs gets Student's t with the estimate's degrees of freedom. Without a machine-wide part (a suite too small to tell it apart) all
  * drift is the metric's own, with Bonferroni across the family. With one (noise.common), three bounds hold
  * for the whole family; each gets a third of the error budget α = 1 − confidence, so the narrowest may be
  * used (the union bound covers all three):

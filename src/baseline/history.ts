@@ -18,6 +18,8 @@ import {
   gitShape,
   type ResultsDocument,
   type RunEnvironment,
+  referenceShape,
+  type SuiteReference,
 } from '../model/results.ts';
 
 export const HISTORY_SCHEMA = 'perf-action/history@1';
@@ -42,6 +44,8 @@ export interface HistoryRun {
   env: RunEnvironment;
   /** Keyed by metric id. */
   metrics: Record<string, HistoryMetric>;
+  /** The suites' reference workload times (results' `reference`), keyed by suite name. */
+  references?: Record<string, SuiteReference>;
 }
 
 export interface HistoryDocument {
@@ -74,6 +78,7 @@ const historyShape = z.object({
           samples: z.array(finite).optional(),
         }),
       ),
+      references: z.record(z.string(), referenceShape).optional(),
     }),
   ),
 });
@@ -85,7 +90,10 @@ export function emptyHistory(): HistoryDocument {
 export function parseHistory(text: string, source: string): HistoryDocument {
   const doc = readDocument(text, source, 'history', 1, historyShape) as HistoryDocument;
   // Rebuilt without a prototype: an id like "__proto__" can reach no prototype and never reads as a metric.
-  for (const run of doc.runs) run.metrics = Object.assign(Object.create(null), run.metrics);
+  for (const run of doc.runs) {
+    run.metrics = Object.assign(Object.create(null), run.metrics);
+    if (run.references) run.references = Object.assign(Object.create(null), run.references);
+  }
   return doc;
 }
 
@@ -104,8 +112,12 @@ function median(values: readonly number[]): number {
  */
 export function historyRunFrom(results: ResultsDocument): HistoryRun {
   const metrics: Record<string, HistoryMetric> = Object.create(null);
+  const references: Record<string, SuiteReference> = Object.create(null);
   for (const suite of results.suites) {
     if (!suite.ok) continue;
+    if (suite.reference && !(suite.name in references)) {
+      references[suite.name] = { ...suite.reference, samples: suite.reference.samples.map(compact) };
+    }
     for (const m of suite.metrics) {
       if (m.id in metrics) continue;
       const values = m.samples && m.samples.length > 0 ? m.samples : undefined;
@@ -123,6 +135,7 @@ export function historyRunFrom(results: ResultsDocument): HistoryRun {
     ...(results.git ? { git: results.git } : {}),
     env: results.env,
     metrics,
+    ...(Object.keys(references).length > 0 ? { references } : {}),
   };
 }
 

@@ -53,6 +53,14 @@ import {
 } from './noise.ts';
 import type { CompareOptions } from './options.ts';
 import type { RecheckDetail } from './recheck.ts';
+import {
+  planReferences,
+  REFERENCE_VIEWS,
+  type ReferenceView,
+  type SuiteScaling,
+  scaledHead,
+  scaledHistory,
+} from './reference.ts';
 
 export { environmentWarnings } from './environment.ts';
 
@@ -89,6 +97,12 @@ export interface ComparisonDetail {
    * ran 4% slow. Its values were moved to the usual level before comparing (`base` is the moved value).
    */
   anchor?: number;
+  /**
+   * The head's suite ran the reference workload this much slower than the baseline's (reference.ts; 1.05:
+   * 5% slower, in the view of `level`): its values were scaled to the baseline's machine speed (`head` is the
+   * scaled value).
+   */
+  reference?: number;
   /** A regression checked by running its suite again (recheck.ts): what that second run said. */
   recheck?: RecheckDetail;
 }
@@ -104,6 +118,11 @@ export interface CompareContext {
   best?: ReadonlyMap<string, RunNoise>;
   /** The baseline is the history's last run: its machine-wide level may be moved to the usual (anchoredDrift). */
   anchorBase?: boolean;
+  /**
+   * The head's metrics as a best-replicate comparison sees them, when they differ from the median's (scaled
+   * by the reference's fastest replicate instead of its median: reference.ts).
+   */
+  bestHeads?: ReadonlyMap<string, Metric>;
 }
 
 export interface CompareOutcome {
@@ -487,7 +506,7 @@ export function compareMetrics(
     if (b) {
       const best = context.best?.get(id);
       rows.push(
-        (best && analyseBest(b, h, options, best, context.anchorBase === true)) ??
+        (best && analyseBest(b, context.bestHeads?.get(id) ?? h, options, best, context.anchorBase === true)) ??
           analyse(b, h, options, warnings, context.noise?.get(id), family, context.anchorBase === true),
       );
       continue;
@@ -587,17 +606,26 @@ export function compareResults(
   history?: HistoryDocument,
   focus?: ReadonlySet<string>,
 ): CompareOutcome {
-  const heads = allMetrics(head);
+  // The machine's speed taken out where a suite timed the reference workload (reference.ts): the head and
+  // the history at the baseline's reference speed, in the view each comparison uses.
+  const plans = base ? planReferences(base, head, history) : [];
+  const heads = base ? scaledHead(head, base, plans, 'median') : allMetrics(head);
+  const medianHistory = base && history ? scaledHistory(history, base, plans, 'median') : history;
+  const bestHistory = base && history ? scaledHistory(history, base, plans, 'best') : history;
   const noise =
-    base && history
-      ? historyNoise(history, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
+    base && medianHistory
+      ? historyNoise(medianHistory, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
       : undefined;
   const anchorBase = base !== undefined && history !== undefined && isLastRun(history, base);
-  const choices = base && history && noise ? bestLevels(base, head, history, noise, options, anchorBase) : [];
+  const choices = base && bestHistory && noise ? bestLevels(base, head, bestHistory, noise, options, anchorBase) : [];
   const best = new Map(choices.flatMap((c) => [...c.noise]));
+  const bestHeads = plans.some((p) => p.head.best !== undefined)
+    ? new Map(scaledHead(head, base as ResultsDocument, plans, 'best').map((m) => [m.id, m]))
+    : undefined;
   const context: CompareContext = {
     ...(noise ? { noise } : {}),
     ...(best.size > 0 ? { best } : {}),
+    ...(best.size > 0 && bestHeads ? { bestHeads } : {}),
     ...(anchorBase ? { anchorBase } : {}),
   };
   const inFocus = (m: Metric) => focus === undefined || focus.has(m.id);
@@ -608,6 +636,7 @@ export function compareResults(
     context,
   );
   if (!base) return outcome;
+  markScaled(outcome, plans);
   const earlier = history ? history.runs.map((r) => r.env).filter((e) => sameMachine(e, base.env)) : [];
   const early = environmentWarnings(base.env, head.env, earlier);
   const ran = new Set(head.suites.map((s) => s.name));
@@ -621,10 +650,52 @@ export function compareResults(
     }
   }
   for (const c of choices) early.push(bestLevelNote(c));
+  early.push(...referenceNotes(plans));
   const moved = anchorNote(outcome.details);
   if (moved) early.push(moved);
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
+}
+
+/** Each compared row of a scaled suite says by how much its head was scaled, in the view it was compared in. */
+function markScaled(outcome: CompareOutcome, plans: readonly SuiteScaling[]): void {
+  if (plans.length === 0) return;
+  const bySuite = new Map(plans.map((p) => [p.suite, p]));
+  for (const c of outcome.comparisons) {
+    const detail = outcome.details[c.id];
+    const slash = c.id.indexOf('/');
+    const plan = bySuite.get(slash < 0 ? c.id : c.id.slice(0, slash));
+    if (!detail || !plan || c.base === undefined || c.head === undefined) continue;
+    const ratio = plan.head[detail.level === 'best' ? 'best' : 'median'];
+    if (ratio !== undefined) detail.reference = ratio;
+  }
+}
+
+/**
+ * Per scaled suite, once: how much slower or faster the reference ran in this run than in the baseline's,
+ * and that the head's values were scaled by it; per suite not scaled in a view, why not.
+ */
+function referenceNotes(plans: readonly SuiteScaling[]): string[] {
+  const pct = (r: number) =>
+    `${(Math.abs(r >= 1 ? r - 1 : 1 / r - 1) * 100).toFixed(1)}% ${r >= 1 ? 'slower' : 'faster'}`;
+  const label: Record<ReferenceView, string> = { median: 'median', best: 'fastest replicate' };
+  return plans.flatMap((p) => {
+    const used = REFERENCE_VIEWS.filter((v) => p.head[v] !== undefined);
+    const notes: string[] = [];
+    if (used.length > 0) {
+      const said = used.map((v) => `${pct(p.head[v] as number)} by its ${label[v]}`).join(', ');
+      notes.push(
+        `suite ${JSON.stringify(p.suite)}: the reference workload ran ${said} than in the baseline's run (the ` +
+          "machine, not the code): the head's values were scaled to the baseline's machine speed before " +
+          'comparing ("reference" in the evidence)',
+      );
+    }
+    for (const v of REFERENCE_VIEWS) {
+      const why = p.skipped[v];
+      if (why) notes.push(`suite ${JSON.stringify(p.suite)}: not scaled by its reference (${label[v]}): ${why}`);
+    }
+    return notes;
+  });
 }
 
 /**

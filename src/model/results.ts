@@ -41,6 +41,20 @@ export interface SuiteResult {
   error?: string;
   durationMs: number;
   metrics: Metric[];
+  /** A fixed workload timed where the suite measured: the machine's speed during the suite. */
+  reference?: SuiteReference;
+}
+
+/**
+ * The time of a fixed workload that no pull request changes (suites/bench/reference.ts), taken in every
+ * replicate of a suite: a slow machine shows in it as in the suite's own metrics.
+ */
+export interface SuiteReference {
+  /** Which workload, with its version: times of different workloads are never compared. */
+  workload: string;
+  unit: string;
+  /** One time per replicate, in `unit`. */
+  samples: number[];
 }
 
 export interface RunEnvironment {
@@ -93,6 +107,12 @@ const metricShape = z.object({
   stats: statsShape,
 });
 
+export const referenceShape = z.object({
+  workload: z.string().min(1),
+  unit: z.string(),
+  samples: z.array(finite.refine((v) => v > 0, 'must be positive')).min(1),
+});
+
 /** The commit and the machine of a run; the history document (baseline/history.ts) records the same. */
 export const gitShape = z.object({ sha: z.string(), ref: z.string().optional() });
 export const environmentShape = z.object({
@@ -119,6 +139,7 @@ const resultsShape = z.object({
       error: z.string().optional(),
       durationMs: z.number(),
       metrics: z.array(metricShape),
+      reference: referenceShape.optional(),
     }),
   ),
 });

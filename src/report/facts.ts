@@ -22,6 +22,8 @@ export interface ComparisonDetail {
   level?: 'median' | 'best';
   /** The baseline run's machine-wide speed against its history's usual (1.04: 4% slow), its level moved to the usual. */
   anchor?: number;
+  /** The head's suite ran the reference workload this much slower than the baseline's (1.05), its values scaled. */
+  reference?: number;
   /** A regression checked by running its suite again: that run's change and whether it repeated. */
   recheck?: { ratio?: number; confirmed: boolean };
 }
@@ -219,6 +221,10 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   // The baseline taken at its history's usual machine level (compare.ts; a warning says why, once).
   if (d?.anchor !== undefined && Number.isFinite(d.anchor) && d.anchor > 0) {
     parts.push(`base moved ${formatPercent((c.better === 'higher' ? d.anchor : 1 / d.anchor) - 1)}`);
+  }
+  // The head taken at the baseline's machine speed by its suite's reference workload (compare/reference.ts).
+  if (d?.reference !== undefined && Number.isFinite(d.reference) && d.reference > 0) {
+    parts.push(`head scaled ${formatPercent((c.better === 'higher' ? d.reference : 1 / d.reference) - 1)} (reference)`);
   }
   if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
   if (d?.history && Number.isFinite(d.history.band)) {

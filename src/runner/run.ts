@@ -118,6 +118,9 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
           progress: (message, fraction) => progress.update(suite.name, message, fraction),
           warn: (message) => progress.warn(`${suite.name}: ${message}`),
           env,
+          reference: (reference) => {
+            entry.reference = { ...reference, samples: [...reference.samples] };
+          },
         });
         for await (const metric of iterable) entry.metrics.push(metric);
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');

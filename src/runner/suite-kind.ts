@@ -2,7 +2,7 @@
 // perf.yml keys, and a run() that yields metrics as they are measured (so a crash keeps what came before).
 
 import type { z } from 'zod';
-import type { Metric } from '../model/results.ts';
+import type { Metric, SuiteReference } from '../model/results.ts';
 
 export interface SuiteContext<C> {
   /** The suite's name from perf.yml: the first segment of every metric id it yields. */
@@ -19,6 +19,11 @@ export interface SuiteContext<C> {
   warn(message: string): void;
   /** Environment for child processes (the runner's, with services' URLs). */
   env: NodeJS.ProcessEnv;
+  /**
+   * Records how long a fixed reference workload took where the suite measured (one value per replicate), so
+   * that compare can take the machine's speed out of the suite's changes (compare/reference.ts).
+   */
+  reference?(reference: SuiteReference): void;
 }
 
 export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {

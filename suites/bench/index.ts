@@ -10,6 +10,7 @@ import { defineSuiteKind, type SuiteContext, SuiteSetupError } from '../../src/r
 import { summarizeWeighted } from '../../src/stats/summary.ts';
 import type { ParamValue } from './define.ts';
 import { BENCH_ROLE, type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
+import { REFERENCE_WORKLOAD } from './reference.ts';
 import { type BenchSuiteConfig, benchSchema } from './schema.ts';
 import { runBenchWorker } from './worker.ts';
 
@@ -24,6 +25,8 @@ interface CaseData {
 interface ReplicateOutcome {
   cases: CaseInfo[];
   done: Map<string, Extract<WorkerMessage, { type: 'case' }>>;
+  /** The reference workload's median latency in this process, ms, when it ran. */
+  reference?: number;
   caseErrors: Map<string, string>;
   fatal?: { setup: boolean; message: string };
 }
@@ -49,6 +52,7 @@ function runReplicate(
     else if (m.type === 'case-start') onCase(m.key);
     else if (m.type === 'case') outcome.done.set(m.key, m);
     else if (m.type === 'case-error') outcome.caseErrors.set(m.key, m.message);
+    else if (m.type === 'reference') outcome.reference = m.median;
     else if (m.type === 'fatal') outcome.fatal = { setup: m.setup, message: m.message };
   });
   const timeoutMs = ctx.config['replicate-timeout'];
@@ -91,6 +95,7 @@ export const benchKind = defineSuiteKind({
     }
     const data = new Map<string, CaseData>();
     let failure: Error | undefined;
+    const references: number[] = [];
     for (let r = 0; r < cfg.replicates && !ctx.signal.aborted; r++) {
       const input: WorkerInput = {
         file,
@@ -98,6 +103,7 @@ export const benchKind = defineSuiteKind({
         warmup: cfg.warmup,
         iterations: cfg.iterations,
         seed: 1 + r,
+        reference: cfg.reference,
         ...(cfg.filter ? { filter: cfg.filter } : {}),
       };
       let started = 0;
@@ -110,6 +116,7 @@ export const benchKind = defineSuiteKind({
         );
       });
       if (outcome.fatal?.setup) throw new SuiteSetupError(outcome.fatal.message);
+      if (outcome.reference !== undefined) references.push(outcome.reference);
       for (const info of outcome.cases) if (!data.has(info.key)) data.set(info.key, { info, medians: [], groups: [] });
       for (const [key, m] of outcome.done) {
         const d = data.get(key);
@@ -128,6 +135,7 @@ export const benchKind = defineSuiteKind({
       }
     }
     // Whatever was measured is kept, even when a replicate failed part-way.
+    if (references.length > 0) ctx.reference?.({ workload: REFERENCE_WORKLOAD, unit: 'ms', samples: references });
     for (const d of data.values()) {
       if (d.medians.length === 0) continue;
       yield makeMetric({

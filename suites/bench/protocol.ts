@@ -14,6 +14,8 @@ export interface WorkerInput {
   filter?: string[];
   /** Shuffles the order of cases so slow drift does not always hit the same one. */
   seed: number;
+  /** Also time the reference workload (reference.ts) once, at a shuffled place among the cases. */
+  reference?: boolean;
 }
 
 export interface CaseInfo {
@@ -36,4 +38,6 @@ export type WorkerMessage =
       sketch: number[];
     }
   | { type: 'case-error'; key: string; message: string }
+  /** The reference workload's median latency in this process, ms. */
+  | { type: 'reference'; median: number }
   | { type: 'fatal'; setup: boolean; message: string };

@@ -8,6 +8,12 @@ export const benchSchema = z.strictObject({
   warmup: duration.default(100).describe('Warm-up time per case in each process'),
   iterations: z.number().int().min(1).default(10).describe('Minimum iterations per case in each process'),
   filter: z.array(z.string()).optional().describe('Globs over bench names to run (default: all)'),
+  reference: z
+    .boolean()
+    .default(true)
+    .describe(
+      "Time perf-action's fixed reference workload in every replicate process, so that compare can take the machine's speed out",
+    ),
   'replicate-timeout': duration.default(300_000).describe('Longest one replicate process may take'),
 });
 

@@ -10,6 +10,7 @@ import { registerTsLoader } from '../../src/runner/ts-loader.ts';
 import { makeRng } from '../../src/stats/rng.ts';
 import { BENCH_TAG, type BenchDefinition, expandGrid, type ParamGrid } from './define.ts';
 import { type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
+import { referenceWork } from './reference.ts';
 
 const SKETCH_POINTS = 257;
 
@@ -108,7 +109,12 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
     const j = Math.floor(rng() * (i + 1));
     [order[i], order[j]] = [order[j] as Case, order[i] as Case];
   }
-  for (const c of order) {
+  // The reference workload runs among the cases, so it meets the process in the same states they do.
+  const referenceAt = input.reference ? Math.floor(rng() * (order.length + 1)) : -1;
+  for (let i = 0; i <= order.length; i++) {
+    if (i === referenceAt) await timeReference(input);
+    const c = order[i];
+    if (!c) break;
     await send({ type: 'case-start', key: c.key });
     let state: unknown;
     let ready = false;
@@ -153,6 +159,23 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
         }
       }
     }
+  }
+}
+
+/** Times the reference workload like a case; a failure only costs the reference (it cannot throw). */
+async function timeReference(input: WorkerInput): Promise<void> {
+  const bench = new Bench({
+    time: input.time,
+    warmupTime: input.warmup,
+    iterations: input.iterations,
+    retainSamples: true,
+  });
+  bench.add('reference', referenceWork);
+  (globalThis as { gc?: () => void }).gc?.();
+  await bench.run();
+  const result = bench.tasks[0]?.result;
+  if (result && 'latency' in result && result.latency.samples && result.latency.p50 > 0) {
+    await send({ type: 'reference', median: result.latency.p50 });
   }
 }
 

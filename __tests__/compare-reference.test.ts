@@ -1,0 +1,319 @@
+// The machine's speed taken out by the suite's reference workload (compare/reference.ts): a bench suite times
+// a fixed piece of work in every replicate process; a run on a slower machine is slower there too, and the
+// head and the history are scaled to the baseline's reference speed before comparing.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendToHistory, type HistoryDocument, historyRunFrom, parseHistory } from '../src/baseline/history.ts';
+import { compareResults } from '../src/compare/compare.ts';
+import { judge } from '../src/compare/judge.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
+import {
+  planReferences,
+  referenceLevel,
+  referenceTracking,
+  scaledHistory,
+  scaleMetric,
+} from '../src/compare/reference.ts';
+import { syntheticMetric } from '../src/compare/simulate.ts';
+import type { Better, Metric, ResultsDocument, SuiteReference } from '../src/model/results.ts';
+import { renderMarkdown } from '../src/report/index.ts';
+import { median } from '../src/stats/quantile.ts';
+import { normalDraw, type Uniform } from '../src/stats/random.ts';
+import { makeRng } from '../src/stats/rng.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { parseResults } from '../src/model/results.ts';
+import { runSuites } from '../src/runner/run.ts';
+import { REFERENCE_WORKLOAD } from '../suites/bench/reference.ts';
+import { resultsAt } from './helpers/documents.ts';
+import { scratchDir } from './helpers/scratch.ts';
+
+const options = DEFAULT_COMPARE_OPTIONS; // 5% min-effect, 99% confidence
+const env = { os: 'linux 6.1', arch: 'x64', cpu: 'Test CPU', cores: 2, node: 'v20.0.0' };
+const WORKLOAD = 'js-mix@1';
+
+interface RunShape {
+  /** Machine-wide log level of the run (slower positive). */
+  machine: number;
+  /** Every kernel's code slowed by this factor (the reference never is). */
+  factor?: number;
+  /** How closely the reference follows the machine: its own log noise per run. */
+  refOwn?: number;
+  /** The reference sees none of the machine's level (an I/O-bound suite's machine is not the CPU's). */
+  refBlind?: boolean;
+  /** Kernels' own log noise per run. */
+  own?: number;
+}
+
+/**
+ * One run of a 12-kernel bench suite with 10 replicates and its reference: processes often land in a slow
+ * mode (so the runs are compared by their best replicate) and the reference shares the process's machine.
+ */
+function run(rng: Uniform, hour: number, s: RunShape): ResultsDocument {
+  const factor = s.factor ?? 1;
+  const metrics: Metric[] = Array.from({ length: 12 }, (_, i) => {
+    const better: Better = i % 4 === 3 ? 'higher' : 'lower';
+    const own = (s.own ?? 0.004) * normalDraw(rng);
+    const samples = Array.from({ length: 10 }, () => {
+      let t = (i + 1) * factor * Math.exp(s.machine + own + 0.008 * normalDraw(rng));
+      if (rng() < 0.4) t *= 1.5 + 0.3 * rng();
+      return better === 'lower' ? t : 1000 / t;
+    });
+    return syntheticMetric(`gate/k${i}`, better, samples);
+  });
+  const refLevel = (s.refBlind ? 0 : s.machine) + (s.refOwn ?? 0.003) * normalDraw(rng);
+  const reference: SuiteReference = {
+    workload: WORKLOAD,
+    unit: 'ms',
+    samples: Array.from({ length: 10 }, () => {
+      const t = 0.05 * Math.exp(refLevel + 0.008 * normalDraw(rng));
+      return rng() < 0.4 ? t * (1.5 + 0.3 * rng()) : t;
+    }),
+  };
+  const doc = resultsAt(hour, env, metrics);
+  (doc.suites[0] as (typeof doc.suites)[number]).reference = reference;
+  return doc;
+}
+
+function withoutReference(doc: ResultsDocument): ResultsDocument {
+  return { ...doc, suites: doc.suites.map(({ reference: _r, ...s }) => s) };
+}
+
+/** Main-branch runs at the machine levels given, each saved with the history up to it; the last is the baseline. */
+function branch(rng: Uniform, machine: readonly number[], shape: Omit<RunShape, 'machine'> = {}) {
+  let history: HistoryDocument | undefined;
+  let base: ResultsDocument | undefined;
+  machine.forEach((c, r) => {
+    base = run(rng, r, { ...shape, machine: c });
+    history = appendToHistory(history, base);
+  });
+  return { base: base as ResultsDocument, history: history as HistoryDocument };
+}
+
+/** Oriented so that slower is above 1. */
+const slower = (c: { better: Better; ratio?: number }) => (c.better === 'lower' ? c.ratio : 1 / (c.ratio ?? 1)) ?? 1;
+
+describe('the reference workload in results and history', () => {
+  it('a bench suite times it once in every replicate process, unless told not to', async () => {
+    const dir = scratchDir('perf-reference');
+    writeFileSync(
+      path.join(dir, 'sum.bench.mjs'),
+      'let s = 0;\nexport default { benches: { sum: () => { for (let i = 0; i < 100; i++) s += i; return s; } } };\n',
+    );
+    const yml = (extra: string) =>
+      `version: 1\nsuites:\n  - name: b\n    kind: bench\n    file: sum.bench.mjs\n    replicates: 3\n    time: 20ms\n    warmup: 5ms\n${extra}`;
+    writeFileSync(path.join(dir, 'perf.yml'), yml(''));
+    const { results } = await runSuites(await loadConfig(path.join(dir, 'perf.yml'), { env: {} }), {
+      logDir: dir,
+      speedProbe: false,
+    });
+    const suite = results.suites[0];
+    expect(suite?.ok).toBe(true);
+    expect(suite?.metrics.map((m) => m.id)).toEqual(['b/sum']);
+    expect(suite?.reference?.workload).toBe(REFERENCE_WORKLOAD);
+    expect(suite?.reference?.unit).toBe('ms');
+    expect(suite?.reference?.samples).toHaveLength(3);
+    for (const t of suite?.reference?.samples ?? []) expect(t).toBeGreaterThan(0);
+    expect(parseResults(JSON.stringify(results), 'r.json').suites[0]?.reference).toEqual(suite?.reference);
+    expect(() =>
+      parseResults(
+        JSON.stringify({ ...results, suites: [{ ...suite, reference: { ...suite?.reference, samples: [0] } }] }),
+        'r.json',
+      ),
+    ).toThrow(/reference/);
+
+    writeFileSync(path.join(dir, 'perf.yml'), yml('    reference: false\n'));
+    const off = await runSuites(await loadConfig(path.join(dir, 'perf.yml'), { env: {} }), {
+      logDir: dir,
+      speedProbe: false,
+    });
+    expect(off.results.suites[0]?.ok).toBe(true);
+    expect(off.results.suites[0]?.reference).toBeUndefined();
+  });
+
+  it('keeps each suite reference in the history and reads it back', () => {
+    const doc = run(makeRng(1), 0, { machine: 0 });
+    const entry = historyRunFrom(doc);
+    expect(entry.references?.gate?.workload).toBe(WORKLOAD);
+    expect(entry.references?.gate?.samples).toHaveLength(10);
+    const again = parseHistory(JSON.stringify(appendToHistory(undefined, doc)), 'history.json');
+    expect(again.runs[0]?.references?.gate?.samples).toEqual(entry.references?.gate?.samples);
+    // A crashed suite's reference is left out with its metrics.
+    const crashed = { ...doc, suites: doc.suites.map((s) => ({ ...s, ok: false })) };
+    expect(historyRunFrom(crashed).references).toBeUndefined();
+  });
+
+  it('takes the level of a view: the median replicate or the fastest', () => {
+    const ref: SuiteReference = { workload: WORKLOAD, unit: 'ms', samples: [3, 1, 2, 9] };
+    expect(referenceLevel(ref, 'median')).toBe(2.5);
+    expect(referenceLevel(ref, 'best')).toBe(1);
+  });
+
+  it('scales times down and rates up by a slower run reference', () => {
+    const time = syntheticMetric('gate/t', 'lower', [10, 11, 12]);
+    const rate = syntheticMetric('gate/r', 'higher', [100, 110, 120]);
+    expect(scaleMetric(time, 1.1).samples?.[0]).toBeCloseTo(10 / 1.1, 12);
+    expect(scaleMetric(time, 1.1).stats.median).toBeCloseTo(11 / 1.1, 12);
+    expect(scaleMetric(time, 1.1).stats.n).toBe(3);
+    expect(scaleMetric(rate, 1.1).samples?.[2]).toBeCloseTo(132, 12);
+  });
+});
+
+describe('which suites are scaled', () => {
+  const machine = [0.03, -0.04, 0.05, -0.02, 0.04, -0.05, 0.02, 0.0];
+
+  it('scales both views by head/base reference when there is no history to tell', () => {
+    const rng = makeRng(2);
+    const base = run(rng, 0, { machine: 0 });
+    const head = run(rng, 1, { machine: 0.08 });
+    const [plan] = planReferences(base, head, undefined);
+    const hb = (v: 'median' | 'best') =>
+      referenceLevel(head.suites[0]?.reference as SuiteReference, v) /
+      referenceLevel(base.suites[0]?.reference as SuiteReference, v);
+    expect(plan?.head.median).toBeCloseTo(hb('median'), 12);
+    expect(plan?.head.best).toBeCloseTo(hb('best'), 12);
+    expect(plan?.head.best).toBeGreaterThan(1.04);
+  });
+
+  it('scales nothing when either side has no reference or another workload', () => {
+    const rng = makeRng(3);
+    const base = run(rng, 0, { machine: 0 });
+    const head = run(rng, 1, { machine: 0.08 });
+    expect(planReferences(withoutReference(base), head, undefined)).toEqual([]);
+    expect(planReferences(base, withoutReference(head), undefined)).toEqual([]);
+    const other = structuredClone(head);
+    (other.suites[0]?.reference as SuiteReference).workload = 'js-mix@2';
+    expect(planReferences(base, other, undefined)).toEqual([]);
+  });
+
+  it('scales when the history shows the reference following the suite, not when it does not', () => {
+    const rng = makeRng(4);
+    const follows = branch(rng, machine);
+    const head = run(rng, 20, { machine: 0.06 });
+    const [plan] = planReferences(follows.base, head, follows.history);
+    expect(plan?.head.best).toBeDefined();
+    expect(plan?.runs.best).toBe(machine.length);
+    // Medians move with how many processes landed slow, the reference's too: the history decides, and says.
+    expect((plan?.head.median === undefined) !== (plan?.skipped.median === undefined)).toBe(true);
+
+    const blind = branch(rng, machine, { refBlind: true, refOwn: 0.03 });
+    const [skip] = planReferences(blind.base, run(rng, 20, { machine: 0.06, refBlind: true }), blind.history);
+    expect(skip?.head.best).toBeUndefined();
+    expect(skip?.skipped.best).toMatch(/did not follow the suite/);
+  });
+
+  it('waits for enough history runs with the reference when older runs lack it', () => {
+    const rng = makeRng(5);
+    let history: HistoryDocument | undefined;
+    let base: ResultsDocument | undefined;
+    machine.forEach((c, r) => {
+      const doc = run(rng, r, { machine: c });
+      // The first six runs came from a version without the reference.
+      base = r < 6 ? withoutReference(doc) : doc;
+      history = appendToHistory(history, base);
+    });
+    const [plan] = planReferences(base as ResultsDocument, run(rng, 20, { machine: 0 }), history);
+    expect(plan?.head).toEqual({});
+    expect(plan?.skipped.best).toMatch(/only 2 of the history's 8 runs/);
+  });
+
+  it('drops a suite from the history runs that cannot be scaled, and leaves other suites alone', () => {
+    const rng = makeRng(6);
+    const { base, history } = branch(rng, machine);
+    const other = syntheticMetric('api/latency', 'lower', [5, 6, 7]);
+    // The oldest run timed no reference; every run also has a metric of another suite.
+    delete history.runs[0]?.references;
+    const latency = historyRunFrom(resultsAt(0, env, [other])).metrics['api/latency'];
+    for (const r of history.runs) if (latency) r.metrics['api/latency'] = latency;
+    const plans = planReferences(base, run(rng, 20, { machine: 0.05 }), history);
+    const scaled = scaledHistory(history, base, plans, 'best');
+    expect(Object.keys(scaled.runs[0]?.metrics ?? {})).toEqual(['api/latency']);
+    expect(scaled.runs[1]?.metrics['api/latency']).toEqual(history.runs[1]?.metrics['api/latency']);
+    // A run on a slower machine than the baseline's comes down by its reference's ratio.
+    const r = 3;
+    const ratio =
+      referenceLevel(history.runs[r]?.references?.gate as SuiteReference, 'best') /
+      referenceLevel(base.suites[0]?.reference as SuiteReference, 'best');
+    expect(scaled.runs[r]?.metrics['gate/k0']?.median).toBeCloseTo(
+      (history.runs[r]?.metrics['gate/k0']?.median as number) / ratio,
+      9,
+    );
+  });
+
+  it('measures how much the suite level steps as measured and once scaled', () => {
+    const rng = makeRng(8);
+    const runs = machine.map((c) => ({
+      metrics: new Map(Array.from({ length: 6 }, (_, j) => [`m${j}`, j + c + 0.002 * normalDraw(rng)] as const)),
+      reference: c + 0.002 * normalDraw(rng),
+    }));
+    const t = referenceTracking(runs);
+    expect(t?.scaled).toBeLessThan((t?.raw as number) / 20);
+    const blind = referenceTracking(runs.map((r) => ({ ...r, reference: 0.04 * normalDraw(rng) })));
+    expect(blind?.scaled).toBeGreaterThan(blind?.raw as number);
+    expect(referenceTracking(runs.slice(0, 3))).toBeUndefined();
+  });
+});
+
+describe('comparing runs on machines of different speeds', () => {
+  const machine = [0.03, -0.04, 0.05, -0.02, 0.04, -0.05, 0.02, 0.0];
+
+  it('does not call a head on a 9% slower machine regressed, and says why', () => {
+    const rng = makeRng(9);
+    const { base, history } = branch(rng, machine);
+    const head = run(rng, 20, { machine: 0.09 });
+    const out = compareResults(base, head, options, history);
+    expect(out.comparisons.filter((c) => c.verdict === 'regressed')).toEqual([]);
+    const scaled = out.comparisons.filter((c) => out.details[c.id]?.reference !== undefined);
+    expect(scaled).toHaveLength(12);
+    expect(median(scaled.map((c) => out.details[c.id]?.reference as number))).toBeGreaterThan(1.06);
+    expect(out.warnings.some((w) => /reference workload ran \d+\.\d% slower/.test(w))).toBe(true);
+    const { verdict, details } = judge({ head, baseline: { results: base, source: 'test', history }, options });
+    const md = renderMarkdown({ verdict, head, base, details });
+    expect(md).toMatch(/head scaled -\d+\.\d% \(reference\)/);
+    // Without the reference the same runs look 9% slower on every kernel.
+    const plain = compareResults(withoutReference(base), withoutReference(head), options, stripHistory(history));
+    expect(median(plain.comparisons.map(slower))).toBeGreaterThan(1.06);
+  });
+
+  it('catches a 10% slowdown of the code measured on a 6% faster machine', () => {
+    const rng = makeRng(10);
+    const { base, history } = branch(rng, machine);
+    const head = run(rng, 20, { machine: -0.06, factor: 1.1 });
+    const out = compareResults(base, head, options, history);
+    expect(out.comparisons.filter((c) => c.verdict === 'regressed').length).toBeGreaterThanOrEqual(10);
+    expect(median(out.comparisons.map(slower))).toBeGreaterThan(1.07);
+    const plain = compareResults(withoutReference(base), withoutReference(head), options, stripHistory(history));
+    expect(plain.comparisons.filter((c) => c.verdict === 'regressed')).toEqual([]);
+  });
+});
+
+function stripHistory(history: HistoryDocument): HistoryDocument {
+  return { ...history, runs: history.runs.map(({ references: _r, ...r }) => r) };
+}
+
+describe('simulation: a busy machine, with and without the reference (fixed seeds)', () => {
+  /** Share of trials whose gate fails, the machine's log level drifting by `drift` between runs. */
+  function gate(factor: number, trials: number, reference: boolean, seed: number): number {
+    const rng = makeRng(seed);
+    let failed = 0;
+    for (let t = 0; t < trials; t++) {
+      const levels = Array.from({ length: 8 }, () => 0.04 * normalDraw(rng));
+      const { base, history } = branch(rng, levels, { own: 0.006, refOwn: 0.005 });
+      const head = run(rng, 20, { machine: 0.04 * normalDraw(rng), factor, own: 0.006, refOwn: 0.005 });
+      const out = reference
+        ? compareResults(base, head, options, history)
+        : compareResults(withoutReference(base), withoutReference(head), options, stripHistory(history));
+      if (out.comparisons.some((c) => c.verdict === 'regressed')) failed++;
+    }
+    return failed / trials;
+  }
+
+  it('keeps false alarms at or under 1% and catches 10% slowdowns that the machine hides without it', () => {
+    expect(gate(1, 200, true, 11)).toBeLessThanOrEqual(0.01);
+    const caught = gate(1.1, 100, true, 12);
+    const plain = gate(1.1, 100, false, 12);
+    expect(caught).toBeGreaterThanOrEqual(0.8);
+    expect(plain).toBeLessThan(caught - 0.3);
+  });
+});

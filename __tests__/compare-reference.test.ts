@@ -11,7 +11,7 @@ import { judge } from '../src/compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import {
   planReferences,
-  referenceLevel,
+  referenceRatio,
   referenceTracking,
   scaledHistory,
   scaleMetric,
@@ -25,7 +25,7 @@ import { makeRng } from '../src/stats/rng.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { parseResults } from '../src/model/results.ts';
 import { runSuites } from '../src/runner/run.ts';
-import { REFERENCE_WORKLOAD } from '../suites/bench/reference.ts';
+import { REFERENCE_PARTS, REFERENCE_WORKLOAD } from '../suites/bench/reference.ts';
 import { resultsAt } from './helpers/documents.ts';
 import { scratchDir } from './helpers/scratch.ts';
 
@@ -44,6 +44,8 @@ interface RunShape {
   refBlind?: boolean;
   /** Kernels' own log noise per run. */
   own?: number;
+  /** The suite moves this much per unit the reference moves (memory-bound kernels feel a busy machine more). */
+  gain?: number;
 }
 
 /**
@@ -62,15 +64,19 @@ function run(rng: Uniform, hour: number, s: RunShape): ResultsDocument {
     });
     return syntheticMetric(`gate/k${i}`, better, samples);
   });
-  const refLevel = (s.refBlind ? 0 : s.machine) + (s.refOwn ?? 0.003) * normalDraw(rng);
-  const reference: SuiteReference = {
-    workload: WORKLOAD,
-    unit: 'ms',
-    samples: Array.from({ length: 10 }, () => {
-      const t = 0.05 * Math.exp(refLevel + 0.008 * normalDraw(rng));
-      return rng() < 0.4 ? t * (1.5 + 0.3 * rng()) : t;
+  const refLevel = (s.refBlind ? 0 : s.machine / (s.gain ?? 1)) + (s.refOwn ?? 0.003) * normalDraw(rng);
+  // Five parts, each with its own noise and its own slow modes.
+  const parts = Object.fromEntries(
+    ['integer', 'float', 'sort', 'map', 'string'].map((part, p) => {
+      const own = (s.refOwn ?? 0.003) * normalDraw(rng);
+      const times = Array.from({ length: 10 }, () => {
+        const t = 0.001 * (p + 1) * Math.exp(refLevel + own + 0.008 * normalDraw(rng));
+        return rng() < 0.4 ? t * (1.5 + 0.3 * rng()) : t;
+      });
+      return [part, times];
     }),
-  };
+  );
+  const reference: SuiteReference = { workload: WORKLOAD, unit: 'ms', parts };
   const doc = resultsAt(hour, env, metrics);
   (doc.suites[0] as (typeof doc.suites)[number]).reference = reference;
   return doc;
@@ -113,12 +119,19 @@ describe('the reference workload in results and history', () => {
     expect(suite?.metrics.map((m) => m.id)).toEqual(['b/sum']);
     expect(suite?.reference?.workload).toBe(REFERENCE_WORKLOAD);
     expect(suite?.reference?.unit).toBe('ms');
-    expect(suite?.reference?.samples).toHaveLength(3);
-    for (const t of suite?.reference?.samples ?? []) expect(t).toBeGreaterThan(0);
+    const parts = suite?.reference?.parts ?? {};
+    expect(Object.keys(parts).sort()).toEqual(Object.keys(REFERENCE_PARTS).sort());
+    for (const times of Object.values(parts)) {
+      expect(times).toHaveLength(3);
+      for (const t of times) expect(t).toBeGreaterThan(0);
+    }
     expect(parseResults(JSON.stringify(results), 'r.json').suites[0]?.reference).toEqual(suite?.reference);
     expect(() =>
       parseResults(
-        JSON.stringify({ ...results, suites: [{ ...suite, reference: { ...suite?.reference, samples: [0] } }] }),
+        JSON.stringify({
+          ...results,
+          suites: [{ ...suite, reference: { ...suite?.reference, parts: { sort: [0] } } }],
+        }),
         'r.json',
       ),
     ).toThrow(/reference/);
@@ -136,18 +149,33 @@ describe('the reference workload in results and history', () => {
     const doc = run(makeRng(1), 0, { machine: 0 });
     const entry = historyRunFrom(doc);
     expect(entry.references?.gate?.workload).toBe(WORKLOAD);
-    expect(entry.references?.gate?.samples).toHaveLength(10);
+    expect(Object.keys(entry.references?.gate?.parts ?? {})).toHaveLength(5);
+    expect(entry.references?.gate?.parts.sort).toHaveLength(10);
     const again = parseHistory(JSON.stringify(appendToHistory(undefined, doc)), 'history.json');
-    expect(again.runs[0]?.references?.gate?.samples).toEqual(entry.references?.gate?.samples);
+    expect(again.runs[0]?.references?.gate?.parts).toEqual(entry.references?.gate?.parts);
     // A crashed suite's reference is left out with its metrics.
     const crashed = { ...doc, suites: doc.suites.map((s) => ({ ...s, ok: false })) };
     expect(historyRunFrom(crashed).references).toBeUndefined();
   });
 
-  it('takes the level of a view: the median replicate or the fastest', () => {
-    const ref: SuiteReference = { workload: WORKLOAD, unit: 'ms', samples: [3, 1, 2, 9] };
-    expect(referenceLevel(ref, 'median')).toBe(2.5);
-    expect(referenceLevel(ref, 'best')).toBe(1);
+  it('compares two runs part by part: the median of the parts, each by its median or its fastest replicate', () => {
+    const ref = (parts: Record<string, number[]>): SuiteReference => ({ workload: WORKLOAD, unit: 'ms', parts });
+    const base = ref({ a: [1, 1.2, 1.1], b: [2, 2.4, 2.2], c: [3, 3.6, 3.3] });
+    // Every part 10% slower: the run is 10% slower in both views.
+    const slow = ref({ a: [1.1, 1.32, 1.21], b: [2.2, 2.64, 2.42], c: [3.3, 3.96, 3.63] });
+    expect(referenceRatio(slow, base, 'median')).toBeCloseTo(1.1, 12);
+    expect(referenceRatio(slow, base, 'best')).toBeCloseTo(1.1, 12);
+    // One part in a slow mode in every process does not move the run's reference.
+    const oneSlow = ref({ a: [1.25, 1.5, 1.4], b: [2, 2.4, 2.2], c: [3, 3.6, 3.3] });
+    expect(referenceRatio(oneSlow, base, 'best')).toBeCloseTo(1, 12);
+    // The views differ where a part's slow replicates are many: the median moves, the fastest does not.
+    const manySlow = ref({ a: [1, 1.6, 1.7], b: [2, 3.2, 3.4], c: [3, 4.8, 5.1] });
+    expect(referenceRatio(manySlow, base, 'best')).toBeCloseTo(1, 12);
+    expect(referenceRatio(manySlow, base, 'median')).toBeCloseTo(1.6 / 1.1, 12);
+    // Only the parts both runs timed count; none shared, or another workload: no ratio.
+    expect(referenceRatio(ref({ a: [1.1], z: [9] }), base, 'best')).toBeCloseTo(1.1, 12);
+    expect(referenceRatio(ref({ z: [9] }), base, 'best')).toBeUndefined();
+    expect(referenceRatio({ ...slow, workload: 'js-mix@9' }, base, 'best')).toBeUndefined();
   });
 
   it('scales times down and rates up by a slower run reference', () => {
@@ -169,8 +197,7 @@ describe('which suites are scaled', () => {
     const head = run(rng, 1, { machine: 0.08 });
     const [plan] = planReferences(base, head, undefined);
     const hb = (v: 'median' | 'best') =>
-      referenceLevel(head.suites[0]?.reference as SuiteReference, v) /
-      referenceLevel(base.suites[0]?.reference as SuiteReference, v);
+      referenceRatio(head.suites[0]?.reference, base.suites[0]?.reference, v) as number;
     expect(plan?.head.median).toBeCloseTo(hb('median'), 12);
     expect(plan?.head.best).toBeCloseTo(hb('best'), 12);
     expect(plan?.head.best).toBeGreaterThan(1.04);
@@ -197,10 +224,17 @@ describe('which suites are scaled', () => {
     // Medians move with how many processes landed slow, the reference's too: the history decides, and says.
     expect((plan?.head.median === undefined) !== (plan?.skipped.median === undefined)).toBe(true);
 
-    const blind = branch(rng, machine, { refBlind: true, refOwn: 0.03 });
-    const [skip] = planReferences(blind.base, run(rng, 20, { machine: 0.06, refBlind: true }), blind.history);
+    // A reference blind to the suite's machine: over 16 runs it cannot look like it follows (over a few
+    // runs it may by chance, and then only its elasticity's uncertainty widens the intervals).
+    const blind = branch(rng, [...machine, ...machine.map((c) => -0.8 * c)], { refBlind: true, refOwn: 0.03 });
+    const blindHead = run(rng, 20, { machine: 0.06, refBlind: true });
+    const [skip] = planReferences(blind.base, blindHead, blind.history);
     expect(skip?.head.best).toBeUndefined();
-    expect(skip?.skipped.best).toMatch(/did not follow the suite/);
+    // Said in the comparison, for the view its rows were compared in.
+    const out = compareResults(blind.base, blindHead, options, blind.history);
+    expect(out.warnings.some((w) => /not scaled by its reference \(fastest replicate\)/.test(w))).toBe(true);
+    expect(Object.values(out.details).every((d) => d.reference === undefined || d.level !== 'best')).toBe(true);
+    expect(skip?.skipped.best).toMatch(/did not follow the suite \(it explains \d+% of the suite's steps/);
   });
 
   it('waits for enough history runs with the reference when older runs lack it', () => {
@@ -232,13 +266,30 @@ describe('which suites are scaled', () => {
     expect(scaled.runs[1]?.metrics['api/latency']).toEqual(history.runs[1]?.metrics['api/latency']);
     // A run on a slower machine than the baseline's comes down by its reference's ratio.
     const r = 3;
+    const power = plans[0]?.power.best as number;
+    expect(power).toBeGreaterThan(0.8);
+    expect(power).toBeLessThan(1.25);
     const ratio =
-      referenceLevel(history.runs[r]?.references?.gate as SuiteReference, 'best') /
-      referenceLevel(base.suites[0]?.reference as SuiteReference, 'best');
+      (referenceRatio(history.runs[r]?.references?.gate, base.suites[0]?.reference, 'best') as number) ** power;
     expect(scaled.runs[r]?.metrics['gate/k0']?.median).toBeCloseTo(
       (history.runs[r]?.metrics['gate/k0']?.median as number) / ratio,
       9,
     );
+  });
+
+  it('follows a suite that moves more than its reference by the elasticity its history shows', () => {
+    const rng = makeRng(16);
+    const { base, history } = branch(rng, machine, { gain: 1.5 });
+    const head = run(rng, 20, { machine: 0.12, gain: 1.5 });
+    const [plan] = planReferences(base, head, history);
+    expect(plan?.power.best).toBeGreaterThan(1.3);
+    expect(plan?.power.best).toBeLessThan(1.7);
+    const out = compareResults(base, head, options, history);
+    expect(out.comparisons.filter((c) => c.verdict === 'regressed')).toEqual([]);
+    expect(Math.abs(Math.log(median(out.comparisons.map(slower))))).toBeLessThan(0.02);
+    const note = out.warnings.find((w) => /by its fastest replicate, suite ×1\.\d\d/.test(w));
+    expect(note).toBeDefined();
+    expect(note?.length).toBeLessThanOrEqual(300);
   });
 
   it('measures how much the suite level steps as measured and once scaled', () => {
@@ -293,14 +344,18 @@ function stripHistory(history: HistoryDocument): HistoryDocument {
 }
 
 describe('simulation: a busy machine, with and without the reference (fixed seeds)', () => {
-  /** Share of trials whose gate fails, the machine's log level drifting by `drift` between runs. */
-  function gate(factor: number, trials: number, reference: boolean, seed: number): number {
+  /**
+   * Share of trials whose gate fails, the machine's log level scattering by 4% between runs, over a history
+   * of `runs` runs, the suite moving `gain` times as much as its reference.
+   */
+  function gate(factor: number, trials: number, reference: boolean, seed: number, runs = 8, gain = 1): number {
     const rng = makeRng(seed);
+    const shape = { own: 0.006, refOwn: 0.005, gain };
     let failed = 0;
     for (let t = 0; t < trials; t++) {
-      const levels = Array.from({ length: 8 }, () => 0.04 * normalDraw(rng));
-      const { base, history } = branch(rng, levels, { own: 0.006, refOwn: 0.005 });
-      const head = run(rng, 20, { machine: 0.04 * normalDraw(rng), factor, own: 0.006, refOwn: 0.005 });
+      const levels = Array.from({ length: runs }, () => 0.04 * normalDraw(rng));
+      const { base, history } = branch(rng, levels, shape);
+      const head = run(rng, 20, { ...shape, machine: 0.04 * normalDraw(rng), factor });
       const out = reference
         ? compareResults(base, head, options, history)
         : compareResults(withoutReference(base), withoutReference(head), options, stripHistory(history));
@@ -315,5 +370,12 @@ describe('simulation: a busy machine, with and without the reference (fixed seed
     const plain = gate(1.1, 100, false, 12);
     expect(caught).toBeGreaterThanOrEqual(0.8);
     expect(plain).toBeLessThan(caught - 0.3);
+  });
+
+  it('learns how strongly the suite follows its reference, without false alarms from young histories', () => {
+    // The suite moves 1.5% per 1% of the reference: the history's elasticity scales it right.
+    expect(gate(1, 200, true, 13, 8, 1.5)).toBeLessThanOrEqual(0.01);
+    expect(gate(1, 200, true, 14, 5, 1.5)).toBeLessThanOrEqual(0.01);
+    expect(gate(1.1, 100, true, 15, 8, 1.5)).toBeGreaterThanOrEqual(0.8);
   });
 });

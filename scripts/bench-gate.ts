@@ -10,7 +10,9 @@
 //   A/B  a slowed head: the share of comparisons whose gate fails is the detection rate per slowdown
 // and the same again without history, to show what the history changes, and with history again by the
 // history's age (4 runs, 5-6, 7-10, 11 or more). Also printed: the measured ratio head/base per slowdown (median
-// over metrics and comparisons) against the injected one.
+// over metrics and comparisons) against the injected one, and how closely the machine's yardsticks (the
+// main process's speed probe, the suite's reference workload) followed the suite between unchanged runs.
+// The injected slowdown repeats the kernels, never the reference workload, as a pull request would.
 //
 //   --runs N      rounds (default 12; --quick: 4)
 //   --quick       fewer rounds, for a first look
@@ -32,16 +34,17 @@ import { runAb } from '../src/ab/run-ab.ts';
 import { abVerdict } from '../src/ab/verdict.ts';
 import { writeJsonAtomic } from '../src/baseline/file.ts';
 import { type CalibrationReport, type CalibrationRun, calibrate } from '../src/compare/calibrate.ts';
-import { SPEED_TOLERANCE } from '../src/compare/environment.ts';
 import { judge } from '../src/compare/judge.ts';
 import { MIN_HISTORY_RUNS } from '../src/compare/noise.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
+import { referenceRatio } from '../src/compare/reference.ts';
 import { loadConfig } from '../src/config/load.ts';
 import * as api from '../src/index.ts';
-import { parseResults, type ResultsDocument } from '../src/model/results.ts';
+import { type Metric, parseResults, type ResultsDocument } from '../src/model/results.ts';
 import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { registerTsLoader } from '../src/runner/ts-loader.ts';
+import { median } from '../src/stats/quantile.ts';
 import { makeRng } from '../src/stats/rng.ts';
 
 const FACTORS = [1.02, 1.05, 1.1, 1.2];
@@ -257,54 +260,73 @@ function print(report: CalibrationReport, label: string): void {
   process.stdout.write(`\n${label}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
 }
 
-/**
- * Does the speed probe see what the suite sees? Between consecutive unchanged runs, the machine-wide move of
- * the suite (median over metrics of the log change of each metric's median, slower positive) against the
- * probe's move (log change of the run's speed, slower positive): their spread and correlation.
- */
-function printProbe(runs: SavedRun[]): void {
-  const plain = runs.filter((r) => r.factor === 1 && r.results.env.speed !== undefined);
-  const level = (r: SavedRun) =>
-    new Map(r.results.suites.flatMap((s) => s.metrics).map((m) => [m.id, m.stats.median] as const));
-  const suiteMoves: number[] = [];
-  const probeMoves: number[] = [];
-  for (let i = 1; i < plain.length; i++) {
-    const [a, b] = [plain[i - 1] as SavedRun, plain[i] as SavedRun];
-    const before = level(a);
-    const steps = [...level(b)]
-      .filter(([id, v]) => (before.get(id) ?? 0) > 0 && v > 0)
-      .map(([id, v]) => Math.log(v / (before.get(id) as number)))
-      .sort((x, y) => x - y);
-    if (steps.length === 0) continue;
-    suiteMoves.push(steps[steps.length >> 1] as number);
-    probeMoves.push(Math.log((a.results.env.speed as number) / (b.results.env.speed as number)));
-  }
-  if (probeMoves.length < 3) {
-    process.stdout.write('\nspeed probe: fewer than 4 unchanged runs with a probe; nothing to say\n');
-    return;
-  }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const [ms, mp] = [mean(suiteMoves), mean(probeMoves)];
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < probeMoves.length; i++) {
-    const [x, y] = [(probeMoves[i] as number) - mp, (suiteMoves[i] as number) - ms];
+/** Pearson's r of two equally long series (NaN when either is constant). */
+function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  let [sxy, sxx, syy] = [0, 0, 0];
+  for (let i = 0; i < xs.length; i++) {
+    const [x, y] = [(xs[i] as number) - mx, (ys[i] as number) - my];
     sxy += x * y;
     sxx += x * x;
     syy += y * y;
   }
-  const r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
-  const abs = (xs: number[]) => xs.map(Math.abs).sort((a, b) => a - b);
-  const [p, q] = [abs(probeMoves), abs(suiteMoves)];
-  const over = p.filter((x) => x > Math.log1p(SPEED_TOLERANCE)).length;
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
+}
+
+/**
+ * Do the machine's yardsticks see what the suite sees? Between consecutive unchanged runs, the machine-wide
+ * move of the suite (median over metrics of the log change of each metric's level, slower positive) against
+ * the move of the main process's speed probe (env.speed, medians) and of the suite's reference workload
+ * (compare/reference.ts: its median against the metrics' medians, its fastest replicate against their best).
+ */
+function printProbe(runs: SavedRun[]): void {
+  const plain = runs.filter((r) => r.factor === 1);
+  const suiteMove = (a: SavedRun, b: SavedRun, level: (m: Metric) => number) => {
+    const before = new Map(a.results.suites.flatMap((s) => s.metrics).map((m) => [m.id, level(m)] as const));
+    const steps = b.results.suites
+      .flatMap((s) => s.metrics)
+      .filter((m) => (before.get(m.id) ?? 0) > 0 && level(m) > 0)
+      .map((m) => Math.log(level(m) / (before.get(m.id) as number)));
+    return steps.length > 0 ? median(steps) : undefined;
+  };
+  const lines: string[] = [];
+  // Each yardstick's step from one run to the next: how much slower the later run ran it.
+  const probe = (a: SavedRun, b: SavedRun) => {
+    const [sa, sb] = [a.results.env.speed, b.results.env.speed];
+    return sa && sb ? sa / sb : undefined;
+  };
+  const yardsticks: Array<[string, (a: SavedRun, b: SavedRun) => number | undefined, (m: Metric) => number]> = [
+    ['speed probe (main process)', probe, (m) => m.stats.median],
+    ['reference, median', (a, b) => referenceStep(a, b, 'median'), (m) => m.stats.median],
+    ['reference, fastest', (a, b) => referenceStep(a, b, 'best'), (m) => Math.min(...(m.samples ?? [m.stats.min]))],
+  ];
+  for (const [name, step, level] of yardsticks) {
+    const [xs, ys] = [[] as number[], [] as number[]];
+    for (let i = 1; i < plain.length; i++) {
+      const [a, b] = [plain[i - 1] as SavedRun, plain[i] as SavedRun];
+      const [ratio, move] = [step(a, b), suiteMove(a, b, level)];
+      if (ratio === undefined || move === undefined) continue;
+      xs.push(Math.log(ratio));
+      ys.push(move);
+    }
+    if (xs.length < 3) continue;
+    const rest = ys.map((y, i) => y - (xs[i] as number));
+    const rms = (v: number[]) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+    lines.push(
+      `  ${name}: correlation ${correlation(xs, ys).toFixed(2)} over ${xs.length} steps; the suite moved by ` +
+        `${pct(rms(ys))} (rms), ${pct(rms(rest))} once divided by it`,
+    );
+  }
   process.stdout.write(
-    `\nspeed probe between ${probeMoves.length} consecutive unchanged runs: probe moved by a median ` +
-      `${pct(Math.expm1(p[p.length >> 1] as number))} (largest ${pct(Math.expm1(p[p.length - 1] as number))}), ` +
-      `the suite as a whole by ${pct(Math.expm1(q[q.length >> 1] as number))} (largest ` +
-      `${pct(Math.expm1(q[q.length - 1] as number))}); correlation ${r.toFixed(2)}; ` +
-      `${over} step${over === 1 ? '' : 's'} past the report's ${pct(SPEED_TOLERANCE)} tolerance\n`,
+    lines.length > 0
+      ? `\nthe machine's yardsticks against the suite, between consecutive unchanged runs:\n${lines.join('\n')}\n`
+      : '\nyardsticks: fewer than 4 unchanged runs with a probe or a reference; nothing to say\n',
   );
+}
+
+function referenceStep(a: SavedRun, b: SavedRun, view: 'median' | 'best'): number | undefined {
+  return referenceRatio(b.results.suites[0]?.reference, a.results.suites[0]?.reference, view);
 }
 
 async function main(): Promise<void> {

@@ -116,7 +116,9 @@ export function historyRunFrom(results: ResultsDocument): HistoryRun {
   for (const suite of results.suites) {
     if (!suite.ok) continue;
     if (suite.reference && !(suite.name in references)) {
-      references[suite.name] = { ...suite.reference, samples: suite.reference.samples.map(compact) };
+      const parts: Record<string, number[]> = Object.create(null);
+      for (const [part, times] of Object.entries(suite.reference.parts)) parts[part] = times.map(compact);
+      references[suite.name] = { ...suite.reference, parts };
     }
     for (const m of suite.metrics) {
       if (m.id in metrics) continue;

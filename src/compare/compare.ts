@@ -614,11 +614,15 @@ export function compareResults(
   const bestHistory = base && history ? scaledHistory(history, base, plans, 'best') : history;
   const noise =
     base && medianHistory
-      ? historyNoise(medianHistory, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env)
+      ? widenByScaling(
+          historyNoise(medianHistory, new Map(heads.map((m) => [m.id, m.unit])), options.confidence, base.env),
+          plans,
+          'median',
+        )
       : undefined;
   const anchorBase = base !== undefined && history !== undefined && isLastRun(history, base);
   const choices = base && bestHistory && noise ? bestLevels(base, head, bestHistory, noise, options, anchorBase) : [];
-  const best = new Map(choices.flatMap((c) => [...c.noise]));
+  const best = widenByScaling(new Map(choices.flatMap((c) => [...c.noise])), plans, 'best');
   const bestHeads = plans.some((p) => p.head.best !== undefined)
     ? new Map(scaledHead(head, base as ResultsDocument, plans, 'best').map((m) => [m.id, m]))
     : undefined;
@@ -650,11 +654,39 @@ export function compareResults(
     }
   }
   for (const c of choices) early.push(bestLevelNote(c));
-  early.push(...referenceNotes(plans));
+  early.push(...referenceNotes(plans, outcome));
   const moved = anchorNote(outcome.details);
   if (moved) early.push(moved);
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
+}
+
+/**
+ * The head's scaling rests on an elasticity estimated from the history: its error moves every metric of the
+ * suite by se · |log reference|. Added to each metric's own drift, which counts twice (base and head) and is
+ * Bonferroni-corrected, so the error is over-covered rather than missed; a mature history makes it small.
+ */
+function widenByScaling(
+  noise: Map<string, RunNoise>,
+  plans: readonly SuiteScaling[],
+  view: ReferenceView,
+): Map<string, RunNoise> {
+  const bySuite = new Map(plans.flatMap((p) => (p.uncertainty[view] ? [[p.suite, p.uncertainty[view]]] : [])));
+  if (bySuite.size === 0) return noise;
+  return new Map(
+    [...noise].map(([id, n]) => {
+      const u = bySuite.get(id.slice(0, Math.max(0, id.indexOf('/'))));
+      if (!u) return [id, n];
+      return [
+        id,
+        {
+          ...n,
+          drift: Math.hypot(n.drift, u),
+          ...(n.alone ? { alone: { ...n.alone, drift: Math.hypot(n.alone.drift, u) } } : {}),
+        },
+      ];
+    }),
+  );
 }
 
 /** Each compared row of a scaled suite says by how much its head was scaled, in the view it was compared in. */
@@ -675,7 +707,13 @@ function markScaled(outcome: CompareOutcome, plans: readonly SuiteScaling[]): vo
  * Per scaled suite, once: how much slower or faster the reference ran in this run than in the baseline's,
  * and that the head's values were scaled by it; per suite not scaled in a view, why not.
  */
-function referenceNotes(plans: readonly SuiteScaling[]): string[] {
+function referenceNotes(plans: readonly SuiteScaling[], outcome: CompareOutcome): string[] {
+  // A view's reason for not scaling matters only where some row of the suite was compared in that view.
+  const compared = new Set<string>();
+  for (const c of outcome.comparisons) {
+    if (c.base === undefined || c.head === undefined) continue;
+    compared.add(`${c.id.slice(0, Math.max(0, c.id.indexOf('/')))}\n${outcome.details[c.id]?.level ?? 'median'}`);
+  }
   const pct = (r: number) =>
     `${(Math.abs(r >= 1 ? r - 1 : 1 / r - 1) * 100).toFixed(1)}% ${r >= 1 ? 'slower' : 'faster'}`;
   const label: Record<ReferenceView, string> = { median: 'median', best: 'fastest replicate' };
@@ -683,16 +721,23 @@ function referenceNotes(plans: readonly SuiteScaling[]): string[] {
     const used = REFERENCE_VIEWS.filter((v) => p.head[v] !== undefined);
     const notes: string[] = [];
     if (used.length > 0) {
-      const said = used.map((v) => `${pct(p.head[v] as number)} by its ${label[v]}`).join(', ');
+      // Short enough for the report's 300-character cap on a warning.
+      const said = used
+        .map((v) => {
+          const power = p.power[v] as number;
+          const follows = Math.abs(power - 1) > 0.005 ? `, suite ×${power.toFixed(2)}` : '';
+          return `${pct(p.reference[v] as number)} by its ${label[v]}${follows}`;
+        })
+        .join('; ');
       notes.push(
         `suite ${JSON.stringify(p.suite)}: the reference workload ran ${said} than in the baseline's run (the ` +
-          "machine, not the code): the head's values were scaled to the baseline's machine speed before " +
-          'comparing ("reference" in the evidence)',
+          'machine, not the code): the head\'s values were scaled to the baseline\'s speed ("head scaled")',
       );
     }
     for (const v of REFERENCE_VIEWS) {
       const why = p.skipped[v];
-      if (why) notes.push(`suite ${JSON.stringify(p.suite)}: not scaled by its reference (${label[v]}): ${why}`);
+      if (why && compared.has(`${p.suite}\n${v}`))
+        notes.push(`suite ${JSON.stringify(p.suite)}: not scaled by its reference (${label[v]}): ${why}`);
     }
     return notes;
   });

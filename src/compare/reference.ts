@@ -10,8 +10,10 @@
 // mix of 4 of them at r = 0.93 to 0.96 in matching views, 0.6 across them).
 //
 // A suite is scaled in a view only when its history (when it has enough runs of the suite) shows that the
-// reference follows the suite: its machine-wide level steps less between runs once scaled than as measured.
-// A reference that does not follow (an I/O-bound suite) would only add its own noise.
+// reference follows the suite: scaled, its machine-wide level steps between runs by at most half the variance
+// it has as measured. How strongly it follows (the elasticity: a memory-bound suite may move 1.5% for each
+// 1% of the reference) comes from the same steps. A reference that does not follow (an I/O-bound suite)
+// would only add its own noise.
 
 import type { HistoryDocument, HistoryMetric, HistoryRun } from '../baseline/history.ts';
 import type { Metric, ResultsDocument, SuiteReference } from '../model/results.ts';
@@ -28,16 +30,49 @@ export interface SuiteScaling {
    * Per view, the head's reference time over the baseline's (1.05: the head's machine ran the reference 5%
    * slower), when that view is scaled.
    */
+  reference: Partial<Record<ReferenceView, number>>;
+  /**
+   * Per view, how strongly the suite follows its reference (elasticity: 1.5 when the suite's machine-wide
+   * level moves 1.5% for each 1% of the reference), from the history; 1 without one.
+   */
+  power: Partial<Record<ReferenceView, number>>;
+  /** Per view, the factor the head's machine put on the suite's times: reference ^ power. */
   head: Partial<Record<ReferenceView, number>>;
+  /**
+   * Per view, the standard deviation of the head's log factor from the elasticity's uncertainty:
+   * se(power) · |log reference|. Compare adds it to each metric's drift (compare.ts widenByScaling).
+   */
+  uncertainty: Partial<Record<ReferenceView, number>>;
   /** Why a view is not scaled, for the note. */
   skipped: Partial<Record<ReferenceView, string>>;
   /** Per view: history runs the decision rested on (0 when the history had too few runs of the suite). */
   runs: Partial<Record<ReferenceView, number>>;
 }
 
-/** The reference's level in a view: the median of its replicates or the fastest one. */
-export function referenceLevel(ref: SuiteReference, view: ReferenceView): number {
-  return view === 'best' ? Math.min(...ref.samples) : median(ref.samples);
+/** A part's level in a view: the median of its replicates or the fastest one. */
+function partLevel(times: readonly number[], view: ReferenceView): number {
+  return view === 'best' ? Math.min(...times) : median(times);
+}
+
+/**
+ * How much slower run `a` ran the reference than run `b`, in a view: the median over the parts both timed of
+ * each part's ratio a/b (a part in a slow mode in one run does not move it). Undefined when they share no
+ * part or the workloads differ.
+ */
+export function referenceRatio(
+  a: SuiteReference | undefined,
+  b: SuiteReference | undefined,
+  view: ReferenceView,
+): number | undefined {
+  if (!comparable(a, b)) return undefined;
+  const logs: number[] = [];
+  for (const [part, times] of Object.entries((a as SuiteReference).parts)) {
+    const other = Object.hasOwn((b as SuiteReference).parts, part) ? (b as SuiteReference).parts[part] : undefined;
+    if (!other || other.length === 0 || times.length === 0) continue;
+    const [x, y] = [partLevel(times, view), partLevel(other, view)];
+    if (x > 0 && y > 0) logs.push(Math.log(x / y));
+  }
+  return logs.length > 0 ? Math.exp(median(logs)) : undefined;
 }
 
 function comparable(a: SuiteReference | undefined, b: SuiteReference | undefined): boolean {
@@ -66,7 +101,7 @@ function orientedLog(m: HistoryMetric, view: ReferenceView): number | undefined 
  */
 export function referenceTracking(
   runs: ReadonlyArray<{ metrics: ReadonlyMap<string, number>; reference: number }>,
-): { raw: number; scaled: number } | undefined {
+): { raw: number; scaled: number; power: number; powerSd: number } | undefined {
   if (runs.length < MIN_HISTORY_RUNS) return undefined;
   const ids = new Set(runs.flatMap((r) => [...r.metrics.keys()]));
   const centre = new Map<string, number>();
@@ -79,21 +114,31 @@ export function referenceTracking(
     const d = [...r.metrics].map(([id, v]) => v - (centre.get(id) as number));
     return d.length > 0 ? median(d) : undefined;
   });
-  let raw = 0;
-  let scaled = 0;
-  let steps = 0;
+  // Steps of the suite's level and of the reference's between consecutive runs.
+  const pairs: Array<[number, number]> = [];
   for (let i = 1; i < runs.length; i++) {
     const [a, b] = [levels[i - 1], levels[i]];
     if (a === undefined || b === undefined) continue;
     const ra = (runs[i - 1]?.reference as number) - refCentre;
     const rb = (runs[i]?.reference as number) - refCentre;
-    raw += (b - a) ** 2;
-    scaled += (b - rb - (a - ra)) ** 2;
-    steps++;
+    pairs.push([b - a, rb - ra]);
   }
-  if (steps < MIN_HISTORY_RUNS - 1) return undefined;
-  return { raw: raw / steps, scaled: scaled / steps };
+  if (pairs.length < MIN_HISTORY_RUNS - 1) return undefined;
+  // The elasticity by least squares through the origin on the steps (a slow trend of either barely moves
+  // it), kept within [1/2, 2]: a young history's estimate is rough, and outside that range the reference
+  // hardly says anything about the suite.
+  const sxy = pairs.reduce((acc, [l, r]) => acc + l * r, 0);
+  const sxx = pairs.reduce((acc, [, r]) => acc + r * r, 0);
+  const power = sxx > 0 ? Math.min(MAX_POWER, Math.max(1 / MAX_POWER, sxy / sxx)) : 1;
+  const raw = pairs.reduce((acc, [l]) => acc + l * l, 0) / pairs.length;
+  const scaled = pairs.reduce((acc, [l, r]) => acc + (l - power * r) ** 2, 0) / pairs.length;
+  // The estimate's standard error: the residual steps' variance (one parameter fitted) over Σ r².
+  const powerSd = sxx > 0 ? Math.sqrt((scaled * pairs.length) / (pairs.length - 1) / sxx) : 0;
+  return { raw, scaled, power, powerSd };
 }
+
+/** The elasticity of a suite against its reference is kept within [1 / MAX_POWER, MAX_POWER]. */
+export const MAX_POWER = 2;
 
 /**
  * Which suites to scale, and by how much, for comparing `head` with `base` (history runs on another machine
@@ -110,14 +155,29 @@ export function planReferences(
     const h = suite.reference;
     const b = base.suites.find((s) => s.name === suite.name)?.reference;
     if (!h || !b || !comparable(h, b)) continue;
-    const plan: SuiteScaling = { suite: suite.name, head: {}, skipped: {}, runs: {} };
+    const plan: SuiteScaling = {
+      suite: suite.name,
+      reference: {},
+      power: {},
+      head: {},
+      uncertainty: {},
+      skipped: {},
+      runs: {},
+    };
     const ofSuite = runs.filter((r) => Object.keys(r.metrics).some((id) => suiteOf(id) === suite.name));
-    const withRef = ofSuite.filter((r) => comparable(r.references?.[suite.name], b));
+    const withRef = ofSuite.filter((r) => referenceRatio(r.references?.[suite.name], b, 'median') !== undefined);
     for (const view of REFERENCE_VIEWS) {
-      const ratio = referenceLevel(h, view) / referenceLevel(b, view);
+      const ratio = referenceRatio(h, b, view);
+      if (ratio === undefined) continue;
+      const use = (power: number, powerSd: number) => {
+        plan.reference[view] = ratio;
+        plan.power[view] = power;
+        plan.head[view] = ratio ** power;
+        plan.uncertainty[view] = powerSd * Math.abs(Math.log(ratio));
+      };
       if (ofSuite.length < MIN_HISTORY_RUNS) {
         // Too little history to tell either way: a bench suite's reference follows its machine (its purpose).
-        plan.head[view] = ratio;
+        use(1, 0);
         plan.runs[view] = 0;
         continue;
       }
@@ -135,18 +195,19 @@ export function planReferences(
               .map(([id, m]) => [id, orientedLog(m, view)] as const)
               .filter((e): e is readonly [string, number] => e[1] !== undefined),
           ),
-          reference: Math.log(referenceLevel(r.references?.[suite.name] as SuiteReference, view)),
+          reference: Math.log(referenceRatio(r.references?.[suite.name], b, view) as number),
         })),
       );
       plan.runs[view] = withRef.length;
       if (!tracking) {
         plan.skipped[view] = 'the history has too few runs with both the suite and its reference';
-      } else if (tracking.scaled < tracking.raw) {
-        plan.head[view] = ratio;
+      } else if (tracking.scaled <= tracking.raw / 2) {
+        use(tracking.power, tracking.powerSd);
       } else {
         plan.skipped[view] =
-          `over the history's ${withRef.length} runs the reference did not follow the suite (scaled, the ` +
-          'suite stepped more between runs than as measured)';
+          `over the history's ${withRef.length} runs the reference did not follow the suite (it explains ` +
+          `${Math.max(0, Math.round((1 - tracking.scaled / tracking.raw) * 100))}% of the suite's steps between runs, ` +
+          'under half)';
       }
     }
     out.push(plan);
@@ -204,14 +265,14 @@ export function scaledHistory(
     const metrics: Record<string, HistoryMetric> = Object.create(null);
     for (const [id, m] of Object.entries(run.metrics)) {
       const suite = suiteOf(id);
-      if (!scaled.some((p) => p.suite === suite)) {
+      const plan = scaled.find((p) => p.suite === suite);
+      if (!plan) {
         metrics[id] = m;
         continue;
       }
-      const b = baseRefs.get(suite) as SuiteReference;
-      const r = run.references?.[suite];
-      if (!r || !comparable(r, b)) continue;
-      const ratio = referenceLevel(r, view) / referenceLevel(b, view);
+      const found = referenceRatio(run.references?.[suite], baseRefs.get(suite), view);
+      if (found === undefined) continue;
+      const ratio = found ** (plan.power[view] ?? 1);
       const f = m.better === 'lower' ? 1 / ratio : ratio;
       metrics[id] = { ...m, median: m.median * f, ...(m.samples ? { samples: m.samples.map((v) => v * f) } : {}) };
     }

@@ -53,8 +53,8 @@ export interface SuiteReference {
   /** Which workload, with its version: times of different workloads are never compared. */
   workload: string;
   unit: string;
-  /** One time per replicate, in `unit`. */
-  samples: number[];
+  /** Each part of the workload, by name: one time per replicate that timed it, in `unit`. */
+  parts: Record<string, number[]>;
 }
 
 export interface RunEnvironment {
@@ -110,7 +110,7 @@ const metricShape = z.object({
 export const referenceShape = z.object({
   workload: z.string().min(1),
   unit: z.string(),
-  samples: z.array(finite.refine((v) => v > 0, 'must be positive')).min(1),
+  parts: z.record(z.string(), z.array(finite.refine((v) => v > 0, 'must be positive')).min(1)),
 });
 
 /** The commit and the machine of a run; the history document (baseline/history.ts) records the same. */

@@ -119,7 +119,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
           warn: (message) => progress.warn(`${suite.name}: ${message}`),
           env,
           reference: (reference) => {
-            entry.reference = { ...reference, samples: [...reference.samples] };
+            entry.reference = structuredClone(reference);
           },
         });
         for await (const metric of iterable) entry.metrics.push(metric);

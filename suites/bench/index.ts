@@ -25,8 +25,8 @@ interface CaseData {
 interface ReplicateOutcome {
   cases: CaseInfo[];
   done: Map<string, Extract<WorkerMessage, { type: 'case' }>>;
-  /** The reference workload's median latency in this process, ms, when it ran. */
-  reference?: number;
+  /** Each reference part's median latency in this process, ms, when it ran. */
+  reference?: Record<string, number>;
   caseErrors: Map<string, string>;
   fatal?: { setup: boolean; message: string };
 }
@@ -52,7 +52,7 @@ function runReplicate(
     else if (m.type === 'case-start') onCase(m.key);
     else if (m.type === 'case') outcome.done.set(m.key, m);
     else if (m.type === 'case-error') outcome.caseErrors.set(m.key, m.message);
-    else if (m.type === 'reference') outcome.reference = m.median;
+    else if (m.type === 'reference') outcome.reference = m.parts;
     else if (m.type === 'fatal') outcome.fatal = { setup: m.setup, message: m.message };
   });
   const timeoutMs = ctx.config['replicate-timeout'];
@@ -95,7 +95,7 @@ export const benchKind = defineSuiteKind({
     }
     const data = new Map<string, CaseData>();
     let failure: Error | undefined;
-    const references: number[] = [];
+    const references: Record<string, number[]> = Object.create(null);
     for (let r = 0; r < cfg.replicates && !ctx.signal.aborted; r++) {
       const input: WorkerInput = {
         file,
@@ -116,7 +116,10 @@ export const benchKind = defineSuiteKind({
         );
       });
       if (outcome.fatal?.setup) throw new SuiteSetupError(outcome.fatal.message);
-      if (outcome.reference !== undefined) references.push(outcome.reference);
+      for (const [part, t] of Object.entries(outcome.reference ?? {})) {
+        if (!Object.hasOwn(references, part)) references[part] = [];
+        references[part]?.push(t);
+      }
       for (const info of outcome.cases) if (!data.has(info.key)) data.set(info.key, { info, medians: [], groups: [] });
       for (const [key, m] of outcome.done) {
         const d = data.get(key);
@@ -135,7 +138,9 @@ export const benchKind = defineSuiteKind({
       }
     }
     // Whatever was measured is kept, even when a replicate failed part-way.
-    if (references.length > 0) ctx.reference?.({ workload: REFERENCE_WORKLOAD, unit: 'ms', samples: references });
+    if (Object.keys(references).length > 0) {
+      ctx.reference?.({ workload: REFERENCE_WORKLOAD, unit: 'ms', parts: { ...references } });
+    }
     for (const d of data.values()) {
       if (d.medians.length === 0) continue;
       yield makeMetric({

@@ -38,6 +38,6 @@ export type WorkerMessage =
       sketch: number[];
     }
   | { type: 'case-error'; key: string; message: string }
-  /** The reference workload's median latency in this process, ms. */
-  | { type: 'reference'; median: number }
+  /** Each part of the reference workload: its median latency in this process, ms. */
+  | { type: 'reference'; parts: Record<string, number> }
   | { type: 'fatal'; setup: boolean; message: string };

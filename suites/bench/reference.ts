@@ -1,9 +1,13 @@
-// The reference workload: a fixed piece of JavaScript that every replicate process of a bench suite times
-// next to the user's cases. It never changes with a pull request, so its time says how fast that process's
-// machine ran: a run on a slow hour is slow in the reference too, and compare (compare/reference.ts) takes
-// that part out. Several kinds of work (integer and float arithmetic, a typed-array sort, Map lookups,
-// strings) because a slow spell does not slow them all alike; on the development machine, the median
-// machine-wide level of 20 kernels followed a mix of 4 of them at r = 0.96.
+// The reference workload: fixed pieces of JavaScript that every replicate process of a bench suite times
+// next to the user's cases. They never change with a pull request, so their times say how fast that
+// process's machine ran: a run on a slow hour is slow in the reference too, and compare
+// (compare/reference.ts) takes that part out.
+//
+// Five parts of different kinds (integer and float arithmetic, a typed-array sort, Map lookups, strings),
+// each timed on its own, because a process can land in a slow mode for one kind of work and not another (on
+// the development machine one reference timed as a single piece ran 20-25% slow in all 10 processes of a run
+// while the suite's kernels did not): a run's reference is the median over parts of each part's change, as
+// the suite's machine-wide level is the median over its metrics.
 //
 // Changing this code changes every time it measures: bump REFERENCE_WORKLOAD so that runs timed with the
 // old workload are never divided by the new one.
@@ -16,35 +20,56 @@ const scratch = new Int32Array(40);
 const table = new Map<number, number>(Array.from({ length: 128 }, (_, i) => [i, (i * 37) % 101]));
 const words = Array.from({ length: 16 }, (_, i) => `k${(i * 7919) % 997}`);
 
+// Every part reads `k`, which changes on each call, and feeds `sink`: the JIT can fold none of it.
 let k = 0;
 let sink = 0;
 
-/** One call: about 10 µs on a 2020s server core. Reads `k`, feeds `sink`: the JIT can fold none of it. */
-export function referenceWork(): number {
-  k = (k + 1) & 0xffff;
-  // Integer mixing.
-  let x = k | 1;
-  for (let i = 0; i < 160; i++) x = (Math.imul(x, 48271) + i) % 2147483647;
-  // Floating point.
-  let f = 0;
-  for (let i = 1; i < 60; i++) f += Math.sqrt(i + k) / i;
-  // A typed-array insertion sort.
-  for (let i = 0; i < scratch.length; i++) scratch[i] = (numbers[(i * 5 + k) & 255] as number) ^ k;
-  for (let i = 1; i < scratch.length; i++) {
-    const v = scratch[i] as number;
-    let j = i - 1;
-    while (j >= 0 && (scratch[j] as number) > v) {
-      scratch[j + 1] = scratch[j] as number;
-      j--;
+/** The parts, by name; each call takes about 1-3 µs on the development machine. */
+export const REFERENCE_PARTS: Readonly<Record<string, () => number>> = {
+  integer: () => {
+    k = (k + 1) & 0xffff;
+    let x = k | 1;
+    for (let i = 0; i < 400; i++) x = (Math.imul(x, 48271) + i) % 2147483647;
+    sink += x;
+    return sink;
+  },
+  float: () => {
+    k = (k + 1) & 0xffff;
+    let f = 0;
+    for (let i = 1; i < 200; i++) f += Math.sqrt(i + k) / i;
+    sink += f;
+    return sink;
+  },
+  sort: () => {
+    k = (k + 1) & 0xffff;
+    for (let i = 0; i < scratch.length; i++) scratch[i] = (numbers[(i * 5 + k) & 255] as number) ^ k;
+    for (let i = 1; i < scratch.length; i++) {
+      const v = scratch[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (scratch[j] as number) > v) {
+        scratch[j + 1] = scratch[j] as number;
+        j--;
+      }
+      scratch[j + 1] = v;
     }
-    scratch[j + 1] = v;
-  }
-  // Map lookups.
-  let m = 0;
-  for (let i = 0; i < 32; i++) m += table.get((i * 11 + k) & 127) as number;
-  // Strings.
-  const s = `${words[k & 15]}:${k}|${words[(k >> 4) & 15]}`;
-  const parts = s.split('|');
-  sink += x + f + (scratch[0] as number) + m + (parts[0]?.length ?? 0) + s.charCodeAt(s.length - 1);
-  return sink;
-}
+    sink += scratch[0] as number;
+    return sink;
+  },
+  map: () => {
+    k = (k + 1) & 0xffff;
+    let m = 0;
+    for (let i = 0; i < 96; i++) m += table.get((i * 11 + k) & 127) as number;
+    sink += m;
+    return sink;
+  },
+  string: () => {
+    k = (k + 1) & 0xffff;
+    let n = 0;
+    for (let i = 0; i < 6; i++) {
+      const s = `${words[(k + i) & 15]}:${k + i}|${words[((k >> 4) + i) & 15]}`;
+      n += (s.split('|')[0]?.length ?? 0) + s.charCodeAt(s.length - 1);
+    }
+    sink += n;
+    return sink;
+  },
+};

@@ -10,7 +10,7 @@ import { registerTsLoader } from '../../src/runner/ts-loader.ts';
 import { makeRng } from '../../src/stats/rng.ts';
 import { BENCH_TAG, type BenchDefinition, expandGrid, type ParamGrid } from './define.ts';
 import { type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
-import { referenceWork } from './reference.ts';
+import { REFERENCE_PARTS } from './reference.ts';
 
 const SKETCH_POINTS = 257;
 
@@ -162,21 +162,29 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
   }
 }
 
-/** Times the reference workload like a case; a failure only costs the reference (it cannot throw). */
+/**
+ * Times each part of the reference workload like a case, sharing one case's time budget between them; a part
+ * that fails is left out (tinybench records the error instead of throwing).
+ */
 async function timeReference(input: WorkerInput): Promise<void> {
-  const bench = new Bench({
-    time: input.time,
-    warmupTime: input.warmup,
-    iterations: input.iterations,
-    retainSamples: true,
-  });
-  bench.add('reference', referenceWork);
-  (globalThis as { gc?: () => void }).gc?.();
-  await bench.run();
-  const result = bench.tasks[0]?.result;
-  if (result && 'latency' in result && result.latency.samples && result.latency.p50 > 0) {
-    await send({ type: 'reference', median: result.latency.p50 });
+  const names = Object.keys(REFERENCE_PARTS);
+  const parts: Record<string, number> = {};
+  for (const name of names) {
+    const bench = new Bench({
+      time: input.time / names.length,
+      warmupTime: input.warmup / names.length,
+      iterations: input.iterations,
+      retainSamples: true,
+    });
+    bench.add(name, REFERENCE_PARTS[name] as () => number);
+    (globalThis as { gc?: () => void }).gc?.();
+    await bench.run();
+    const result = bench.tasks[0]?.result;
+    if (result && 'latency' in result && result.latency.samples && result.latency.p50 > 0) {
+      parts[name] = result.latency.p50;
+    }
   }
+  if (Object.keys(parts).length > 0) await send({ type: 'reference', parts });
 }
 
 function toMs(v: string | number): number {

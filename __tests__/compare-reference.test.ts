@@ -191,16 +191,22 @@ describe('the reference workload in results and history', () => {
 describe('which suites are scaled', () => {
   const machine = [0.03, -0.04, 0.05, -0.02, 0.04, -0.05, 0.02, 0.0];
 
-  it('scales both views by head/base reference when there is no history to tell', () => {
+  it('scales nothing without a history that shows the reference following the suite', () => {
     const rng = makeRng(2);
     const base = run(rng, 0, { machine: 0 });
     const head = run(rng, 1, { machine: 0.08 });
     const [plan] = planReferences(base, head, undefined);
+    expect(plan?.head).toEqual({});
+    expect(plan?.skipped.best).toMatch(/only 0 of the history's 0 runs/);
+    // With one: both views scaled by the elasticity times head/base reference.
+    const { base: b, history } = branch(rng, machine);
+    const h = run(rng, 20, { machine: 0.08 });
+    const [scaled] = planReferences(b, h, history);
     const hb = (v: 'median' | 'best') =>
-      referenceRatio(head.suites[0]?.reference, base.suites[0]?.reference, v) as number;
-    expect(plan?.head.median).toBeCloseTo(hb('median'), 12);
-    expect(plan?.head.best).toBeCloseTo(hb('best'), 12);
-    expect(plan?.head.best).toBeGreaterThan(1.04);
+      (referenceRatio(h.suites[0]?.reference, b.suites[0]?.reference, v) as number) ** (scaled?.power[v] as number);
+    expect(scaled?.head.best).toBeCloseTo(hb('best'), 12);
+    expect(scaled?.head.best).toBeGreaterThan(1.04);
+    if (scaled?.head.median !== undefined) expect(scaled.head.median).toBeCloseTo(hb('median'), 12);
   });
 
   it('scales nothing when either side has no reference or another workload', () => {

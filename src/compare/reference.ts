@@ -175,12 +175,8 @@ export function planReferences(
         plan.head[view] = ratio ** power;
         plan.uncertainty[view] = powerSd * Math.abs(Math.log(ratio));
       };
-      if (ofSuite.length < MIN_HISTORY_RUNS) {
-        // Too little history to tell either way: a bench suite's reference follows its machine (its purpose).
-        use(1, 0);
-        plan.runs[view] = 0;
-        continue;
-      }
+      // Only a history can show that the reference follows the suite: a reference in a slow mode of its own
+      // would otherwise move every metric of the suite by its error.
       if (withRef.length < MIN_HISTORY_RUNS) {
         plan.skipped[view] =
           `only ${withRef.length} of the history's ${ofSuite.length} runs of the suite timed the reference ` +

@@ -163,8 +163,10 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
 }
 
 /**
- * Times each part of the reference workload like a case, sharing one case's time budget between them; a part
- * that fails is left out (tinybench records the error instead of throwing).
+ * Times each part of the reference workload like a case, with a case's warm-up each (and at least
+ * REFERENCE_WARMUP_CALLS calls, so that a slow machine still reaches the optimised code) and sharing one
+ * case's timed budget between them; a part that fails is left out (tinybench records the error instead of
+ * throwing).
  */
 async function timeReference(input: WorkerInput): Promise<void> {
   const names = Object.keys(REFERENCE_PARTS);
@@ -172,7 +174,8 @@ async function timeReference(input: WorkerInput): Promise<void> {
   for (const name of names) {
     const bench = new Bench({
       time: input.time / names.length,
-      warmupTime: input.warmup / names.length,
+      warmupTime: input.warmup,
+      warmupIterations: REFERENCE_WARMUP_CALLS,
       iterations: input.iterations,
       retainSamples: true,
     });
@@ -186,6 +189,9 @@ async function timeReference(input: WorkerInput): Promise<void> {
   }
   if (Object.keys(parts).length > 0) await send({ type: 'reference', parts });
 }
+
+/** Calls of each reference part before timing it: about 5 ms, whatever the time budget. */
+const REFERENCE_WARMUP_CALLS = 500;
 
 function toMs(v: string | number): number {
   if (typeof v === 'number') return v;

@@ -17,14 +17,14 @@ import {
   scaleMetric,
 } from '../src/compare/reference.ts';
 import { syntheticMetric } from '../src/compare/simulate.ts';
+import { loadConfig } from '../src/config/load.ts';
 import type { Better, Metric, ResultsDocument, SuiteReference } from '../src/model/results.ts';
+import { parseResults } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
+import { runSuites } from '../src/runner/run.ts';
 import { median } from '../src/stats/quantile.ts';
 import { normalDraw, type Uniform } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
-import { loadConfig } from '../src/config/load.ts';
-import { parseResults } from '../src/model/results.ts';
-import { runSuites } from '../src/runner/run.ts';
 import { REFERENCE_PARTS, REFERENCE_WORKLOAD } from '../suites/bench/reference.ts';
 import { resultsAt } from './helpers/documents.ts';
 import { scratchDir } from './helpers/scratch.ts';

@@ -5,11 +5,12 @@
 // then shows is what the reference did not follow, and the comparison's allowance shrinks with it.
 //
 // Two views, because a run's best replicate and its median move differently on a busy machine (slow modes
-// move medians, level.ts): best-replicate comparisons are scaled by the reference's fastest replicate,
-// median comparisons by its median (on the development machine, 20 kernels' machine-wide level followed a
-// mix of 4 of them at r = 0.93 to 0.96 in matching views, 0.6 across them).
+// move medians, level.ts): best-replicate comparisons are scaled by the reference's fastest replicates,
+// median comparisons by its medians (on the development machine the gate suite's machine-wide level moved
+// with the reference's fastest replicates at r = 0.8 on a calm hour and 0.98 on a busy one, with its medians
+// at 0.6 to 0.9, and across the views at 0.6).
 //
-// A suite is scaled in a view only when its history (when it has enough runs of the suite) shows that the
+// A suite is scaled in a view only when its history (4 runs or more that timed the reference) shows that the
 // reference follows the suite: scaled, its machine-wide level steps between runs by at most half the variance
 // it has as measured. How strongly it follows (the elasticity: a memory-bound suite may move 1.5% for each
 // 1% of the reference) comes from the same steps. A reference that does not follow (an I/O-bound suite)

@@ -20,8 +20,8 @@ export interface SuiteContext<C> {
   /** Environment for child processes (the runner's, with services' URLs). */
   env: NodeJS.ProcessEnv;
   /**
-   * Records how long a fixed reference workload took where the suite measured (one value per replicate), so
-   * that compare can take the machine's speed out of the suite's changes (compare/reference.ts).
+   * Records how long a fixed reference workload took where the suite measured (per part, one time per
+   * replicate), so that compare can take the machine's speed out of the suite's changes (compare/reference.ts).
    */
   reference?(reference: SuiteReference): void;
 }

@@ -60,6 +60,7 @@ import {
   type SuiteScaling,
   scaledHead,
   scaledHistory,
+  suiteOf,
 } from './reference.ts';
 
 export { environmentWarnings } from './environment.ts';
@@ -675,7 +676,7 @@ function widenByScaling(
   if (bySuite.size === 0) return noise;
   return new Map(
     [...noise].map(([id, n]) => {
-      const u = bySuite.get(id.slice(0, Math.max(0, id.indexOf('/'))));
+      const u = bySuite.get(suiteOf(id));
       if (!u) return [id, n];
       return [
         id,
@@ -695,8 +696,7 @@ function markScaled(outcome: CompareOutcome, plans: readonly SuiteScaling[]): vo
   const bySuite = new Map(plans.map((p) => [p.suite, p]));
   for (const c of outcome.comparisons) {
     const detail = outcome.details[c.id];
-    const slash = c.id.indexOf('/');
-    const plan = bySuite.get(slash < 0 ? c.id : c.id.slice(0, slash));
+    const plan = bySuite.get(suiteOf(c.id));
     if (!detail || !plan || c.base === undefined || c.head === undefined) continue;
     const ratio = plan.head[detail.level === 'best' ? 'best' : 'median'];
     if (ratio !== undefined) detail.reference = ratio;
@@ -712,7 +712,7 @@ function referenceNotes(plans: readonly SuiteScaling[], outcome: CompareOutcome)
   const compared = new Set<string>();
   for (const c of outcome.comparisons) {
     if (c.base === undefined || c.head === undefined) continue;
-    compared.add(`${c.id.slice(0, Math.max(0, c.id.indexOf('/')))}\n${outcome.details[c.id]?.level ?? 'median'}`);
+    compared.add(`${suiteOf(c.id)}\n${outcome.details[c.id]?.level ?? 'median'}`);
   }
   const pct = (r: number) =>
     `${(Math.abs(r >= 1 ? r - 1 : 1 / r - 1) * 100).toFixed(1)}% ${r >= 1 ? 'slower' : 'faster'}`;

@@ -81,7 +81,7 @@ function comparable(a: SuiteReference | undefined, b: SuiteReference | undefined
 }
 
 /** The suite of a metric id: its first segment. */
-function suiteOf(id: string): string {
+export function suiteOf(id: string): string {
   const slash = id.indexOf('/');
   return slash < 0 ? id : id.slice(0, slash);
 }

@@ -19,7 +19,7 @@
 import type { HistoryDocument, HistoryMetric, HistoryRun } from '../baseline/history.ts';
 import type { Metric, ResultsDocument, SuiteReference } from '../model/results.ts';
 import { median } from '../stats/quantile.ts';
-import { MIN_HISTORY_RUNS, sameMachine } from './noise.ts';
+import { bestOf, MIN_HISTORY_RUNS, sameMachine } from './noise.ts';
 
 export type ReferenceView = 'median' | 'best';
 export const REFERENCE_VIEWS: readonly ReferenceView[] = ['median', 'best'];
@@ -34,7 +34,7 @@ export interface SuiteScaling {
   reference: Partial<Record<ReferenceView, number>>;
   /**
    * Per view, how strongly the suite follows its reference (elasticity: 1.5 when the suite's machine-wide
-   * level moves 1.5% for each 1% of the reference), from the history; 1 without one.
+   * level moves 1.5% for each 1% of the reference), from the history.
    */
   power: Partial<Record<ReferenceView, number>>;
   /** Per view, the factor the head's machine put on the suite's times: reference ^ power. */
@@ -46,7 +46,7 @@ export interface SuiteScaling {
   uncertainty: Partial<Record<ReferenceView, number>>;
   /** Why a view is not scaled, for the note. */
   skipped: Partial<Record<ReferenceView, string>>;
-  /** Per view: history runs the decision rested on (0 when the history had too few runs of the suite). */
+  /** Per view: history runs the decision rested on, when it had enough that timed the reference. */
   runs: Partial<Record<ReferenceView, number>>;
 }
 
@@ -88,10 +88,7 @@ export function suiteOf(id: string): string {
 
 /** A history metric's level in a view, oriented so that a slower machine makes it larger (log). */
 function orientedLog(m: HistoryMetric, view: ReferenceView): number | undefined {
-  let v: number | undefined;
-  if (view === 'median') v = m.median;
-  else if (m.samples && m.samples.length > 0)
-    v = m.better === 'lower' ? Math.min(...m.samples) : Math.max(...m.samples);
+  const v = view === 'median' ? m.median : m.samples?.length ? bestOf(m.samples, m.better) : undefined;
   if (v === undefined || !(v > 0)) return undefined;
   return m.better === 'lower' ? Math.log(v) : -Math.log(v);
 }

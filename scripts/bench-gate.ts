@@ -240,6 +240,7 @@ function print(report: CalibrationReport, label: string): void {
     r.medianRatio === undefined ? '—' : signed(r.medianRatio - 1),
     pct(r.unreliable),
     pct(r.bestLevel),
+    pct(r.offUsual),
     r.medianNoise === undefined ? '—' : `±${pct(r.medianNoise)}`,
     r.medianBand === undefined ? '—' : `±${pct(r.medianBand)}`,
   ]);
@@ -252,6 +253,7 @@ function print(report: CalibrationReport, label: string): void {
     'measured',
     'unreliable',
     'best',
+    'base off',
     'noise',
     'between runs',
   ];
@@ -350,7 +352,8 @@ async function main(): Promise<void> {
       'A/A: share of comparisons with any metric regressed (target ≤ 1%). ×f: share whose gate failed\n' +
       '(targets: ×1.20 ≥ 95%, ×1.10 ≥ 80%). "measured" is the median ratio head/base over metrics and pairs;\n' +
       '"noise" the median spread of one replicate, "between runs" the median run-to-run band of the history,\n' +
-      '"best" the share of metrics compared by their best replicate (README, "Slow modes"). A recheck\n' +
+      '"best" the share of metrics compared by their best replicate (README, "Slow modes"), "base off" the\n' +
+      'share whose baseline run sat off the metric\'s usual level (README, "Off its usual level"). A recheck\n' +
       'runs a regressed suite again: here the next run of the same code stands in for it.\n',
   );
   // The gate as shipped: history, and a regression confirmed by a second run (the next run of the same code).

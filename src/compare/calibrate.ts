@@ -52,6 +52,8 @@ export interface CalibrationRow {
   unreliable: number;
   /** Share of metric comparisons made by each run's best replicate (level.ts) instead of the median. */
   bestLevel: number;
+  /** Share of metric comparisons whose baseline run sat off the metric's usual level (compare.ts offUsual). */
+  offUsual: number;
   /** Median over metrics and pairs of the replicates' relative noise (0.03: ±3%). */
   medianNoise?: number;
   /** Median over metrics and pairs of the run-to-run band from the history (with history only). */
@@ -85,6 +87,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
     metricRegressed: number;
     unreliable: number;
     best: number;
+    usual: number;
     ratios: number[];
     noises: number[];
     bands: number[];
@@ -109,6 +112,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
           metricRegressed: 0,
           unreliable: 0,
           best: 0,
+          usual: 0,
           ratios: [],
           noises: [],
           bands: [],
@@ -136,6 +140,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
       for (const d of Object.values(outcome.details)) {
         if (d.unreliable) a.unreliable++;
         if (d.level === 'best') a.best++;
+        if (d.usual !== undefined) a.usual++;
         if (d.noise !== undefined && Number.isFinite(d.noise)) a.noises.push(d.noise);
         if (d.history) a.bands.push(d.history.band);
       }
@@ -158,6 +163,7 @@ export function calibrate(runs: readonly CalibrationRun[], opts: CalibrationOpti
         ...(a.ratios.length > 0 ? { medianRatio: median(a.ratios) } : {}),
         unreliable: share(a.unreliable, a.metrics),
         bestLevel: share(a.best, a.metrics),
+        offUsual: share(a.usual, a.metrics),
         ...(a.noises.length > 0 ? { medianNoise: median(a.noises) } : {}),
         ...(a.bands.length > 0 ? { medianBand: median(a.bands) } : {}),
       };

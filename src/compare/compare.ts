@@ -38,7 +38,7 @@ import { replicatesToBound, replicatesToDetect } from '../stats/power.ts';
 import { median } from '../stats/quantile.ts';
 import { sampleSd, scaledMad } from '../stats/spread.ts';
 import { studentQuantile, studentSf } from '../stats/student.ts';
-import { decide, thresholds } from './decide.ts';
+import { type Decision, decide, thresholds, towardsWorse } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
 import { chooseBestLevels, type LevelChoice } from './level.ts';
 import {
@@ -104,6 +104,12 @@ export interface ComparisonDetail {
    * scaled value).
    */
   reference?: number;
+  /**
+   * In the baseline run this metric sat off its usual level, beyond the machine (noise.ts LastRunOffset;
+   * 1.15: 15% slower than usual): its interval spans the comparison with that run and with the usual level,
+   * and its p-value is the larger of the two, so a change has to show against both (offUsual).
+   */
+  usual?: number;
   /** A regression checked by running its suite again (recheck.ts): what that second run said. */
   recheck?: RecheckDetail;
 }
@@ -145,6 +151,59 @@ interface Row {
    * of the best) and its degrees of freedom, for the interval once the run's discoveries are known.
    */
   best?: { scale: number; df: number };
+  /**
+   * The baseline run sat off this metric's usual level (offUsual): the log-ratio's move from comparing with
+   * the usual level instead of the run, whose interval joins the row's.
+   */
+  usual?: number;
+}
+
+/**
+ * Significance at which a metric counts as off its usual level in the baseline run (offUsual). Generous on
+ * purpose: a metric flagged without cause only has its interval extended towards what its history says,
+ * which costs power on that metric alone; one left unflagged can fail the gate.
+ */
+export const USUAL_LEVEL_CHECK = 0.05;
+
+/**
+ * For a baseline that is its history's last run: when the metric sat off its usual level in it, beyond the
+ * machine and by more than the history's earlier runs scatter (two-sided t at USUAL_LEVEL_CHECK), the move
+ * of log(head/base) from comparing with the usual level instead (positive: the head looks worse against the
+ * usual). A single run cannot tell whether such a level is the run's accident or a change that landed on the
+ * branch; a regression (or an improvement) must then show against both (intersection-union: the larger
+ * p-value, the union of the intervals), which is right in either case.
+ */
+export function offUsual(noise: RunNoise | undefined, better: Better): number | undefined {
+  const last = noise?.last;
+  if (!last || !(last.sd > 0) || !Number.isFinite(last.offset)) return undefined;
+  if (Math.abs(last.offset) <= studentQuantile(1 - USUAL_LEVEL_CHECK / 2, last.df) * last.sd) return undefined;
+  return better === 'lower' ? last.offset : -last.offset;
+}
+
+/**
+ * A change called against the union of both comparisons (offUsual) must also exceed min-effect against the
+ * usual level, not only against the baseline run whose level was off.
+ */
+function againstUsual(decision: Decision, row: Row, options: CompareOptions): Decision {
+  if ((decision.verdict !== 'regressed' && decision.verdict !== 'improved') || !row.shift || row.usual === undefined)
+    return decision;
+  const e = thresholds(options.minEffect).effect;
+  const moved = row.shift.estimate + row.usual;
+  const { est } = towardsWorse(row.comparison.better as Better, moved, moved, moved);
+  if (decision.verdict === 'regressed' ? est > e : est < -e) return decision;
+  return {
+    verdict: 'inconclusive',
+    reason: "beyond min-effect against the baseline run, not against the metric's usual level",
+  };
+}
+
+/** The union of an interval and the same moved by `move` (the comparison with the usual level). */
+function joinUsual<T extends { lower: number; upper: number }>(interval: T, move: number): T {
+  return {
+    ...interval,
+    lower: Math.min(interval.lower, interval.lower + move),
+    upper: Math.max(interval.upper, interval.upper + move),
+  };
 }
 
 /** The metric is left out of the comparison by `compare.ignore`. */
@@ -346,6 +405,17 @@ function analyse(
       row.shift.upper = widened.upper;
     }
   }
+  // Against the metric's usual level as well, when the baseline run sat off it (log values only: the usual
+  // level is a ratio away).
+  const usual = anchorBase && positive ? offUsual(noise, head.better) : undefined;
+  if (usual !== undefined && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
+    const joined = joinUsual(shift, usual);
+    shift.lower = joined.lower;
+    shift.upper = joined.upper;
+    row.shift = joinUsual(row.shift, usual);
+    row.usual = usual;
+    row.detail.usual = Math.exp(head.better === 'lower' ? usual : -usual);
+  }
   const toRatio = (d: number): number | undefined => {
     if (positive) return Math.exp(d);
     return scale > 0 ? 1 + d / scale : undefined;
@@ -374,7 +444,15 @@ function analyse(
 
   if (xs.length >= 2 && ys.length >= 2) {
     const test = mannWhitney(xs, ys);
-    row.detail.pRaw = test.p;
+    // The baseline's replicates at the usual level: log(head/base) grows by `usual` when the base drops by it.
+    const atUsual =
+      row.usual === undefined
+        ? undefined
+        : mannWhitney(
+            xs.map((x) => x - (row.usual as number)),
+            ys,
+          );
+    row.detail.pRaw = Math.max(test.p, atUsual?.p ?? 0);
     row.detail.method = test.method;
   }
   return row;
@@ -413,7 +491,9 @@ function analyseBest(
   const drift = anchor ? anchoredDrift(noise, anchor) : pooledDrift(noise);
   const scale = anchor ? drift.sd : Math.SQRT2 * drift.sd;
   // No drift at all in the history: any change at all is beyond it.
-  const p = scale > 0 ? Math.min(1, 2 * studentSf(Math.abs(estimate) / scale, drift.df)) : estimate === 0 ? 1 : 0;
+  const pOf = (e: number) => (scale > 0 ? Math.min(1, 2 * studentSf(Math.abs(e) / scale, drift.df)) : e === 0 ? 1 : 0);
+  const usual = anchorBase ? offUsual(noise, better) : undefined;
+  const p = Math.max(pOf(estimate), usual === undefined ? 0 : pOf(estimate + usual));
   const sigma = pooledSpread([b.map(Math.log), h.map(Math.log)]);
   return {
     comparison: {
@@ -437,9 +517,11 @@ function analyseBest(
       history: { runs: noise.runs, band: noise.band, drift: Math.hypot(noise.drift, noise.common?.drift ?? 0) },
       ...(noise.band > options.minEffect ? { unreliable: true } : {}),
       ...(anchor ? { anchor: Math.exp(anchor.offset) } : {}),
+      ...(usual !== undefined ? { usual: Math.exp(better === 'lower' ? usual : -usual) } : {}),
     },
     shift: { estimate, lower: estimate, upper: estimate },
     best: { scale, df: drift.df },
+    ...(usual !== undefined ? { usual } : {}),
   };
 }
 
@@ -455,8 +537,9 @@ function bestIntervals(rows: readonly Row[], alpha: number, discoveries: number,
     if (!row.best || !row.shift) continue;
     const half = row.best.scale > 0 ? row.best.scale * studentQuantile(1 - tail / 2, row.best.df) : 0;
     const { estimate } = row.shift;
-    row.shift = { estimate, lower: estimate - half, upper: estimate + half };
-    row.comparison.ci = [Math.exp(estimate - half), Math.exp(estimate + half)];
+    const own = { estimate, lower: estimate - half, upper: estimate + half };
+    row.shift = row.usual === undefined ? own : joinUsual(own, row.usual);
+    row.comparison.ci = [Math.exp(row.shift.lower), Math.exp(row.shift.upper)];
     row.detail.ciConfidence = 1 - tail;
   }
 }
@@ -543,7 +626,7 @@ export function compareMetrics(
 
   for (const row of rows) {
     if (!row.shift) continue;
-    const decision = decide(
+    const decision: Decision = decide(
       {
         ...row.shift,
         ...(row.detail.pRaw !== undefined ? { p: row.detail.pRaw } : {}),
@@ -554,9 +637,10 @@ export function compareMetrics(
       },
       options,
     );
-    row.comparison.verdict = decision.verdict;
-    row.detail.reason = decision.reason;
-    if (decision.verdict === 'inconclusive') {
+    const judged = row.usual === undefined ? decision : againstUsual(decision, row, options);
+    row.comparison.verdict = judged.verdict;
+    row.detail.reason = judged.reason;
+    if (judged.verdict === 'inconclusive') {
       const needed = neededReplicates(row, options, tested.length);
       if (needed !== undefined) row.detail.needed = needed;
     }
@@ -658,6 +742,8 @@ export function compareResults(
   early.push(...referenceNotes(plans, outcome));
   const moved = anchorNote(outcome.details);
   if (moved) early.push(moved);
+  const off = usualNote(outcome);
+  if (off) early.push(off);
   const unreliable = unreliableWarning(outcome, options.minEffect);
   return { ...outcome, warnings: [...early, ...outcome.warnings, ...(unreliable ? [unreliable] : [])] };
 }
@@ -714,8 +800,7 @@ function referenceNotes(plans: readonly SuiteScaling[], outcome: CompareOutcome)
     if (c.base === undefined || c.head === undefined) continue;
     compared.add(`${suiteOf(c.id)}\n${outcome.details[c.id]?.level ?? 'median'}`);
   }
-  const pct = (r: number) =>
-    `${(Math.abs(r >= 1 ? r - 1 : 1 / r - 1) * 100).toFixed(1)}% ${r >= 1 ? 'slower' : 'faster'}`;
+  const pct = slowerOrFaster;
   const label: Record<ReferenceView, string> = { median: 'median', best: 'fastest replicate' };
   return plans.flatMap((p) => {
     const used = REFERENCE_VIEWS.filter((v) => p.head[v] !== undefined);
@@ -764,6 +849,31 @@ function anchorNote(details: Readonly<Record<string, ComparisonDetail>>): string
     `the baseline run was ${said.join(', ')} than the usual level of its history's ${runs} runs, on every ` +
     'metric at once (the machine, not the code): its values were moved to that level before comparing ' +
     '("base moved" in the evidence)'
+  );
+}
+
+const USUAL_LISTED = 4;
+
+/** A speed factor in words: 1.05 is "5.0% slower", 0.8 is "25.0% faster". */
+function slowerOrFaster(r: number): string {
+  return `${(Math.abs(r >= 1 ? r - 1 : 1 / r - 1) * 100).toFixed(1)}% ${r >= 1 ? 'slower' : 'faster'}`;
+}
+
+/** Once per comparison: the metrics whose baseline sat off their usual level, furthest first (offUsual). */
+function usualNote(outcome: CompareOutcome): string | undefined {
+  const off = outcome.comparisons
+    .flatMap((c) => {
+      const u = outcome.details[c.id]?.usual;
+      return u !== undefined && c.base !== undefined && c.head !== undefined ? [{ c, u }] : [];
+    })
+    .sort((a, b) => Math.abs(Math.log(b.u)) - Math.abs(Math.log(a.u)) || (a.c.id < b.c.id ? -1 : 1));
+  if (off.length === 0) return undefined;
+  const named = off.slice(0, USUAL_LISTED).map(({ c, u }) => `${JSON.stringify(c.id)} (${slowerOrFaster(u)})`);
+  const more = off.length > USUAL_LISTED ? ` and ${off.length - USUAL_LISTED} more` : '';
+  // Short enough for the report's 300-character cap on a warning.
+  return (
+    `in the baseline run ${off.length === 1 ? 'one metric' : `${off.length} metrics`} ran off the usual level ` +
+    `of the history, beyond the machine: ${named.join(', ')}${more}; a change there must show against both`
   );
 }
 

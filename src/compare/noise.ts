@@ -88,6 +88,27 @@ export interface RunNoise {
   alone?: { drift: number; df: number };
   /** Standard deviation of a run's level from its own replicates alone (log), when runs kept samples. */
   replicateSd?: number;
+  /** The history's last run against this metric's usual own level (lastRunOffsets). */
+  last?: LastRunOffset;
+}
+
+/**
+ * Where one metric sat in the history's last run against its usual level, beyond the machine: in each run
+ * the metric's level less the machine-wide level (the median over metrics), the last run's against the mean
+ * of the earlier runs'. A single process set or JIT layout can put one metric 15% off while the rest of the
+ * run is ordinary; a baseline run carrying that would pass it on to every comparison with it.
+ */
+export interface LastRunOffset {
+  /** Log offset of the last run from the usual level; positive: slower (or less throughput) than usual. */
+  offset: number;
+  /**
+   * Standard deviation of that offset for a run like the earlier ones: their scatter around their mean,
+   * moderated across the suite's metrics, times √(1 + 1/runs) (a prediction).
+   */
+  sd: number;
+  df: number;
+  /** Earlier runs the usual level rests on. */
+  runs: number;
 }
 
 /** One past run of one metric: its level and, when kept, its replicates (same unit as the level). */
@@ -235,6 +256,11 @@ export function estimateSuiteNoise(
   const replicateSd = (o: Own) => (o.replicateVar > 0 ? { replicateSd: Math.sqrt(o.replicateVar) } : {});
   /** All of a metric's drift from its own runs (without the split, `variance` is its spread squared). */
   const alone = (o: Own) => ({ drift: driftBeyond(o.spread ** 2, o.replicateVar), df: successiveDf(o.steps) });
+  const offsets = lastRunOffsets(logs, length);
+  const last = (o: Own) => {
+    const found = offsets.get(o.id);
+    return found ? { last: found } : {};
+  };
   const out = new Map<string, RunNoise>();
   if (!split) {
     for (const o of own)
@@ -244,6 +270,7 @@ export function estimateSuiteNoise(
         ...alone(o),
         band: bandOf(o.spread, confidence),
         ...replicateSd(o),
+        ...last(o),
       });
     return out;
   }
@@ -283,6 +310,7 @@ export function estimateSuiteNoise(
       common,
       alone: alone(o),
       ...replicateSd(o),
+      ...last(o),
     });
   }
   return out;
@@ -299,19 +327,7 @@ export function machineAnchor(
   logs: ReadonlyMap<string, ReadonlyArray<number | undefined>>,
   length: number,
 ): MachineAnchor | undefined {
-  const last = length - 1;
-  const inLast = [...logs.values()].filter((l) => l[last] !== undefined).length;
-  if (last < 1 || inLast < MIN_COMMON_METRICS) return undefined;
-  const levels: number[] = [];
-  for (let r = 0; r <= last; r++) {
-    const diffs: number[] = [];
-    for (const l of logs.values()) {
-      const a = l[r];
-      const b = l[last];
-      if (a !== undefined && b !== undefined) diffs.push(a - b);
-    }
-    if (diffs.length >= MIN_COMMON_METRICS) levels.push(median(diffs));
-  }
+  const levels = machineLevels(logs, length).filter((l) => l !== undefined);
   const k = levels.length;
   if (k < MIN_HISTORY_RUNS) return undefined;
   const mean = levels.reduce((a, b) => a + b, 0) / k;
@@ -327,6 +343,79 @@ export function machineAnchor(
     if (ratio < 2 + normalQuantile(0.1) * sd) return undefined;
   }
   return { offset: -mean, runs: k, sd: Math.sqrt(spread / (k - 1)), df: k - 1 };
+}
+
+/**
+ * Each run's machine-wide level against the last run's (log, aligned with the runs, 0 for the last): the
+ * median over metrics of each metric's difference to the last run. Undefined for runs sharing fewer than
+ * MIN_COMMON_METRICS metrics with the last, and for all when the last has fewer.
+ */
+function machineLevels(
+  logs: ReadonlyMap<string, ReadonlyArray<number | undefined>>,
+  length: number,
+): Array<number | undefined> {
+  const last = length - 1;
+  const inLast = [...logs.values()].filter((l) => l[last] !== undefined).length;
+  if (last < 1 || inLast < MIN_COMMON_METRICS) return Array.from({ length }, () => undefined);
+  return Array.from({ length }, (_, r) => {
+    const diffs: number[] = [];
+    for (const l of logs.values()) {
+      const a = l[r];
+      const b = l[last];
+      if (a !== undefined && b !== undefined) diffs.push(a - b);
+    }
+    return diffs.length >= MIN_COMMON_METRICS ? median(diffs) : undefined;
+  });
+}
+
+/**
+ * Per metric measured in the last run, where it sat against its usual level (LastRunOffset): with the
+ * machine-wide levels where at least MIN_HISTORY_RUNS − 1 earlier runs have one, with the raw levels (the
+ * machine included) in a suite too small to tell the machine apart. Metrics with fewer than
+ * MIN_HISTORY_RUNS − 1 earlier runs are left out. The earlier runs' scatter borrows strength across metrics
+ * (moderate.ts, fully trusted: a scatter pulled too low only flags a metric more readily, which costs power
+ * on that metric alone, never a false alarm).
+ */
+export function lastRunOffsets(
+  logs: ReadonlyMap<string, ReadonlyArray<number | undefined>>,
+  length: number,
+): Map<string, LastRunOffset> {
+  const last = length - 1;
+  const machine = machineLevels(logs, length);
+  const withMachine = machine.slice(0, Math.max(0, last)).filter((l) => l !== undefined).length;
+  const useMachine = withMachine >= MIN_HISTORY_RUNS - 1;
+  const found: Array<{ id: string; offset: number; variance: number; runs: number }> = [];
+  for (const [id, l] of logs) {
+    const at = l[last];
+    if (at === undefined) continue;
+    // The metric's own level in each earlier run against its own level in the last.
+    const d: number[] = [];
+    for (let r = 0; r < last; r++) {
+      const v = l[r];
+      const m = useMachine ? machine[r] : 0;
+      if (v !== undefined && m !== undefined) d.push(v - at - m);
+    }
+    const k = d.length;
+    if (k < MIN_HISTORY_RUNS - 1) continue;
+    const mean = d.reduce((a, b) => a + b, 0) / k;
+    const variance = d.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1);
+    found.push({ id, offset: -mean, variance, runs: k });
+  }
+  const prior = fitVariancePrior(
+    found.map((f) => f.variance),
+    found.map((f) => f.runs - 1),
+  );
+  const out = new Map<string, LastRunOffset>();
+  for (const f of found) {
+    const moderated = moderateVariance(f.variance, f.runs - 1, prior);
+    out.set(f.id, {
+      offset: f.offset,
+      sd: Math.sqrt(moderated.variance * (1 + 1 / f.runs)),
+      df: moderated.df,
+      runs: f.runs,
+    });
+  }
+  return out;
 }
 
 /**

@@ -22,6 +22,11 @@ export interface ComparisonDetail {
   level?: 'median' | 'best';
   /** The baseline run's machine-wide speed against its history's usual (1.04: 4% slow), its level moved to the usual. */
   anchor?: number;
+  /**
+   * In the baseline run the metric sat off its usual level (1.15: 15% slower than usual): compared with both
+   * that run and the usual level.
+   */
+  usual?: number;
   /** The head's suite ran the reference workload this much slower than the baseline's (1.05), its values scaled. */
   reference?: number;
   /** A regression checked by running its suite again: that run's change and whether it repeated. */
@@ -221,6 +226,10 @@ export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricI
   // The baseline taken at its history's usual machine level (compare.ts; a warning says why, once).
   if (d?.anchor !== undefined && Number.isFinite(d.anchor) && d.anchor > 0) {
     parts.push(`base moved ${formatPercent((c.better === 'higher' ? d.anchor : 1 / d.anchor) - 1)}`);
+  }
+  // The baseline run off the metric's usual level: compared with both (compare.ts offUsual).
+  if (d?.usual !== undefined && Number.isFinite(d.usual) && d.usual > 0) {
+    parts.push(`base ${formatPercent((c.better === 'higher' ? 1 / d.usual : d.usual) - 1)} vs its usual`);
   }
   // The head taken at the baseline's machine speed by its suite's reference workload (compare/reference.ts).
   if (d?.reference !== undefined && Number.isFinite(d.reference) && d.reference > 0) {

@@ -10,9 +10,14 @@ import { compareResults } from '../src/compare/compare.ts';
 import { judge } from '../src/compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import {
+  type Elasticity,
+  elasticityOf,
+  MAX_POWER,
+  metricElasticities,
   planReferences,
   referenceRatio,
   referenceTracking,
+  type SuiteScaling,
   scaledHistory,
   scaleMetric,
 } from '../src/compare/reference.ts';
@@ -46,6 +51,8 @@ interface RunShape {
   own?: number;
   /** The suite moves this much per unit the reference moves (memory-bound kernels feel a busy machine more). */
   gain?: number;
+  /** Kernels (by index) that do not feel the machine at all. */
+  still?: readonly number[];
 }
 
 /**
@@ -58,7 +65,8 @@ function run(rng: Uniform, hour: number, s: RunShape): ResultsDocument {
     const better: Better = i % 4 === 3 ? 'higher' : 'lower';
     const own = (s.own ?? 0.004) * normalDraw(rng);
     const samples = Array.from({ length: 10 }, () => {
-      let t = (i + 1) * factor * Math.exp(s.machine + own + 0.008 * normalDraw(rng));
+      const machine = s.still?.includes(i) ? 0 : s.machine;
+      let t = (i + 1) * factor * Math.exp(machine + own + 0.008 * normalDraw(rng));
       if (rng() < 0.4) t *= 1.5 + 0.3 * rng();
       return better === 'lower' ? t : 1000 / t;
     });
@@ -272,7 +280,10 @@ describe('which suites are scaled', () => {
     expect(scaled.runs[1]?.metrics['api/latency']).toEqual(history.runs[1]?.metrics['api/latency']);
     // A run on a slower machine than the baseline's comes down by its reference's ratio.
     const r = 3;
-    const power = plans[0]?.power.best as number;
+    expect(plans[0]?.power.best).toBeGreaterThan(0.8);
+    expect(plans[0]?.power.best).toBeLessThan(1.25);
+    // Each metric by its own elasticity (here all follow alike, so about the suite's).
+    const power = elasticityOf(plans[0] as SuiteScaling, 'best', 'gate/k0')?.power as number;
     expect(power).toBeGreaterThan(0.8);
     expect(power).toBeLessThan(1.25);
     const ratio =
@@ -296,6 +307,71 @@ describe('which suites are scaled', () => {
     const note = out.warnings.find((w) => /by its fastest replicate, suite ×1\.\d\d/.test(w));
     expect(note).toBeDefined();
     expect(note?.length).toBeLessThanOrEqual(300);
+  });
+
+  it('gives a kernel that does not follow the machine its own elasticity', () => {
+    const rng = makeRng(17);
+    const { base, history } = branch(rng, machine, { gain: 1.5, still: [2] });
+    const head = run(rng, 20, { machine: 0.12, gain: 1.5, still: [2] });
+    const [plan] = planReferences(base, head, history);
+    const still = elasticityOf(plan as SuiteScaling, 'best', 'gate/k2') as Elasticity;
+    expect(still.power).toBeLessThan(0.4);
+    for (const id of ['gate/k0', 'gate/k5', 'gate/k9']) {
+      expect(elasticityOf(plan as SuiteScaling, 'best', id)?.power).toBeGreaterThan(1.2);
+    }
+    // Scaled by the suite's elasticity it would look about 12% faster than it is.
+    const out = compareResults(base, head, options, history);
+    const k2 = out.comparisons.find((c) => c.id === 'gate/k2');
+    expect(out.details['gate/k2']?.reference).toBeLessThan(1.04);
+    expect(Math.abs(Math.log(k2?.ratio as number))).toBeLessThan(0.04);
+    expect(out.comparisons.filter((c) => c.verdict === 'regressed' || c.verdict === 'improved')).toEqual([]);
+  });
+
+  it('pulls each metric towards the suite by how uncertain its own estimate is', () => {
+    const suite = { power: 1.5, sd: 0.1 };
+    const rng = makeRng(18);
+    const refs = Array.from({ length: 12 }, () => 0.03 * normalDraw(rng));
+    const runs = (own: (id: number) => number, follow: (id: number) => number) =>
+      refs.map((r) => ({
+        metrics: new Map(Array.from({ length: 10 }, (_, j) => [`m${j}`, follow(j) * r + own(j) * normalDraw(rng)])),
+        reference: r,
+      }));
+    // Every metric follows alike: no spread beyond sampling, so each takes the suite's.
+    const alike = metricElasticities(
+      runs(
+        () => 0.01,
+        () => 1.5,
+      ),
+      suite,
+    );
+    for (const e of alike.values()) {
+      expect(e.power).toBeCloseTo(1.5, 12);
+      expect(e.sd).toBeCloseTo(0.1, 12);
+    }
+    // Half follow at 2, half at 1, quietly: each keeps about its own, with its own small error.
+    const split = metricElasticities(
+      runs(
+        () => 0.002,
+        (j) => (j < 5 ? 2 : 1),
+      ),
+      suite,
+    );
+    for (const [id, e] of split) {
+      expect(Math.abs(e.power - (Number(id.slice(1)) < 5 ? 2 : 1))).toBeLessThan(0.1);
+      expect(e.sd).toBeLessThan(0.1);
+    }
+    // Never below 0 nor above MAX_POWER.
+    const wild = metricElasticities(
+      runs(
+        () => 0.002,
+        (j) => (j < 5 ? -1 : 4),
+      ),
+      suite,
+    );
+    for (const e of wild.values()) {
+      expect(e.power).toBeGreaterThanOrEqual(0);
+      expect(e.power).toBeLessThanOrEqual(MAX_POWER);
+    }
   });
 
   it('measures how much the suite level steps as measured and once scaled', () => {

@@ -53,10 +53,10 @@ describe('where each metric sat in the history last run', () => {
       expect(o.sd).toBeGreaterThan(0.006);
       expect(o.sd).toBeLessThan(0.02);
     }
-    expect(offUsual({ last: m3 } as RunNoise, 'lower')).toBeCloseTo(m3?.offset as number, 12);
+    expect(offUsual({ last: m3 } as RunNoise, 'lower', true)).toBeCloseTo(m3?.offset as number, 12);
     // Oriented: against a usual level 15% slower, a time's log(head/base) drops, a rate's rises.
-    expect(offUsual({ last: m3 } as RunNoise, 'higher')).toBeCloseTo(-(m3?.offset as number), 12);
-    const ordinary = [...offsets].filter(([id, o]) => id !== 'm3' && offUsual({ last: o } as RunNoise, 'lower'));
+    expect(offUsual({ last: m3 } as RunNoise, 'higher', true)).toBeCloseTo(-(m3?.offset as number), 12);
+    const ordinary = [...offsets].filter(([id, o]) => id !== 'm3' && offUsual({ last: o } as RunNoise, 'lower', true));
     expect(ordinary.length).toBeLessThanOrEqual(3);
   });
 
@@ -248,8 +248,10 @@ describe('simulation: baseline runs with single kernels off their usual level (f
 describe('recorded runs: a baseline whose arithmetic kernel did not slow with the rest of its run', () => {
   // bench:gate on the shared 2-core development machine: in run 11 most kernels' medians ran about 20% slow
   // (processes in slow modes), the pure arithmetic one as usual. Moved to the machine's usual level with the
-  // rest, that kernel looked about 25% faster than usual, and every later head 25% slower: 14 of 91 unchanged
-  // pairs failed on it before this check.
+  // rest, that kernel looked 30% faster than usual and every later head 25% slower: 14 of 91 unchanged pairs
+  // failed on it. Its history shows it barely follows the machine-wide level, so it is compared as measured
+  // (compare.ts medianAllowance), and a metric that sits off its usual level in the baseline run is compared
+  // with both (offUsual).
   interface Recorded {
     run: number;
     factor: number;
@@ -265,18 +267,17 @@ describe('recorded runs: a baseline whose arithmetic kernel did not slow with th
   for (const run of [0, 1, 2, 6, 11]) history = appendToHistory(history, at(run).results);
   const base = at(11).results;
 
-  it('finds that kernel off its usual level, and fails no kernel of an unchanged head', () => {
+  it('compares that kernel as measured, the others moved, and fails no kernel of an unchanged head', () => {
     const head = at(17).results;
     const out = compareResults(base, head, options, history);
     const arith = out.comparisons.find((c) => c.id === 'gate/arith');
-    expect(out.details['gate/arith']?.usual).toBeLessThan(0.85);
-    expect(arith?.ratio).toBeGreaterThan(1.15);
-    expect(arith?.verdict).not.toBe('regressed');
+    expect(out.details['gate/arith']?.anchor).toBeUndefined();
+    expect(Math.abs(Math.log(arith?.ratio as number))).toBeLessThan(0.03);
+    // Compared by its median (no slow modes), the level the machine-wide 20% was measured at.
+    expect(out.details['gate/arith']?.level).not.toBe('best');
     expect(out.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id)).toEqual([]);
-    expect(out.warnings.find((w) => w.startsWith('in the baseline run'))).toMatch(/"gate\/arith" \(\d\d\.\d% faster\)/);
-    const { verdict, details } = judge({ head, baseline: { results: base, source: 'test', history }, options });
+    const { verdict } = judge({ head, baseline: { results: base, source: 'test', history }, options });
     expect(verdict.status).toBe('pass');
-    expect(renderMarkdown({ verdict, head, base, details })).toMatch(/base -2\d\.\d% vs its usual/);
   });
 
   it('still fails a head whose kernels all do 10% more work', () => {

@@ -54,6 +54,7 @@ import {
 import type { CompareOptions } from './options.ts';
 import type { RecheckDetail } from './recheck.ts';
 import {
+  headFactor,
   planReferences,
   REFERENCE_VIEWS,
   type ReferenceView,
@@ -166,15 +167,17 @@ interface Row {
 export const USUAL_LEVEL_CHECK = 0.05;
 
 /**
- * For a baseline that is its history's last run: when the metric sat off its usual level in it, beyond the
- * machine and by more than the history's earlier runs scatter (two-sided t at USUAL_LEVEL_CHECK), the move
+ * For a baseline that is its history's last run: when the metric sat off its usual level in it (beyond the
+ * machine for a baseline `moved` to the machine's usual level, as measured otherwise) by more than the
+ * history's earlier runs scatter (two-sided t at USUAL_LEVEL_CHECK), the move
  * of log(head/base) from comparing with the usual level instead (positive: the head looks worse against the
  * usual). A single run cannot tell whether such a level is the run's accident or a change that landed on the
  * branch; a regression (or an improvement) must then show against both (intersection-union: the larger
  * p-value, the union of the intervals), which is right in either case.
  */
-export function offUsual(noise: RunNoise | undefined, better: Better): number | undefined {
-  const last = noise?.last;
+export function offUsual(noise: RunNoise | undefined, better: Better, moved: boolean): number | undefined {
+  // A baseline moved to the machine's usual level is off by the metric's own offset; one as measured by all.
+  const last = moved ? noise?.last : noise?.last?.raw;
   if (!last || !(last.sd > 0) || !Number.isFinite(last.offset)) return undefined;
   if (Math.abs(last.offset) <= studentQuantile(1 - USUAL_LEVEL_CHECK / 2, last.df) * last.sd) return undefined;
   return better === 'lower' ? last.offset : -last.offset;
@@ -290,10 +293,32 @@ export function driftAllowance(
   const split = machine + Math.SQRT2 * bound(share / (4 * m), noise.df, noise.drift);
   const both = anchor ? anchoredDrift(noise, anchor) : pooledDrift(noise);
   const pooled = (anchor ? 1 : Math.SQRT2) * bound(share / (2 * m), both.df, both.sd);
-  const own = alone ? Math.SQRT2 * bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
+  // The metric's own history alone bounds its raw level's moves; against a baseline moved by the machine's
+  // offset it says nothing (a metric that does not follow the machine is moved by all of it).
+  const useAlone = alone !== undefined && anchor === undefined;
+  const own = useAlone ? Math.SQRT2 * bound(share / (2 * m), alone.df, alone.drift) : Number.POSITIVE_INFINITY;
   // Each metric alone misses with at most the split's two parts plus the pooled and alone shares.
-  const miss = share / 2 + share / (2 * m) + share / m + (alone ? share / m : 0);
+  const miss = share / 2 + share / (2 * m) + share / m + (useAlone ? share / m : 0);
   return { allowance: Math.min(split, pooled, own), coverage: 1 - miss };
+}
+
+/**
+ * The drift allowance of a median comparison, and whether its baseline is moved to the machine's usual level:
+ * moved when `anchor` is given and that allowance is no wider than the one for the baseline as measured
+ * (which may rest on the metric's own history alone). A metric that barely follows the machine-wide level
+ * (a pure arithmetic kernel among memory-bound ones with slow modes) is steadier as measured than moved: the
+ * history decides, before the head is seen.
+ */
+export function medianAllowance(
+  noise: RunNoise,
+  confidence: number,
+  family: number,
+  anchor?: MachineAnchor,
+): { allowance: number; coverage: number; anchored: boolean } {
+  const raw = driftAllowance(noise, confidence, family);
+  if (!anchor) return { ...raw, anchored: false };
+  const moved = driftAllowance(noise, confidence, family, anchor);
+  return moved.allowance <= raw.allowance ? { ...moved, anchored: true } : { ...raw, anchored: false };
 }
 
 /**
@@ -368,8 +393,13 @@ function analyse(
     );
   }
   const positive = baseValues.every((v) => v > 0) && headValues.every((v) => v > 0);
-  // The baseline's replicates as the machine usually runs, when its run's machine-wide level is known.
-  const anchor = anchorBase && positive ? noise?.common?.anchor : undefined;
+  // The baseline's replicates as the machine usually runs, when its run's machine-wide level is known and
+  // the metric follows it (medianAllowance).
+  const drifting =
+    noise && positive
+      ? medianAllowance(noise, options.confidence, family, anchorBase ? noise.common?.anchor : undefined)
+      : undefined;
+  const anchor = drifting?.anchored ? noise?.common?.anchor : undefined;
   if (anchor) {
     const move = Math.exp(head.better === 'lower' ? -anchor.offset : anchor.offset);
     baseValues = baseValues.map((v) => v * move);
@@ -395,7 +425,7 @@ function analyse(
     const drift = Math.hypot(noise.drift, noise.common?.drift ?? 0);
     row.detail.history = { runs: noise.runs, band: noise.band, drift };
     if (noise.band > options.minEffect) row.detail.unreliable = true;
-    const { allowance, coverage } = driftAllowance(noise, options.confidence, family, anchor);
+    const { allowance, coverage } = drifting ?? driftAllowance(noise, options.confidence, family, anchor);
     if (allowance > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
       widenedBy = coverage;
       const widened = addDrift(shift, allowance);
@@ -407,7 +437,7 @@ function analyse(
   }
   // Against the metric's usual level as well, when the baseline run sat off it (log values only: the usual
   // level is a ratio away).
-  const usual = anchorBase && positive ? offUsual(noise, head.better) : undefined;
+  const usual = anchorBase && positive ? offUsual(noise, head.better, anchor !== undefined) : undefined;
   if (usual !== undefined && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
     const joined = joinUsual(shift, usual);
     shift.lower = joined.lower;
@@ -492,7 +522,7 @@ function analyseBest(
   const scale = anchor ? drift.sd : Math.SQRT2 * drift.sd;
   // No drift at all in the history: any change at all is beyond it.
   const pOf = (e: number) => (scale > 0 ? Math.min(1, 2 * studentSf(Math.abs(e) / scale, drift.df)) : e === 0 ? 1 : 0);
-  const usual = anchorBase ? offUsual(noise, better) : undefined;
+  const usual = anchorBase ? offUsual(noise, better, anchor !== undefined) : undefined;
   const p = Math.max(pOf(estimate), usual === undefined ? 0 : pOf(estimate + usual));
   const sigma = pooledSpread([b.map(Math.log), h.map(Math.log)]);
   return {
@@ -749,8 +779,8 @@ export function compareResults(
 }
 
 /**
- * The head's scaling rests on an elasticity estimated from the history: its error moves every metric of the
- * suite by se · |log reference|. Added to each metric's own drift, which counts twice (base and head) and is
+ * The head's scaling rests on elasticities estimated from the history: each metric's error moves it by
+ * se · |log reference| (reference.ts headFactor). Added to each metric's own drift, which counts twice (base and head) and is
  * Bonferroni-corrected, so the error is over-covered rather than missed; a mature history makes it small.
  */
 function widenByScaling(
@@ -758,11 +788,12 @@ function widenByScaling(
   plans: readonly SuiteScaling[],
   view: ReferenceView,
 ): Map<string, RunNoise> {
-  const bySuite = new Map(plans.flatMap((p) => (p.uncertainty[view] ? [[p.suite, p.uncertainty[view]]] : [])));
+  const bySuite = new Map(plans.filter((p) => p.head[view] !== undefined).map((p) => [p.suite, p]));
   if (bySuite.size === 0) return noise;
   return new Map(
     [...noise].map(([id, n]) => {
-      const u = bySuite.get(suiteOf(id));
+      const plan = bySuite.get(suiteOf(id));
+      const u = plan ? headFactor(plan, view, id)?.uncertainty : undefined;
       if (!u) return [id, n];
       return [
         id,
@@ -784,8 +815,8 @@ function markScaled(outcome: CompareOutcome, plans: readonly SuiteScaling[]): vo
     const detail = outcome.details[c.id];
     const plan = bySuite.get(suiteOf(c.id));
     if (!detail || !plan || c.base === undefined || c.head === undefined) continue;
-    const ratio = plan.head[detail.level === 'best' ? 'best' : 'median'];
-    if (ratio !== undefined) detail.reference = ratio;
+    const found = headFactor(plan, detail.level === 'best' ? 'best' : 'median', c.id);
+    if (found !== undefined) detail.reference = found.factor;
   }
 }
 
@@ -929,7 +960,7 @@ function bestLevels(
       const scale = anchor ? sd : Math.SQRT2 * sd;
       return scale > 0 ? scale * studentQuantile(1 - alpha / (2 * Math.max(1, family)), df) : 0;
     }
-    const allowance = driftAllowance(n, options.confidence, family, anchor).allowance;
+    const allowance = medianAllowance(n, options.confidence, family, anchor).allowance;
     return Math.hypot(allowance, z * Math.SQRT2 * (n.replicateSd ?? 0));
   };
   const slowTail = historySlowTail(history, shapes, base.env);

@@ -98,7 +98,12 @@ export interface RunNoise {
  * of the earlier runs'. A single process set or JIT layout can put one metric 15% off while the rest of the
  * run is ordinary; a baseline run carrying that would pass it on to every comparison with it.
  */
-export interface LastRunOffset {
+export interface LastRunOffset extends RunOffset {
+  /** The same with the machine left in: the last run's level as measured against the earlier runs' mean. */
+  raw: RunOffset;
+}
+
+export interface RunOffset {
   /** Log offset of the last run from the usual level; positive: slower (or less throughput) than usual. */
   offset: number;
   /**
@@ -380,10 +385,25 @@ export function lastRunOffsets(
   logs: ReadonlyMap<string, ReadonlyArray<number | undefined>>,
   length: number,
 ): Map<string, LastRunOffset> {
-  const last = length - 1;
   const machine = machineLevels(logs, length);
-  const withMachine = machine.slice(0, Math.max(0, last)).filter((l) => l !== undefined).length;
-  const useMachine = withMachine >= MIN_HISTORY_RUNS - 1;
+  const withMachine = machine.slice(0, Math.max(0, length - 1)).filter((l) => l !== undefined).length;
+  const raw = runOffsets(logs, length, undefined);
+  const beyond = withMachine >= MIN_HISTORY_RUNS - 1 ? runOffsets(logs, length, machine) : raw;
+  const out = new Map<string, LastRunOffset>();
+  for (const [id, o] of beyond) {
+    const r = raw.get(id);
+    if (r) out.set(id, { ...o, raw: r });
+  }
+  return out;
+}
+
+/** lastRunOffsets with each run's level less the machine's (`machine`, against the last run) or as measured. */
+function runOffsets(
+  logs: ReadonlyMap<string, ReadonlyArray<number | undefined>>,
+  length: number,
+  machine: ReadonlyArray<number | undefined> | undefined,
+): Map<string, RunOffset> {
+  const last = length - 1;
   const found: Array<{ id: string; offset: number; variance: number; runs: number }> = [];
   for (const [id, l] of logs) {
     const at = l[last];
@@ -392,7 +412,7 @@ export function lastRunOffsets(
     const d: number[] = [];
     for (let r = 0; r < last; r++) {
       const v = l[r];
-      const m = useMachine ? machine[r] : 0;
+      const m = machine ? machine[r] : 0;
       if (v !== undefined && m !== undefined) d.push(v - at - m);
     }
     const k = d.length;
@@ -405,7 +425,7 @@ export function lastRunOffsets(
     found.map((f) => f.variance),
     found.map((f) => f.runs - 1),
   );
-  const out = new Map<string, LastRunOffset>();
+  const out = new Map<string, RunOffset>();
   for (const f of found) {
     const moderated = moderateVariance(f.variance, f.runs - 1, prior);
     out.set(f.id, {

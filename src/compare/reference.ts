@@ -15,6 +15,12 @@
 // it has as measured. How strongly it follows (the elasticity: a memory-bound suite may move 1.5% for each
 // 1% of the reference) comes from the same steps. A reference that does not follow (an I/O-bound suite)
 // would only add its own noise.
+//
+// Metrics of one suite do not all follow the machine alike: in a busy hour a memory-bound kernel's median
+// moved 3 to 6% for each 1% of the reference (slow modes), a pure arithmetic kernel's 0.3%. Each metric gets
+// its own elasticity from its own steps against the reference's, pulled towards the suite's by how uncertain
+// it is (empirical Bayes: a quiet metric keeps its own, a noisy one takes the suite's), so that scaling by the
+// suite's alone does not turn the arithmetic kernel's unmoved time into a regression.
 
 import type { HistoryDocument, HistoryMetric, HistoryRun } from '../baseline/history.ts';
 import type { Metric, ResultsDocument, SuiteReference } from '../model/results.ts';
@@ -37,17 +43,33 @@ export interface SuiteScaling {
    * level moves 1.5% for each 1% of the reference), from the history.
    */
   power: Partial<Record<ReferenceView, number>>;
-  /** Per view, the factor the head's machine put on the suite's times: reference ^ power. */
+  /** Per view, the standard error of `power`. */
+  powerSd: Partial<Record<ReferenceView, number>>;
+  /**
+   * Per view, the factor the head's machine put on the suite's times: reference ^ power (each metric's own by
+   * its elasticity: headFactor).
+   */
   head: Partial<Record<ReferenceView, number>>;
   /**
    * Per view, the standard deviation of the head's log factor from the elasticity's uncertainty:
    * se(power) · |log reference|. Compare adds it to each metric's drift (compare.ts widenByScaling).
    */
   uncertainty: Partial<Record<ReferenceView, number>>;
+  /**
+   * Per view, each metric's own elasticity and its standard error (metricElasticities), where the history
+   * had enough of its runs; other metrics take the suite's (`power`).
+   */
+  metrics: Partial<Record<ReferenceView, ReadonlyMap<string, Elasticity>>>;
   /** Why a view is not scaled, for the note. */
   skipped: Partial<Record<ReferenceView, string>>;
   /** Per view: history runs the decision rested on, when it had enough that timed the reference. */
   runs: Partial<Record<ReferenceView, number>>;
+}
+
+/** How strongly a metric follows its suite's reference, and the standard error of that. */
+export interface Elasticity {
+  power: number;
+  sd: number;
 }
 
 /** A part's level in a view: the median of its replicates or the fastest one. */
@@ -139,6 +161,74 @@ export function referenceTracking(
 export const MAX_POWER = 2;
 
 /**
+ * Each metric's elasticity against the reference, from its own steps between consecutive runs (least squares
+ * through the origin, as for the suite), shrunk towards the suite's `suite` elasticity: the metrics' own
+ * estimates scatter around the suite's by their sampling error plus a true spread τ² (moment estimate); each
+ * is weighted by τ² / (τ² + its se²), and its standard error is that of the weighted estimate, the suite's
+ * own error carried by the remaining weight. Kept within [0, MAX_POWER]: a metric may not follow the
+ * machine at all, and a steeper estimate is as likely noise. Metrics with fewer than MIN_HISTORY_RUNS − 1
+ * steps take the suite's.
+ */
+export function metricElasticities(
+  runs: ReadonlyArray<{ metrics: ReadonlyMap<string, number>; reference: number }>,
+  suite: Elasticity,
+): Map<string, Elasticity> {
+  const ids = new Set(runs.flatMap((r) => [...r.metrics.keys()]));
+  const own: Array<{ id: string; power: number; se2: number }> = [];
+  for (const id of ids) {
+    let sxy = 0;
+    let sxx = 0;
+    const steps: Array<[number, number]> = [];
+    for (let i = 1; i < runs.length; i++) {
+      const a = runs[i - 1]?.metrics.get(id);
+      const b = runs[i]?.metrics.get(id);
+      if (a === undefined || b === undefined) continue;
+      const r = (runs[i]?.reference as number) - (runs[i - 1]?.reference as number);
+      steps.push([b - a, r]);
+      sxy += (b - a) * r;
+      sxx += r * r;
+    }
+    if (steps.length < MIN_HISTORY_RUNS - 1 || !(sxx > 0)) continue;
+    const power = sxy / sxx;
+    const residual = steps.reduce((acc, [l, r]) => acc + (l - power * r) ** 2, 0) / (steps.length - 1);
+    own.push({ id, power, se2: residual / sxx });
+  }
+  const out = new Map<string, Elasticity>();
+  if (own.length === 0) return out;
+  const spread = own.reduce((acc, o) => acc + (o.power - suite.power) ** 2, 0) / own.length;
+  const sampling = own.reduce((acc, o) => acc + o.se2, 0) / own.length;
+  const tau2 = Math.max(0, spread - sampling);
+  for (const o of own) {
+    const w = tau2 > 0 ? tau2 / (tau2 + o.se2) : 0;
+    const power = Math.min(MAX_POWER, Math.max(0, suite.power + w * (o.power - suite.power)));
+    out.set(o.id, { power, sd: Math.sqrt(w * o.se2 + (1 - w) ** 2 * suite.sd ** 2) });
+  }
+  return out;
+}
+
+/** The elasticity a metric is scaled with in a view: its own, or its suite's; undefined when not scaled. */
+export function elasticityOf(plan: SuiteScaling, view: ReferenceView, id: string): Elasticity | undefined {
+  const power = plan.power[view];
+  if (plan.head[view] === undefined || power === undefined) return undefined;
+  return plan.metrics[view]?.get(id) ?? { power, sd: plan.powerSd[view] ?? 0 };
+}
+
+/**
+ * The factor the head's machine put on one metric in a view (reference ^ elasticity) and the standard
+ * deviation of its log from the elasticity's error; undefined when the view is not scaled.
+ */
+export function headFactor(
+  plan: SuiteScaling,
+  view: ReferenceView,
+  id: string,
+): { factor: number; uncertainty: number } | undefined {
+  const e = elasticityOf(plan, view, id);
+  const ratio = plan.reference[view];
+  if (!e || ratio === undefined) return undefined;
+  return { factor: ratio ** e.power, uncertainty: e.sd * Math.abs(Math.log(ratio)) };
+}
+
+/**
  * Which suites to scale, and by how much, for comparing `head` with `base` (history runs on another machine
  * than the baseline's are left out, as for the noise).
  */
@@ -157,8 +247,10 @@ export function planReferences(
       suite: suite.name,
       reference: {},
       power: {},
+      powerSd: {},
       head: {},
       uncertainty: {},
+      metrics: {},
       skipped: {},
       runs: {},
     };
@@ -167,11 +259,13 @@ export function planReferences(
     for (const view of REFERENCE_VIEWS) {
       const ratio = referenceRatio(h, b, view);
       if (ratio === undefined) continue;
-      const use = (power: number, powerSd: number) => {
+      const use = (power: number, powerSd: number, metrics: ReadonlyMap<string, Elasticity>) => {
         plan.reference[view] = ratio;
         plan.power[view] = power;
+        plan.powerSd[view] = powerSd;
         plan.head[view] = ratio ** power;
         plan.uncertainty[view] = powerSd * Math.abs(Math.log(ratio));
+        plan.metrics[view] = metrics;
       };
       // Only a history can show that the reference follows the suite: a reference in a slow mode of its own
       // would otherwise move every metric of the suite by its error.
@@ -181,22 +275,22 @@ export function planReferences(
           `(${b.workload})`;
         continue;
       }
-      const tracking = referenceTracking(
-        withRef.map((r) => ({
-          metrics: new Map(
-            Object.entries(r.metrics)
-              .filter(([id]) => suiteOf(id) === suite.name)
-              .map(([id, m]) => [id, orientedLog(m, view)] as const)
-              .filter((e): e is readonly [string, number] => e[1] !== undefined),
-          ),
-          reference: Math.log(referenceRatio(r.references?.[suite.name], b, view) as number),
-        })),
-      );
+      const levels = withRef.map((r) => ({
+        metrics: new Map(
+          Object.entries(r.metrics)
+            .filter(([id]) => suiteOf(id) === suite.name)
+            .map(([id, m]) => [id, orientedLog(m, view)] as const)
+            .filter((e): e is readonly [string, number] => e[1] !== undefined),
+        ),
+        reference: Math.log(referenceRatio(r.references?.[suite.name], b, view) as number),
+      }));
+      const tracking = referenceTracking(levels);
       plan.runs[view] = withRef.length;
       if (!tracking) {
         plan.skipped[view] = 'the history has too few runs with both the suite and its reference';
       } else if (tracking.scaled <= tracking.raw / 2) {
-        use(tracking.power, tracking.powerSd);
+        const suiteElasticity = { power: tracking.power, sd: tracking.powerSd };
+        use(tracking.power, tracking.powerSd, metricElasticities(levels, suiteElasticity));
       } else {
         plan.skipped[view] =
           `over the history's ${withRef.length} runs the reference did not follow the suite (it explains ` +
@@ -233,12 +327,15 @@ export function scaledHead(
   plans: readonly SuiteScaling[],
   view: ReferenceView,
 ): Metric[] {
-  const ratios = new Map(plans.flatMap((p) => (p.head[view] !== undefined ? [[p.suite, p.head[view]]] : [])));
+  const bySuite = new Map(plans.filter((p) => p.head[view] !== undefined).map((p) => [p.suite, p]));
   const inBase = new Set(base.suites.flatMap((s) => s.metrics.map((m) => m.id)));
   return head.suites.flatMap((s) => {
-    const ratio = ratios.get(s.name);
-    if (ratio === undefined) return s.metrics;
-    return s.metrics.map((m) => (inBase.has(m.id) ? scaleMetric(m, ratio) : m));
+    const plan = bySuite.get(s.name);
+    if (!plan) return s.metrics;
+    return s.metrics.map((m) => {
+      const found = inBase.has(m.id) ? headFactor(plan, view, m.id) : undefined;
+      return found ? scaleMetric(m, found.factor) : m;
+    });
   });
 }
 
@@ -266,7 +363,7 @@ export function scaledHistory(
       }
       const found = referenceRatio(run.references?.[suite], baseRefs.get(suite), view);
       if (found === undefined) continue;
-      const ratio = found ** (plan.power[view] ?? 1);
+      const ratio = found ** (elasticityOf(plan, view, id)?.power ?? 1);
       const f = m.better === 'lower' ? 1 / ratio : ratio;
       metrics[id] = { ...m, median: m.median * f, ...(m.samples ? { samples: m.samples.map((v) => v * f) } : {}) };
     }

@@ -421,11 +421,11 @@ function analyse(
   };
   row.shift = { estimate: toLogRatio(shift.estimate), lower: toLogRatio(shift.lower), upper: toLogRatio(shift.upper) };
   let widenedBy: number | undefined;
-  if (noise && positive) {
+  if (noise && drifting) {
     const drift = Math.hypot(noise.drift, noise.common?.drift ?? 0);
     row.detail.history = { runs: noise.runs, band: noise.band, drift };
     if (noise.band > options.minEffect) row.detail.unreliable = true;
-    const { allowance, coverage } = drifting ?? driftAllowance(noise, options.confidence, family, anchor);
+    const { allowance, coverage } = drifting;
     if (allowance > 0 && Number.isFinite(shift.lower) && Number.isFinite(shift.upper)) {
       widenedBy = coverage;
       const widened = addDrift(shift, allowance);

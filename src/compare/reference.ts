@@ -51,11 +51,6 @@ export interface SuiteScaling {
    */
   head: Partial<Record<ReferenceView, number>>;
   /**
-   * Per view, the standard deviation of the head's log factor from the elasticity's uncertainty:
-   * se(power) · |log reference|. Compare adds it to each metric's drift (compare.ts widenByScaling).
-   */
-  uncertainty: Partial<Record<ReferenceView, number>>;
-  /**
    * Per view, each metric's own elasticity and its standard error (metricElasticities), where the history
    * had enough of its runs; other metrics take the suite's (`power`).
    */
@@ -215,7 +210,8 @@ export function elasticityOf(plan: SuiteScaling, view: ReferenceView, id: string
 
 /**
  * The factor the head's machine put on one metric in a view (reference ^ elasticity) and the standard
- * deviation of its log from the elasticity's error; undefined when the view is not scaled.
+ * deviation of its log from the elasticity's error, se · |log reference| (compare.ts widenByScaling adds it
+ * to the metric's drift); undefined when the view is not scaled.
  */
 export function headFactor(
   plan: SuiteScaling,
@@ -249,7 +245,6 @@ export function planReferences(
       power: {},
       powerSd: {},
       head: {},
-      uncertainty: {},
       metrics: {},
       skipped: {},
       runs: {},
@@ -264,7 +259,6 @@ export function planReferences(
         plan.power[view] = power;
         plan.powerSd[view] = powerSd;
         plan.head[view] = ratio ** power;
-        plan.uncertainty[view] = powerSd * Math.abs(Math.log(ratio));
         plan.metrics[view] = metrics;
       };
       // Only a history can show that the reference follows the suite: a reference in a slow mode of its own

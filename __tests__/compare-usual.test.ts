@@ -139,9 +139,7 @@ describe('a baseline run with one kernel off its usual level', () => {
     // The whole comparison says so once, and the row's evidence too.
     const full = compareResults(base, head, options, history);
     expect(full.details['gate/k2']?.usual).toBeLessThan(0.9);
-    expect(full.warnings.find((w) => w.startsWith('in the baseline run one metric ran off'))).toContain(
-      '"gate/k2" (1',
-    );
+    expect(full.warnings.find((w) => w.startsWith('in the baseline run one metric ran off'))).toContain('"gate/k2" (1');
     const { verdict, details } = judge({ head, baseline: { results: base, source: 'test', history }, options });
     expect(verdict.status).toBe('pass');
     expect(renderMarkdown({ verdict, head, base, details })).toMatch(/base -1\d\.\d% vs its usual/);

@@ -169,9 +169,8 @@ export const USUAL_LEVEL_CHECK = 0.05;
 /**
  * For a baseline that is its history's last run: when the metric sat off its usual level in it (beyond the
  * machine for a baseline `moved` to the machine's usual level, as measured otherwise) by more than the
- * history's earlier runs scatter (two-sided t at USUAL_LEVEL_CHECK), the move
- * of log(head/base) from comparing with the usual level instead (positive: the head looks worse against the
- * usual). A single run cannot tell whether such a level is the run's accident or a change that landed on the
+ * history's earlier runs scatter (two-sided t at USUAL_LEVEL_CHECK), the move of log(head/base) from
+ * comparing with the usual level instead (positive: the head looks worse against the usual). A single run cannot tell whether such a level is the run's accident or a change that landed on the
  * branch; a regression (or an improvement) must then show against both (intersection-union: the larger
  * p-value, the union of the intervals), which is right in either case.
  */
@@ -183,13 +182,19 @@ export function offUsual(noise: RunNoise | undefined, better: Better, moved: boo
   return better === 'lower' ? last.offset : -last.offset;
 }
 
+/** The detail's `usual` for a row's move: how much slower than usual the baseline ran (1.15: 15% slower). */
+function usualFactor(move: number, better: Better): number {
+  return Math.exp(better === 'lower' ? move : -move);
+}
+
 /**
  * A change called against the union of both comparisons (offUsual) must also exceed min-effect against the
  * usual level, not only against the baseline run whose level was off.
  */
 function againstUsual(decision: Decision, row: Row, options: CompareOptions): Decision {
-  if ((decision.verdict !== 'regressed' && decision.verdict !== 'improved') || !row.shift || row.usual === undefined)
+  if ((decision.verdict !== 'regressed' && decision.verdict !== 'improved') || !row.shift || row.usual === undefined) {
     return decision;
+  }
   const e = thresholds(options.minEffect).effect;
   const moved = row.shift.estimate + row.usual;
   const { est } = towardsWorse(row.comparison.better as Better, moved, moved, moved);
@@ -444,7 +449,7 @@ function analyse(
     shift.upper = joined.upper;
     row.shift = joinUsual(row.shift, usual);
     row.usual = usual;
-    row.detail.usual = Math.exp(head.better === 'lower' ? usual : -usual);
+    row.detail.usual = usualFactor(usual, head.better);
   }
   const toRatio = (d: number): number | undefined => {
     if (positive) return Math.exp(d);
@@ -547,7 +552,7 @@ function analyseBest(
       history: { runs: noise.runs, band: noise.band, drift: Math.hypot(noise.drift, noise.common?.drift ?? 0) },
       ...(noise.band > options.minEffect ? { unreliable: true } : {}),
       ...(anchor ? { anchor: Math.exp(anchor.offset) } : {}),
-      ...(usual !== undefined ? { usual: Math.exp(better === 'lower' ? usual : -usual) } : {}),
+      ...(usual !== undefined ? { usual: usualFactor(usual, better) } : {}),
     },
     shift: { estimate, lower: estimate, upper: estimate },
     best: { scale, df: drift.df },
@@ -656,7 +661,7 @@ export function compareMetrics(
 
   for (const row of rows) {
     if (!row.shift) continue;
-    const decision: Decision = decide(
+    const decision = decide(
       {
         ...row.shift,
         ...(row.detail.pRaw !== undefined ? { p: row.detail.pRaw } : {}),
@@ -667,7 +672,7 @@ export function compareMetrics(
       },
       options,
     );
-    const judged = row.usual === undefined ? decision : againstUsual(decision, row, options);
+    const judged = againstUsual(decision, row, options);
     row.comparison.verdict = judged.verdict;
     row.detail.reason = judged.reason;
     if (judged.verdict === 'inconclusive') {
@@ -780,8 +785,9 @@ export function compareResults(
 
 /**
  * The head's scaling rests on elasticities estimated from the history: each metric's error moves it by
- * se · |log reference| (reference.ts headFactor). Added to each metric's own drift, which counts twice (base and head) and is
- * Bonferroni-corrected, so the error is over-covered rather than missed; a mature history makes it small.
+ * se · |log reference| (reference.ts headFactor). Added to each metric's own drift, which counts twice
+ * (base and head) and is Bonferroni-corrected, so the error is over-covered rather than missed; a mature
+ * history makes it small.
  */
 function widenByScaling(
   noise: Map<string, RunNoise>,

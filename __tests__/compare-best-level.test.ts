@@ -255,6 +255,20 @@ describe('slow modes in the history', () => {
     const five = new Map([['gate/k0', { unit: 'ms', better: 'lower' as Better, n: 5 }]]);
     expect(historySlowTail(mainBranch(rng, 8, {}).history, five, env).size).toBe(0);
   });
+
+  it('pools the runs: a mode most runs barely show still counts when a tenth of all processes landed in it', () => {
+    // Two runs of five with four slow processes of ten (60% slower), three with one: each run's 90th
+    // percentile is slow in two runs only, so their median looked like ordinary noise.
+    let history: HistoryDocument | undefined;
+    for (const [r, slow] of [4, 1, 1, 4, 1].entries()) {
+      const times = Array.from({ length: 10 }, (_, i) => (10 + 0.01 * i) * (i >= 10 - slow ? 1.6 : 1));
+      history = appendToHistory(history, resultsAt(r, env, [syntheticMetric('gate/k0', 'lower', times)]));
+    }
+    const shapes = new Map([['gate/k0', { unit: 'ms', better: 'lower' as Better, n: 10 }]]);
+    const tail = historySlowTail(history as HistoryDocument, shapes, env).get('gate/k0') as number;
+    expect(tail).toBeGreaterThan(Math.log1p(SLOW_TAIL_FACTOR * options.minEffect));
+    expect(tail).toBeCloseTo(Math.log(1.6), 1);
+  });
 });
 
 describe('comparing by the best replicate', () => {

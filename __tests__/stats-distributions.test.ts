@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { chiSquareCdf } from '../src/stats/chi-square.ts';
 import { normalCdf, normalQuantile, normalSf } from '../src/stats/normal.ts';
 import { lognormalDraw, normalDraw, randomIndex } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
@@ -49,6 +50,45 @@ describe('normal distribution', () => {
     expect(normalQuantile(0)).toBe(Number.NEGATIVE_INFINITY);
     expect(normalQuantile(1)).toBe(Number.POSITIVE_INFINITY);
     expect(normalQuantile(1.5)).toBeNaN();
+  });
+});
+
+describe('chi-square distribution', () => {
+  it('gives the tabled points, whole and fractional degrees of freedom alike', () => {
+    // Points of the tables (to the digits given) and closed forms: df 2 is exponential, df 1 is a squared normal.
+    const points: Array<[number, number, number]> = [
+      [3.841458820694124, 1, 0.95],
+      [0.003932140000019522, 1, 0.05],
+      [0.7107230213973241, 4, 0.05],
+      [18.307038053275146, 10, 0.95],
+      [124.34211340400407, 100, 0.95],
+    ];
+    for (const [x, df, p] of points) expect(chiSquareCdf(x, df)).toBeCloseTo(p, 9);
+    for (const x of [0.01, 0.5, 2, 7, 30]) {
+      expect(chiSquareCdf(x, 2)).toBeCloseTo(-Math.expm1(-x / 2), 13);
+      expect(chiSquareCdf(x, 1)).toBeCloseTo(1 - 2 * normalSf(Math.sqrt(x)), 12);
+    }
+    expect(chiSquareCdf(0, 3)).toBe(0);
+    expect(chiSquareCdf(Number.POSITIVE_INFINITY, 3)).toBe(1);
+    expect(() => chiSquareCdf(1, 0)).toThrow(/degrees of freedom/);
+  });
+
+  it('matches the share of seeded sums of squared normals below each point, for fractional df by monotony', () => {
+    const rng = makeRng(17);
+    for (const df of [1, 3, 8]) {
+      const draws = Array.from({ length: 20_000 }, () =>
+        Array.from({ length: df }, () => normalDraw(rng) ** 2).reduce((a, b) => a + b, 0),
+      );
+      for (const x of [0.5 * df, df, 2 * df]) {
+        const share = draws.filter((d) => d <= x).length / draws.length;
+        expect(Math.abs(share - chiSquareCdf(x, df))).toBeLessThan(0.012);
+      }
+    }
+    // Between whole degrees of freedom the CDF at a point lies between its neighbours' (fewer df: larger).
+    for (const x of [0.4, 2.5, 9]) {
+      expect(chiSquareCdf(x, 3.5)).toBeLessThan(chiSquareCdf(x, 3));
+      expect(chiSquareCdf(x, 3.5)).toBeGreaterThan(chiSquareCdf(x, 4));
+    }
   });
 });
 

@@ -773,7 +773,11 @@ export function compareResults(
       );
     }
   }
-  for (const c of choices) early.push(bestLevelNote(c));
+  for (const c of choices) {
+    early.push(bestLevelNote(c));
+    const lone = loneBestNote(c);
+    if (lone) early.push(lone);
+  }
   early.push(...referenceNotes(plans, outcome));
   const moved = anchorNote(outcome.details);
   if (moved) early.push(moved);
@@ -975,6 +979,29 @@ function bestLevels(
     ...c,
     noise: new Map(c.metrics.map((id) => [id, bestNoise.get(id) as RunNoise])),
   }));
+}
+
+const LONE_LISTED = 3;
+
+/**
+ * One note per suite naming the metrics compared by their best whose drift was raised to their runs' own
+ * sampling (noise.ts withSamplingFloor): a best that rests on one or two fast processes.
+ */
+function loneBestNote(c: LevelChoice & { noise: ReadonlyMap<string, RunNoise> }): string | undefined {
+  const raised = c.metrics
+    .map((id) => ({ id, sd: c.noise.get(id)?.sampling }))
+    .filter((r): r is { id: string; sd: { sd: number; raised: boolean } } => r.sd?.raised === true)
+    .sort((a, b) => b.sd.sd - a.sd.sd || (a.id < b.id ? -1 : 1));
+  if (raised.length === 0) return undefined;
+  const listed = raised
+    .slice(0, LONE_LISTED)
+    .map((r) => `${JSON.stringify(r.id)} (±${(Math.expm1(r.sd.sd) * 100).toFixed(1)}%)`)
+    .join(', ');
+  const more = raised.length > LONE_LISTED ? ` and ${raised.length - LONE_LISTED} more` : '';
+  return (
+    `suite ${JSON.stringify(c.suite)}: the best replicate of ${listed}${more} often rests on one or two fast ` +
+    "processes that a run can miss; its drift is taken as at least what its runs' own replicates show"
+  );
 }
 
 function bestLevelNote(c: LevelChoice): string {

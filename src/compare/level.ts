@@ -18,10 +18,11 @@ import type { RunNoise } from './noise.ts';
 export const BEST_MARGIN = 0.75;
 
 /**
- * A metric has slow modes when its slow replicates (a run's 90th percentile) typically sit more than this
- * many times min-effect beyond its best: then a run's median can flip between modes by more than any change
- * worth flagging, however steady it looked in a short history. Measured on the busy 2-core runner: kernels
- * without modes 4-13% (the tail of ordinary noise), kernels with modes 20-83%.
+ * A metric has slow modes when its slow replicates (the 90th percentile of the history's replicates, each
+ * against its run's best: noise.ts historySlowTail) sit more than this many times min-effect beyond the best:
+ * then a run's median can flip between modes by more than any change worth flagging, however steady it
+ * looked in a short history. Measured on the busy 2-core runner (20 kernels, 9 runs pooled): 6-13% for five
+ * kernels (the tail of ordinary noise), 16-85% for the others.
  */
 export const SLOW_TAIL_FACTOR = 3;
 
@@ -42,7 +43,7 @@ export interface LevelChoice {
 export interface LevelEvidence {
   medianNoise: ReadonlyMap<string, RunNoise>;
   bestNoise: ReadonlyMap<string, RunNoise>;
-  /** Typical log ratio of a run's slow replicates to its best, per metric (noise.ts historySlowTail). */
+  /** Per metric, how far its slow replicates sit beyond their runs' best, log (noise.ts historySlowTail). */
   slowTail: ReadonlyMap<string, number>;
   /** Expected half-width of a metric's interval by each level (compare.ts). */
   width: (noise: RunNoise, level: 'median' | 'best') => number;

@@ -15,7 +15,7 @@ import { type Better, type Metric, parseResults, type ResultsDocument } from '..
 import { resampledMinVariance } from '../src/stats/order.ts';
 import { normalDraw, randomIndex, type Uniform } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
-import { resultsAt } from './helpers/documents.ts';
+import { branchOf, resultsAt } from './helpers/documents.ts';
 
 const options = DEFAULT_COMPARE_OPTIONS; // 5% min-effect, 99% confidence
 const env = { os: 'linux 6.1', arch: 'x64', cpu: 'Test CPU', cores: 2, node: 'v20.0.0' };
@@ -156,13 +156,7 @@ function run(rng: Uniform, factor: number, fast: FastMode, slowShare?: number): 
 }
 
 function branch(runs: readonly Metric[][]): { base: ResultsDocument; history: HistoryDocument } {
-  let history: HistoryDocument | undefined;
-  let base: ResultsDocument | undefined;
-  runs.forEach((metrics, r) => {
-    base = resultsAt(r, env, metrics);
-    history = appendToHistory(history, base);
-  });
-  return { base: base as ResultsDocument, history: history as HistoryDocument };
+  return branchOf(env, runs);
 }
 
 const regressed = (out: ReturnType<typeof compareResults>) =>

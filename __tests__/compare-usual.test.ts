@@ -16,7 +16,7 @@ import { allMetrics, type Better, type Metric, parseResults, type ResultsDocumen
 import { renderMarkdown } from '../src/report/index.ts';
 import { normalDraw, type Uniform } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
-import { resultsAt } from './helpers/documents.ts';
+import { branchOf, resultsAt } from './helpers/documents.ts';
 
 const options = DEFAULT_COMPARE_OPTIONS; // 5% min-effect, 99% confidence
 const env = { os: 'linux 6.1', arch: 'x64', cpu: 'Test CPU', cores: 2, node: 'v20.0.0' };
@@ -96,13 +96,7 @@ function run(
 
 /** Main-branch runs at the machine levels given, each saved with the history up to it; the last is the baseline. */
 function branch(runs: readonly Metric[][]): { base: ResultsDocument; history: HistoryDocument } {
-  let history: HistoryDocument | undefined;
-  let base: ResultsDocument | undefined;
-  runs.forEach((metrics, r) => {
-    base = resultsAt(r, env, metrics);
-    history = appendToHistory(history, base);
-  });
-  return { base: base as ResultsDocument, history: history as HistoryDocument };
+  return branchOf(env, runs);
 }
 
 /** compareMetrics as compareResults calls it for a median comparison, optionally blind to the last run's offsets. */

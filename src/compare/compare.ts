@@ -998,9 +998,10 @@ function loneBestNote(c: LevelChoice & { noise: ReadonlyMap<string, RunNoise> })
     .map((r) => `${JSON.stringify(r.id)} (±${(Math.expm1(r.sd.sd) * 100).toFixed(1)}%)`)
     .join(', ');
   const more = raised.length > LONE_LISTED ? ` and ${raised.length - LONE_LISTED} more` : '';
+  const [noun, verb, their] = raised.length === 1 ? ['replicate', 'rests', 'its'] : ['replicates', 'rest', 'their'];
   return (
-    `suite ${JSON.stringify(c.suite)}: the best replicate of ${listed}${more} often rests on one or two fast ` +
-    "processes that a run can miss; its drift is taken as at least what its runs' own replicates show"
+    `suite ${JSON.stringify(c.suite)}: the best ${noun} of ${listed}${more} often ${verb} on one or two fast ` +
+    `processes that a run can miss; ${their} drift is taken as at least what ${their} runs' own replicates show`
   );
 }
 

@@ -86,12 +86,15 @@ describe('perf-action CLI bundle', () => {
     }
     expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/regress/i);
     expect(slow.stdout).toMatch(/regress/i);
-    // The regressions were confirmed by running the suite again before the gate failed.
-    expect(slow.stderr).toMatch(/running "spin" again to confirm/);
-    expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/confirmed by a second run \(\+[23]\d\.\d%\)/);
-    expect(v2.warnings.some((w) => /^2 regressions checked by running their suites again: 2 confirmed$/.test(w))).toBe(
-      true,
-    );
+    // 5 replicates against 5 cannot decide two metrics at the run's confidence: the gate ran the suite again
+    // and decided on the pooled runs, each of which showed the slowdown.
+    expect(slow.stderr).toMatch(/run 2 of up to 3: spin again to decide/);
+    expect(v2.warnings.find((w) => w.code === 'runs-added')?.values?.runs).toBeGreaterThanOrEqual(1);
+    for (const c of v2.comparisons) {
+      expect(c.evidence?.test).toBe('rank');
+      expect(c.evidence?.headRuns).toBeGreaterThanOrEqual(2);
+      expect(c.ci?.[0]).toBeGreaterThan(1);
+    }
 
     // `compare` reaches the same decision from the two files.
     const cmp = run(['compare', '--base', 'base.json', '--head', 'slow.json', '--config', spin, '--json', 'v3.json']);
@@ -110,19 +113,17 @@ describe('perf-action CLI bundle', () => {
         SPIN_SLOW_SPELL: `${counter}:5`,
       },
     );
-    expect(readFileSync(counter, 'utf8')).toHaveLength(10);
-    expect(spell.stderr).toMatch(/running "spin" again to confirm/);
-    expect(spell.stderr).toMatch(/recheck: 0 of 2 regressions confirmed/);
+    expect(readFileSync(counter, 'utf8').length).toBeGreaterThanOrEqual(10);
+    expect(spell.stderr).toMatch(/spin again to decide/);
     const v = parseVerdict(readFileSync(path.join(work, 'vs.json'), 'utf8'), 'vs.json');
     expect(v.status).toBe('pass');
     expect(spell.code).toBe(0);
-    // Both rows were regressed in the first run (about +50%) and are left inconclusive, with both changes.
+    // The first run was about +50%; the runs after it were not: a regression must show in every run.
     for (const c of v.comparisons) {
-      expect(c.verdict).toBe('inconclusive');
-      expect(c.ratio).toBeGreaterThan(1.35);
+      expect(c.verdict).not.toBe('regressed');
+      expect(c.evidence?.headRuns).toBeGreaterThanOrEqual(2);
     }
-    expect(v.warnings.join('\n')).toMatch(/2 regressions checked .*: 0 confirmed, 2 not \(a slow spell of the runner/);
-    expect(readFileSync(path.join(work, 'rs.md'), 'utf8')).toMatch(/not repeated in a second run \([+-]?\d+\.\d%\)/);
+    expect(v.warnings.some((w) => w.code === 'runs-added')).toBe(true);
 
     // With recheck off, the same spell fails the gate in one run.
     const config = path.join(work, 'no-recheck.yml');
@@ -133,7 +134,7 @@ describe('perf-action CLI bundle', () => {
     const once = run(['run', '--config', config, '--baseline', 'spell-base.json', '--json', 'vo.json'], {
       SPIN_SLOW_SPELL: `${path.join(work, 'spell-count-2')}:5`,
     });
-    expect(once.stderr).not.toMatch(/again to confirm/);
+    expect(once.stderr).not.toMatch(/again to decide/);
     expect(once.code).toBe(1);
   });
 

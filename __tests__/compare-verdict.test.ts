@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
-import { buildVerdict, buildVerdictWithDetails } from '../src/compare/verdict.ts';
+import { buildVerdict } from '../src/compare/verdict.ts';
 import { makeMetric } from '../src/model/make-metric.ts';
 import { RESULTS_SCHEMA, type ResultsDocument, type SuiteResult } from '../src/model/results.ts';
 import { type CriterionResult, parseVerdict } from '../src/model/verdict.ts';
@@ -48,17 +48,17 @@ describe('buildVerdict', () => {
   const slower = results([suite('graph', { plan: 60, route: 15 }, 3)], 'head-sha');
 
   it('without a baseline: everything is new, regressions were not checked, and it says so', () => {
-    const v = buildVerdict({ head: same, criteria: [pass], options: DEFAULT_COMPARE_OPTIONS });
+    const v = buildVerdict({ heads: [same], criteria: [pass], options: DEFAULT_COMPARE_OPTIONS });
     expect(v.status).toBe('pass');
     expect(v.baseline).toBeUndefined();
     expect(v.comparisons.map((c) => c.verdict)).toEqual(['new', 'new']);
-    expect(v.warnings.some((w) => /^no baseline: .*regressions were not checked/.test(w))).toBe(true);
-    expect(buildVerdict({ head: same, criteria: [fail], options: DEFAULT_COMPARE_OPTIONS }).status).toBe('fail');
+    expect(v.warnings.some((w) => w.code === 'no-baseline' && /regressions were not checked/.test(w.message))).toBe(true);
+    expect(buildVerdict({ heads: [same], criteria: [fail], options: DEFAULT_COMPARE_OPTIONS }).status).toBe('fail');
   });
 
   it('records where the baseline came from', () => {
     const v = buildVerdict({
-      head: same,
+      heads: [same],
       base,
       baselineSource: 'cache:key-1',
       criteria: [],
@@ -67,12 +67,12 @@ describe('buildVerdict', () => {
     expect(v.baseline).toEqual({ sha: 'base-sha', createdAt: '2026-02-03T04:05:06Z', source: 'cache:key-1' });
     expect(v.status).toBe('pass');
     const { git: _omit, ...noGit } = base;
-    const w = buildVerdict({ head: same, base: noGit, criteria: [], options: DEFAULT_COMPARE_OPTIONS });
+    const w = buildVerdict({ heads: [same], base: noGit, criteria: [], options: DEFAULT_COMPARE_OPTIONS });
     expect(w.baseline).toEqual({ createdAt: base.createdAt, source: 'unknown' });
   });
 
   it('fails on regressions only when failOn includes regression', () => {
-    const args = { head: slower, base, criteria: [pass] };
+    const args = { heads: [slower], base, criteria: [pass] };
     const v = buildVerdict({ ...args, options: DEFAULT_COMPARE_OPTIONS });
     expect(v.comparisons.map((c) => c.verdict)).toEqual(['regressed', 'regressed']);
     expect(v.status).toBe('fail');
@@ -87,11 +87,11 @@ describe('buildVerdict', () => {
 
   it('fails on failed or missing criteria only when failOn includes criteria', () => {
     for (const c of [fail, missing]) {
-      expect(buildVerdict({ head: same, base, criteria: [pass, c], options: DEFAULT_COMPARE_OPTIONS }).status).toBe(
+      expect(buildVerdict({ heads: [same], base, criteria: [pass, c], options: DEFAULT_COMPARE_OPTIONS }).status).toBe(
         'fail',
       );
       const onlyRegressions = { ...DEFAULT_COMPARE_OPTIONS, failOn: ['regression' as const] };
-      expect(buildVerdict({ head: same, base, criteria: [c], options: onlyRegressions }).status).toBe('pass');
+      expect(buildVerdict({ heads: [same], base, criteria: [c], options: onlyRegressions }).status).toBe('pass');
     }
   });
 
@@ -102,24 +102,24 @@ describe('buildVerdict', () => {
     ]);
     for (const failOn of [[], ['criteria'], ['regression']] as const) {
       const v = buildVerdict({
-        head: crashed,
+        heads: [crashed],
         base,
         criteria: [pass],
         options: { ...DEFAULT_COMPARE_OPTIONS, failOn: [...failOn] },
       });
       expect(v.status).toBe('fail');
-      const w = v.warnings.filter((x) => /suite .* failed/i.test(x));
+      const w = v.warnings.filter((x) => x.code === 'suite-failed');
       expect(w).toHaveLength(1);
-      expect(w[0]).toContain('"api"');
-      expect(w[0]).toContain('never became ready');
+      expect(w[0]?.message).toContain('"api"');
+      expect(w[0]?.message).toContain('never became ready');
     }
     // Without a baseline too: a crash is never a green gate.
-    expect(buildVerdict({ head: crashed, criteria: [], options: DEFAULT_COMPARE_OPTIONS }).status).toBe('fail');
+    expect(buildVerdict({ heads: [crashed], criteria: [], options: DEFAULT_COMPARE_OPTIONS }).status).toBe('fail');
   });
 
-  it('produces a document the verdict reader accepts, with details alongside', () => {
-    const { verdict, details } = buildVerdictWithDetails({
-      head: results([suite('graph', { plan: 60, fresh: 5 }, 6)]),
+  it('produces a document the verdict reader accepts, with evidence on each row', () => {
+    const verdict = buildVerdict({
+      heads: [results([suite('graph', { plan: 60, fresh: 5 }, 6)])],
       base: results([suite('graph', { plan: 40, route: 10 }, 7)]),
       baselineSource: 'file:base.json',
       criteria: [pass],
@@ -132,7 +132,7 @@ describe('buildVerdict', () => {
       ['graph/fresh', 'new'],
       ['graph/route', 'missing'],
     ]);
-    expect(details['graph/plan']).toMatchObject({ nBase: 6, nHead: 6 });
-    expect(details['graph/route']).toMatchObject({ nBase: 6, nHead: 0 });
+    expect(verdict.comparisons[0]?.evidence).toMatchObject({ test: 'rank', nBase: 6, nHead: 6, headRuns: 1 });
+    expect(verdict.comparisons[2]?.evidence).toBeUndefined();
   });
 });

@@ -1,356 +1,269 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetrics, compareResults, environmentWarnings } from '../src/compare/compare.ts';
-import { decide, type ShiftEvidence } from '../src/compare/decide.ts';
+import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
+import { compareResults } from '../src/compare/compare.ts';
+import { levelOf } from '../src/compare/level.ts';
+import { suitesToRunAgain, wantsAnotherRun } from '../src/compare/more.ts';
 import { type CompareOptions, DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
 import { makeMetric } from '../src/model/make-metric.ts';
-import {
-  type Better,
-  type Metric,
-  RESULTS_SCHEMA,
-  type ResultsDocument,
-  type RunEnvironment,
-} from '../src/model/results.ts';
-import { benjaminiHochberg } from '../src/stats/fdr.ts';
+import { type Better, type Metric, RESULTS_SCHEMA, type ResultsDocument } from '../src/model/results.ts';
+import type { Comparison } from '../src/model/verdict.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
 
-const options: CompareOptions = { ...DEFAULT_COMPARE_OPTIONS };
+const env = { os: 'linux', arch: 'x64', cpu: 'cpu', cores: 2, node: 'v24' };
 
-function metric(id: string, samples: number[] | undefined, extra: Partial<Metric> = {}): Metric {
-  const [suite, ...rest] = id.split('/');
-  const m = makeMetric({
-    suite: suite as string,
-    name: rest.join('/'),
-    unit: extra.unit ?? 'ms',
-    better: extra.better ?? 'lower',
-    ...(samples ? { samples } : { stats: { n: 1, mean: 10, median: 10, min: 10, max: 10 } }),
-  });
-  return { ...m, ...extra };
+interface Spec {
+  name: string;
+  values: number[];
+  better?: Better;
+  unit?: string;
+  windows?: boolean;
 }
 
-/** n lognormal replicates around `level` with log-sd `sd`. */
-function replicates(rng: () => number, n: number, level: number, sd = 0.03): number[] {
-  return Array.from({ length: n }, () => level * Math.exp(sd * normalDraw(rng)));
+function metric(s: Spec): Metric {
+  return makeMetric({
+    suite: 's',
+    name: s.name,
+    unit: s.unit ?? (s.better === 'higher' ? 'req/s' : 'ms'),
+    better: s.better ?? 'lower',
+    samples: s.values,
+    ...(s.windows ? { windows: true } : {}),
+  });
 }
 
-const env: RunEnvironment = { os: 'linux', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v24.1.0' };
-
-function doc(metrics: Metric[], overrides: Partial<ResultsDocument> = {}): ResultsDocument {
-  const suites = [...new Set(metrics.map((m) => m.suite))].map((name) => ({
-    name,
-    kind: 'bench',
-    ok: true,
-    durationMs: 1,
-    metrics: metrics.filter((m) => m.suite === name),
-  }));
-  return { schema: RESULTS_SCHEMA, createdAt: '2026-01-01T00:00:00Z', env, suites, ...overrides };
+function doc(i: number, specs: Spec[], reference?: number[]): ResultsDocument {
+  return {
+    schema: RESULTS_SCHEMA,
+    createdAt: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+    git: { sha: `sha${i}` },
+    env,
+    suites: [
+      {
+        name: 's',
+        kind: 'bench',
+        ok: true,
+        durationMs: 1000,
+        metrics: specs.map(metric),
+        ...(reference ? { reference: { workload: 'ref@1', unit: 'ms', parts: { int: reference } } } : {}),
+      },
+    ],
+  };
 }
 
-describe('compareMetrics', () => {
-  it('flags a uniform 30% slowdown of a 4-metric suite with 5 replicates at 99% confidence', () => {
-    const rng = makeRng(1);
-    const ids = ['graph/plan', 'graph/layout', 'graph/route', 'graph/render'];
-    for (let run = 0; run < 20; run++) {
-      const base = ids.map((id) => metric(id, replicates(rng, 5, 40)));
-      const head = ids.map((id) => metric(id, replicates(rng, 5, 52)));
-      const { comparisons, details } = compareMetrics(base, head, options);
-      for (const c of comparisons) {
-        expect(c.verdict).toBe('regressed');
-        // The exact floor of 5 vs 5, unchanged by the adjustment when all four are at it.
-        expect(c.p).toBeCloseTo(2 / 252, 12);
-        expect(details[c.id]?.pRaw).toBeCloseTo(2 / 252, 12);
-        expect(c.ratio as number).toBeGreaterThan(1.2);
-        expect(c.ratio as number).toBeLessThan(1.4);
-        const [lo, hi] = c.ci as [number, number];
-        expect(lo).toBeGreaterThan(1);
-        expect(lo).toBeLessThanOrEqual(c.ratio as number);
-        expect(hi).toBeGreaterThanOrEqual(c.ratio as number);
-      }
-    }
+const noisy = (rng: () => number, level: number, n: number, sd = 0.03) =>
+  Array.from({ length: n }, () => level * Math.exp(sd * normalDraw(rng)));
+
+function row(out: { comparisons: Comparison[] }, id: string): Comparison {
+  const c = out.comparisons.find((x) => x.id === id);
+  if (!c) throw new Error(`no row ${id}`);
+  return c;
+}
+
+const opts = (o: Partial<CompareOptions> = {}): CompareOptions => ({ ...DEFAULT_COMPARE_OPTIONS, ...o });
+
+describe('run levels', () => {
+  it('take the better-side quartile of replicates, the median of windows, the value of one', () => {
+    expect(levelOf({ values: [5, 1, 4, 2, 3], windows: false }, 'lower')).toBe(2);
+    expect(levelOf({ values: [5, 1, 4, 2, 3], windows: false }, 'higher')).toBe(4);
+    expect(levelOf({ values: [5, 1, 4, 2, 3], windows: true }, 'lower')).toBe(3);
+    expect(levelOf({ values: [3, 1, 2], windows: false }, 'lower')).toBe(2);
+    expect(levelOf({ values: [7], windows: false }, 'higher')).toBe(7);
+  });
+});
+
+describe('exact values are compared exactly', () => {
+  it('0 -> 0 is unchanged, 0 -> 5 lost is regressed, whatever the replicate count', () => {
+    const lost = (v: number) => ({ name: 'lost', unit: 'count', values: [v] });
+    const same = compareResults({ base: doc(0, [lost(0)]), heads: [doc(1, [lost(0)])], options: opts() });
+    expect(row(same, 's/lost')).toMatchObject({ verdict: 'unchanged', evidence: { test: 'exact', scale: 'linear' } });
+    const worse = compareResults({ base: doc(0, [lost(0)]), heads: [doc(1, [lost(5)])], options: opts() });
+    expect(row(worse, 's/lost')).toMatchObject({ verdict: 'regressed', base: 0, head: 5 });
+    expect(row(worse, 's/lost').evidence?.interval).toEqual([5, 5]);
   });
 
-  it('reports medians, the ratio head/base and a detail record per row', () => {
-    const base = [metric('s/a', [10, 11, 12, 13, 14])];
-    const head = [metric('s/a', [20, 22, 24, 26, 28])];
-    const { comparisons, details } = compareMetrics(base, head, options);
-    expect(comparisons[0]).toMatchObject({ id: 's/a', unit: 'ms', better: 'lower', base: 12, head: 24 });
-    expect(comparisons[0]?.ratio).toBeCloseTo(2, 1);
-    expect(details['s/a']).toMatchObject({ nBase: 5, nHead: 5, scale: 'log', method: 'exact' });
-    expect(details['s/a']?.noise).toBeGreaterThan(0);
+  it('constant sizes: beyond min-effect regressed, within it unchanged', () => {
+    const size = (v: number) => ({ name: 'bundle', unit: 'B', values: [v, v, v] });
+    const r = (h: number) =>
+      row(compareResults({ base: doc(0, [size(1000)]), heads: [doc(1, [size(h)])], options: opts() }), 's/bundle');
+    expect(r(1030).verdict).toBe('unchanged');
+    expect(r(1100).verdict).toBe('regressed');
+    expect(r(900).verdict).toBe('improved');
   });
+});
 
-  it('applies Benjamini-Hochberg across the run: one changed metric among twenty cannot pass at 5 vs 5', () => {
-    const rng = makeRng(2);
-    const base: Metric[] = [];
-    const head: Metric[] = [];
-    for (let i = 0; i < 20; i++) {
-      base.push(metric(`s/m${i}`, replicates(rng, 5, 10)));
-      head.push(metric(`s/m${i}`, replicates(rng, 5, i === 0 ? 13 : 10)));
-    }
-    const { comparisons, details } = compareMetrics(base, head, options);
-    const raw = comparisons.map((c) => details[c.id]?.pRaw as number);
-    const adjusted = benjaminiHochberg(raw);
-    comparisons.forEach((c, i) => {
-      expect(c.p).toBeCloseTo(adjusted[i] as number, 14);
-    });
-    expect(raw[0]).toBeLessThan(0.01);
-    expect(comparisons[0]?.verdict).toBe('inconclusive');
-    expect(details['s/m0']?.reason).toMatch(/correct/);
-    // It says how many replicates would settle it: 8 per side is the least at which 20 × p can drop below 1%.
-    expect(details['s/m0']?.needed).toBeGreaterThanOrEqual(8);
-    expect(comparisons.slice(1).some((c) => c.verdict === 'regressed' || c.verdict === 'improved')).toBe(false);
-  });
-
-  it('is direction-aware: swapping "better" or inverting the values mirrors the verdict', () => {
+describe('no history: replicates by a one-sided rank test, decided over the head runs', () => {
+  // Issue: with 5 replicates, 2+ metrics and no history a 3x slowdown could never be called regressed.
+  it('a 3x slowdown of one of 4 metrics: undecided in one run, regressed once a second run is pooled', () => {
     const rng = makeRng(3);
-    const flip: Record<string, string> = { regressed: 'improved', improved: 'regressed' };
-    const seen = new Set<string>();
-    for (let t = 0; t < 300; t++) {
-      const n = 3 + (t % 8);
-      const factor = Math.exp((rng() - 0.5) * 0.5);
-      const sd = 0.01 + 0.05 * rng();
-      const b = replicates(rng, n, 100, sd);
-      const h = replicates(rng, n + (t % 3), 100 * factor, sd);
-      const better: Better = t % 2 ? 'lower' : 'higher';
-      const other: Better = better === 'lower' ? 'higher' : 'lower';
-      const inv = (xs: number[]) => xs.map((v) => 1 / v);
-      const plain = compareMetrics([metric('s/x', b, { better })], [metric('s/x', h, { better })], options)
-        .comparisons[0];
-      const swapped = compareMetrics(
-        [metric('s/x', b, { better: other })],
-        [metric('s/x', h, { better: other })],
-        options,
-      ).comparisons[0];
-      const inverted = compareMetrics([metric('s/x', inv(b), { better })], [metric('s/x', inv(h), { better })], options)
-        .comparisons[0];
-      const both = compareMetrics(
-        [metric('s/x', inv(b), { better: other })],
-        [metric('s/x', inv(h), { better: other })],
-        options,
-      ).comparisons[0];
-      const v = plain?.verdict as string;
-      seen.add(v);
-      expect(swapped?.verdict).toBe(flip[v] ?? v);
-      expect(inverted?.verdict).toBe(flip[v] ?? v);
-      expect(both?.verdict).toBe(v);
-      expect(inverted?.ratio).toBeCloseTo(1 / (plain?.ratio as number), 9);
-      expect(inverted?.p).toBeCloseTo(plain?.p as number, 12);
-      if (plain?.ci) {
-        expect(inverted?.ci?.[0]).toBeCloseTo(1 / plain.ci[1], 9);
-        expect(inverted?.ci?.[1]).toBeCloseTo(1 / plain.ci[0], 9);
-      }
+    const specs = (slow: number) =>
+      ['a', 'b', 'c', 'd'].map((name, i) => ({ name, values: noisy(rng, (10 + i) * (name === 'a' ? slow : 1), 5) }));
+    const base = doc(0, specs(1));
+    const first = doc(1, specs(3));
+    const one = compareResults({ base, heads: [first], options: opts() });
+    const a1 = row(one, 's/a');
+    expect(a1.verdict).toBe('inconclusive');
+    expect(wantsAnotherRun(a1, opts())).toBe(true);
+    expect(suitesToRunAgain({ ...verdictOf(one), baseline: { createdAt: '', source: 'x' } }, first, opts())).toEqual([
+      's',
+    ]);
+    const two = compareResults({ base, heads: [first, doc(2, specs(3))], options: opts() });
+    const a2 = row(two, 's/a');
+    expect(a2.verdict).toBe('regressed');
+    expect(a2.evidence).toMatchObject({ test: 'rank', nBase: 5, nHead: 10, headRuns: 2 });
+    // The interval shown is the one the decision used: its lower end clears no-change.
+    expect(a2.ci?.[0]).toBeGreaterThan(1);
+    expect(a2.ratio).toBeCloseTo((a2.head as number) / (a2.base as number), 10);
+    for (const id of ['s/b', 's/c', 's/d']) expect(row(two, id).verdict).not.toBe('regressed');
+  });
+
+  it('a regression must show in every head run: a slow first run alone does not fail', () => {
+    const rng = makeRng(5);
+    const specs = (f: number) => [{ name: 'a', values: noisy(rng, 10 * f, 10, 0.01) }];
+    const base = doc(0, specs(1));
+    const spell = compareResults({ base, heads: [doc(1, specs(1.5)), doc(2, specs(1))], options: opts() });
+    expect(row(spell, 's/a').verdict).not.toBe('regressed');
+    const real = compareResults({ base, heads: [doc(1, specs(1.5)), doc(2, specs(1.5))], options: opts() });
+    expect(row(real, 's/a').verdict).toBe('regressed');
+  });
+
+  it('a single look is tested at the whole α (runs: 1)', () => {
+    const rng = makeRng(8);
+    const specs = (f: number) => [
+      { name: 'a', values: noisy(rng, 10 * f, 5) },
+      { name: 'b', values: noisy(rng, 20 * f, 5) },
+    ];
+    const out = compareResults({ base: doc(0, specs(1)), heads: [doc(1, specs(1.3))], options: opts({ runs: 1 }) });
+    expect(out.comparisons.map((c) => c.verdict)).toEqual(['regressed', 'regressed']);
+    expect(row(out, 's/a').evidence?.family).toEqual({ size: 2, rejected: 2, looks: 1 });
+  });
+
+  it('throughput mirrors time: Base, Head and Change are the same statistic and point the same way', () => {
+    const rng = makeRng(9);
+    const rate = (level: number) => [{ name: 'backlog', better: 'higher' as const, values: noisy(rng, level, 10, 0.01) }];
+    const out = compareResults({ base: doc(0, rate(853)), heads: [doc(1, rate(1219))], options: opts({ runs: 1 }) });
+    const c = row(out, 's/backlog');
+    expect(c.verdict).toBe('improved');
+    expect(c.ratio).toBeCloseTo((c.head as number) / (c.base as number), 10);
+    expect(c.ratio).toBeGreaterThan(1.3);
+    expect(c.ci?.[0]).toBeGreaterThan(1);
+  });
+});
+
+describe('windows are not replicates', () => {
+  // Issue: Locust's per-second windows were taken for replicates and unchanged code failed at +155-238%.
+  it('a run whose windows all sit 15% higher is one run: judged by the threshold, not by 30 "replicates"', () => {
+    const rng = makeRng(11);
+    const run = (level: number) => [{ name: 'latency', values: noisy(rng, level, 30, 0.01), windows: true }];
+    const out = compareResults({ base: doc(0, run(100)), heads: [doc(1, run(115))], options: opts() });
+    const c = row(out, 's/latency');
+    expect(c.evidence).toMatchObject({ test: 'threshold', level: 'window-median', nBase: 1, nHead: 1, threshold: 0.25 });
+    expect(c.verdict).toBe('unchanged');
+    expect(out.warnings.find((w) => w.code === 'no-history')?.metrics).toEqual(['s/latency']);
+    const slow = compareResults({ base: doc(0, run(100)), heads: [doc(1, run(140))], options: opts() });
+    expect(row(slow, 's/latency').verdict).toBe('regressed');
+  });
+
+  it('with a history, windows give one level per run and the run-to-run noise decides', () => {
+    const rng = makeRng(12);
+    let history: HistoryDocument | undefined;
+    let base: ResultsDocument | undefined;
+    for (let i = 0; i < 8; i++) {
+      const level = 100 * Math.exp(0.08 * normalDraw(rng));
+      base = doc(i, [{ name: 'latency', values: noisy(rng, level, 30, 0.01), windows: true }]);
+      history = appendToHistory(history, base);
     }
-    // The scenarios exercised every verdict, so the mirror was checked where it matters.
-    expect([...seen].sort()).toEqual(['improved', 'inconclusive', 'regressed', 'unchanged']);
+    const head = doc(9, [{ name: 'latency', values: noisy(rng, 112, 30, 0.01), windows: true }]);
+    const out = compareResults({ base, heads: [head], history, options: opts() });
+    expect(row(out, 's/latency').evidence).toMatchObject({ test: 'history', historyRuns: 8, nHead: 1 });
+    expect(row(out, 's/latency').verdict).not.toBe('regressed');
+  });
+});
+
+describe('with a history: the head against the history’s prediction', () => {
+  function history(n: number, specs: (i: number) => Spec[], refs?: (i: number) => number[]) {
+    let h: HistoryDocument | undefined;
+    let base: ResultsDocument | undefined;
+    for (let i = 0; i < n; i++) {
+      base = doc(i, specs(i), refs?.(i));
+      h = appendToHistory(h, base);
+    }
+    return { history: h as HistoryDocument, base: base as ResultsDocument };
+  }
+
+  // Issue: a metric with one value per run could never regress, even with a steady 10-run history.
+  it('one value per run: +200% against a steady 10-run history is regressed, +2% is not', () => {
+    const rng = makeRng(21);
+    const { history: h, base } = history(10, () => [{ name: 'op', values: [100 * Math.exp(0.02 * normalDraw(rng))] }]);
+    const judge = (v: number) =>
+      row(compareResults({ base, heads: [doc(20, [{ name: 'op', values: [v] }])], history: h, options: opts() }), 's/op');
+    const slow = judge(300);
+    expect(slow.verdict).toBe('regressed');
+    expect(slow.evidence).toMatchObject({ test: 'history', historyRuns: 10, level: 'value' });
+    expect(slow.evidence?.df).toBeGreaterThanOrEqual(9);
+    expect(judge(102).verdict).not.toBe('regressed');
   });
 
-  it('converts the baseline to the head unit, and refuses units of another dimension', () => {
-    const rng = makeRng(4);
-    const seconds = replicates(rng, 6, 0.1);
-    const ms = replicates(rng, 6, 130);
-    const out = compareMetrics([metric('s/t', seconds, { unit: 's' })], [metric('s/t', ms, { unit: 'ms' })], options);
-    expect(out.comparisons[0]?.unit).toBe('ms');
-    expect(out.comparisons[0]?.base).toBeGreaterThan(90);
-    expect(out.comparisons[0]?.base).toBeLessThan(110);
-    expect(out.comparisons[0]?.ratio).toBeGreaterThan(1.2);
-    expect(out.comparisons[0]?.verdict).toBe('regressed');
-    expect(out.warnings).toEqual([]);
-    const same = compareMetrics(
-      [metric('s/t', seconds, { unit: 's' })],
-      [
-        metric(
-          's/t',
-          seconds.map((v) => v * 1000),
-          { unit: 'ms' },
-        ),
-      ],
-      options,
+  it('the baseline run is part of the history once, and Base is the prediction', () => {
+    const rng = makeRng(22);
+    const { history: h, base } = history(5, () => [{ name: 'op', values: noisy(rng, 50, 5, 0.01) }]);
+    const c = row(
+      compareResults({ base, heads: [doc(9, [{ name: 'op', values: noisy(rng, 50, 5, 0.01) }])], history: h, options: opts() }),
+      's/op',
     );
-    expect(same.comparisons[0]?.ratio).toBeCloseTo(1, 9);
-    expect(same.comparisons[0]?.verdict).toBe('unchanged');
-
-    const bad = compareMetrics(
-      [metric('s/t', seconds, { unit: 'ms' })],
-      [metric('s/t', ms, { unit: 'req/s' })],
-      options,
-    );
-    expect(bad.comparisons[0]?.verdict).toBe('inconclusive');
-    expect(bad.comparisons[0]?.base).toBeUndefined();
-    expect(bad.warnings.join('\n')).toMatch(/"s\/t".*cannot be converted/);
+    expect(c.evidence?.historyRuns).toBe(5);
+    expect(c.base).toBeGreaterThan(48);
+    expect(c.base).toBeLessThan(52);
+    expect(c.verdict).toBe('unchanged');
   });
 
-  it('marks metrics only in the head as new and only in the baseline as missing, in a stable order', () => {
-    const base = [metric('s/kept', [1, 2, 3]), metric('s/gone', [4, 5, 6])];
-    const head = [metric('s/fresh', [7, 8, 9]), metric('s/kept', [1, 2, 3])];
-    const { comparisons, details } = compareMetrics(base, head, options);
-    expect(comparisons.map((c) => [c.id, c.verdict])).toEqual([
+  it('the reference workload as a covariate: a slower machine is not a regression, a slower code is', () => {
+    const rng = makeRng(23);
+    const machine: number[] = [];
+    const { history: h, base } = history(
+      10,
+      (i) => {
+        machine[i] = Math.exp(0.06 * normalDraw(rng));
+        return [{ name: 'op', values: noisy(rng, 40 * (machine[i] as number), 5, 0.005) }];
+      },
+      (i) => noisy(rng, 8 * (machine[i] as number), 5, 0.005),
+    );
+    const head = (code: number, speed: number) =>
+      doc(20, [{ name: 'op', values: noisy(rng, 40 * code * speed, 5, 0.005) }], noisy(rng, 8 * speed, 5, 0.005));
+    const slowMachine = row(compareResults({ base, heads: [head(1, 1.12)], history: h, options: opts() }), 's/op');
+    expect(slowMachine.evidence?.covariate).toBeGreaterThan(0.8);
+    expect(slowMachine.verdict).not.toBe('regressed');
+    const slowCode = row(compareResults({ base, heads: [head(1.12, 1)], history: h, options: opts() }), 's/op');
+    expect(slowCode.verdict).toBe('regressed');
+  });
+});
+
+describe('rows that are not compared', () => {
+  it('new, missing, ignored and a unit of another dimension', () => {
+    const base = doc(0, [
+      { name: 'gone', values: [1, 2, 3] },
+      { name: 'unit', values: [1, 2, 3], unit: 'ms' },
+    ]);
+    const head = doc(1, [
+      { name: 'fresh', values: [1, 2, 3] },
+      { name: 'unit', values: [1, 2, 3], unit: 'MB' },
+      { name: 'skip', values: [1, 2, 3] },
+    ]);
+    const out = compareResults({ base, heads: [head], options: opts({ ignore: ['s/skip'] }) });
+    expect(out.comparisons.map((c) => [c.id, c.verdict])).toEqual([
       ['s/fresh', 'new'],
-      ['s/kept', comparisons[1]?.verdict],
+      ['s/unit', 'inconclusive'],
       ['s/gone', 'missing'],
     ]);
-    expect(comparisons[0]).toMatchObject({ head: 8 });
-    expect(comparisons[0]?.base).toBeUndefined();
-    expect(comparisons[2]).toMatchObject({ base: 5 });
-    expect(details['s/gone']).toMatchObject({ nBase: 3, nHead: 0 });
-    const none = compareMetrics(undefined, head, options);
-    expect(none.comparisons.every((c) => c.verdict === 'new')).toBe(true);
-  });
-
-  it('leaves out ids matching the ignore globs, also from the multiple-testing family', () => {
-    const rng = makeRng(5);
-    const ids = ['api/create/latency_max', 'api/create/latency', 'api/list/latency_max', 'deep/a/b/error_rate', 's/x'];
-    const base = ids.map((id) => metric(id, replicates(rng, 6, 10)));
-    const head = ids.map((id) => metric(id, replicates(rng, 6, 10)));
-    const ignoring = { ...options, ignore: ['api/*/latency_max', '**/error_rate'] };
-    const out = compareMetrics(base, head, ignoring);
-    expect(out.comparisons.map((c) => c.id)).toEqual(['api/create/latency', 's/x']);
-    const alone = compareMetrics(
-      base.slice(1, 2).concat(base[4] as Metric),
-      head.slice(1, 2).concat(head[4] as Metric),
-      options,
-    );
-    expect(out.comparisons.map((c) => c.p)).toEqual(alone.comparisons.map((c) => c.p));
-    // Ignored base-only metrics are not reported missing either.
-    expect(compareMetrics(base, [], ignoring).comparisons.map((c) => c.id)).toEqual(['api/create/latency', 's/x']);
-  });
-
-  it('is inconclusive with fewer than two replicates, falling back to the summary median', () => {
-    const base = [metric('s/one', undefined), metric('s/two', [10, 10.1])];
-    const head = [metric('s/one', undefined), metric('s/two', [13])];
-    const { comparisons, details } = compareMetrics(base, head, options);
-    expect(comparisons[0]).toMatchObject({ verdict: 'inconclusive', base: 10, head: 10, ratio: 1 });
-    expect(comparisons[0]?.p).toBeUndefined();
-    expect(details['s/one']).toMatchObject({ nBase: 1, nHead: 1, reason: 'fewer than 2 replicates on a side' });
-    expect(details['s/one']?.needed).toBeGreaterThanOrEqual(5);
-    expect(comparisons[1]?.verdict).toBe('inconclusive');
-    expect(comparisons[1]?.ratio).toBeGreaterThan(1.2);
-  });
-
-  it('handles zeros (counts, error rates) on the raw scale', () => {
-    const zeros = [0, 0, 0, 0, 0];
-    const same = compareMetrics(
-      [metric('q/lost', zeros, { unit: 'count' })],
-      [metric('q/lost', zeros, { unit: 'count' })],
-      options,
-    );
-    expect(same.comparisons[0]).toMatchObject({ verdict: 'unchanged', base: 0, head: 0 });
-    expect(same.details['q/lost']?.scale).toBe('linear');
-    const lost = compareMetrics(
-      [metric('q/lost', zeros, { unit: 'count' })],
-      [metric('q/lost', [3, 1, 4, 2, 5], { unit: 'count' })],
-      options,
-    );
-    // Nothing to divide by: no ratio, but the losses are a regression all the same.
-    expect(lost.comparisons[0]?.verdict).toBe('regressed');
-    expect(lost.comparisons[0]?.ratio).toBeUndefined();
-    const rate = compareMetrics(
-      [metric('api/err', [1, 1.2, 0.9, 1.1, 1, 0], { unit: '%' })],
-      [metric('api/err', [2, 2.3, 1.9, 2.2, 2.1, 2.4], { unit: '%' })],
-      options,
-    );
-    expect(rate.comparisons[0]?.ratio).toBeGreaterThan(1.8);
-    expect(JSON.parse(JSON.stringify(rate.comparisons[0]))).toEqual(rate.comparisons[0]);
-  });
-
-  it('calls quiet, equal metrics unchanged and says so with a narrow interval', () => {
-    const rng = makeRng(6);
-    const base = [metric('s/q', replicates(rng, 10, 50, 0.005))];
-    const head = [metric('s/q', replicates(rng, 10, 50, 0.005))];
-    const out = compareMetrics(base, head, options);
-    expect(out.comparisons[0]?.verdict).toBe('unchanged');
-    const [lo, hi] = out.comparisons[0]?.ci ?? [0, Number.POSITIVE_INFINITY];
-    expect(lo).toBeGreaterThan(1 / 1.05);
-    expect(hi).toBeLessThan(1.05);
-    expect(out.details['s/q']?.needed).toBeUndefined();
-  });
-
-  it('warns about duplicates and a changed direction; ids cannot reach the prototype', () => {
-    const out = compareMetrics(
-      [metric('s/a', [1, 2, 3], { better: 'higher' }), metric('s/a', [9, 9, 9])],
-      [metric('s/a', [1, 2, 3]), metric('s/p', [1, 2], { id: '__proto__' })],
-      options,
-    );
-    expect(out.warnings.some((w) => /"s\/a" appears twice in the baseline/.test(w))).toBe(true);
-    expect(out.warnings.some((w) => /better.*changed from higher to lower/.test(w))).toBe(true);
-    expect(Object.getPrototypeOf(out.details)).toBe(Object.prototype);
-    expect(Object.hasOwn(out.details, '__proto__')).toBe(true);
-  });
-
-  it('rejects nonsensical options', () => {
-    expect(() => compareMetrics([], [], { ...options, confidence: 99 })).toThrow(RangeError);
-    expect(() => compareMetrics([], [], { ...options, minEffect: -0.1 })).toThrow(RangeError);
+    expect(out.warnings.find((w) => w.code === 'unit-mismatch')?.metrics).toEqual(['s/unit']);
   });
 });
 
-describe('decide', () => {
-  const rule = { minEffect: 0.05, confidence: 0.99 };
-  // q is the adjusted p-value; the raw p equals it unless given.
-  const ev = (
-    estimate: number,
-    lower: number,
-    upper: number,
-    q?: number,
-    better: Better = 'lower',
-    p = q,
-  ): ShiftEvidence => ({
-    estimate: Math.log(estimate),
-    lower: Math.log(lower),
-    upper: Math.log(upper),
-    ...(q !== undefined ? { q } : {}),
-    ...(p !== undefined ? { p } : {}),
-    better,
-    nBase: 10,
-    nHead: 10,
-  });
-
-  it('needs significance, a one-sided interval and a change beyond min-effect for a regression', () => {
-    expect(decide(ev(1.2, 1.1, 1.3, 0.001), rule).verdict).toBe('regressed');
-    expect(decide(ev(1.2, 1.1, 1.3, 0.02), rule).verdict).toBe('inconclusive');
-    expect(decide(ev(1.2, 0.99, 1.3, 0.001), rule).verdict).toBe('inconclusive');
-    // Significant but within min-effect, and the interval stays inside it: unchanged.
-    expect(decide(ev(1.02, 1.01, 1.03, 0.001), rule).verdict).toBe('unchanged');
-    // Significant, small estimate, but the interval reaches past min-effect: cannot say.
-    expect(decide(ev(1.03, 1.01, 1.08, 0.001), rule).verdict).toBe('inconclusive');
-    expect(decide(ev(1.2, 1.1, 1.3, 0.001, 'higher'), rule).verdict).toBe('improved');
-    expect(decide(ev(1 / 1.2, 1 / 1.3, 1 / 1.1, 0.001), rule).verdict).toBe('improved');
-  });
-
-  it('calls a small, insignificant change unchanged only when changes of twice min-effect are ruled out', () => {
-    expect(decide(ev(1.01, 0.95, 1.09, 0.5), rule).verdict).toBe('unchanged');
-    expect(decide(ev(1.01, 0.9, 1.11, 0.5), rule).verdict).toBe('inconclusive');
-    expect(decide(ev(1.06, 0.99, 1.09, 0.5), rule).verdict).toBe('inconclusive');
-    // Not significant after the correction, but plainly significant on its own: not waved through as unchanged.
-    expect(decide(ev(1.04, 1.01, 1.09, 0.03, 'lower', 0.001), rule)).toEqual({
-      verdict: 'inconclusive',
-      reason: 'a small change is likely, but the interval reaches beyond min-effect',
-    });
-    expect(decide({ ...ev(1, 0.99, 1.01, 0.5), nHead: 1 }, rule).verdict).toBe('inconclusive');
-    expect(decide(ev(1, 0, Number.POSITIVE_INFINITY, 1), rule).reason).toMatch(/finite interval/);
-  });
-});
-
-describe('environments', () => {
-  it('says nothing when the machines match and names each difference otherwise', () => {
-    expect(environmentWarnings(env, { ...env, runner: 'other-runner' })).toEqual([]);
-    const w = environmentWarnings(env, { os: 'darwin', arch: 'arm64', cpu: 'Apple M3', cores: 8, node: 'v22.3.0' });
-    expect(w).toHaveLength(4);
-    expect(w.join('\n')).toMatch(/CPU \(baseline: AMD EPYC 7763; this run: Apple M3\)/);
-    expect(w.join('\n')).toMatch(/Node\.js version \(baseline: v24\.1\.0; this run: v22\.3\.0\)/);
-    expect(w.join('\n')).toMatch(/platform \(baseline: linux\/x64; this run: darwin\/arm64\)/);
-    expect(w.join('\n')).toMatch(/cores \(baseline: 4; this run: 8\)/);
-  });
-
-  it('compareResults adds environment warnings and names baseline suites that did not run', () => {
-    const base = doc([metric('a/x', [1, 2, 3]), metric('b/y', [1, 2, 3])]);
-    const head = doc([metric('a/x', [1, 2, 3])], { env: { ...env, cpu: 'Intel Xeon' } });
-    const out = compareResults(base, head, options);
-    expect(out.warnings[0]).toMatch(/different CPU/);
-    expect(
-      out.warnings.some((w) =>
-        /suite "b" is in the baseline but did not run; its 1 metric is reported as missing/.test(w),
-      ),
-    ).toBe(true);
-    expect(out.comparisons.find((c) => c.id === 'b/y')?.verdict).toBe('missing');
-    expect(compareResults(undefined, head, options).warnings).toEqual([]);
-  });
-});
+function verdictOf(out: ReturnType<typeof compareResults>) {
+  return {
+    schema: 'perf-action/verdict@2' as const,
+    status: 'pass' as const,
+    criteria: [],
+    comparisons: out.comparisons,
+    warnings: out.warnings,
+  };
+}

@@ -50,7 +50,7 @@ function verdict(): VerdictDocument {
         verdict: 'regressed',
       },
     ],
-    warnings: ['different CPU'],
+    warnings: [{ code: 'environment', message: 'different CPU' }],
   };
 }
 

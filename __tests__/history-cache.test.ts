@@ -9,7 +9,8 @@ import * as cache from '@actions/cache';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CacheBaselineStore } from '../src/baseline/cache-store.ts';
 import { judge } from '../src/compare/judge.ts';
-import { syntheticMetric } from '../src/compare/simulate.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 import { RESULTS_SCHEMA, type ResultsDocument } from '../src/model/results.ts';
 import { type CacheService, makeRuntimeToken, startCacheService } from './standins/cache-service.ts';
 
@@ -103,17 +104,19 @@ describe.sequential('history in the Actions cache (real client, local service)',
     const loaded = await store().load();
     expect(loaded?.results.git?.sha).toBe('sha5');
     expect(loaded?.history?.runs.map((r) => r.git?.sha)).toEqual(['sha0', 'sha1', 'sha2', 'sha3', 'sha4', 'sha5']);
-    // A 7% slower head is within this metric's ±5% drift between main runs: not a regression, flagged.
-    const { verdict, details } = judge({ head: results(9, 10 * 1.05 * 1.07), ...(loaded ? { baseline: loaded } : {}) });
+    // A 7% slower head is within this metric's ±5% drift between main runs: not a regression.
+    const verdict = judge({ head: results(9, 10 * 1.05 * 1.07), ...(loaded ? { baseline: loaded } : {}) });
     expect(verdict.comparisons[0]?.verdict).not.toBe('regressed');
+    expect(verdict.comparisons[0]?.evidence?.test).toBe('history');
+    expect(verdict.comparisons[0]?.evidence?.historyRuns).toBe(6);
     // The baseline alone, with its tight replicates, would have called it a regression.
     const alone = judge({
       head: results(9, 10 * 1.05 * 1.07),
       baseline: { results: loaded?.results as ResultsDocument, source: 'x' },
+      options: { ...DEFAULT_COMPARE_OPTIONS, runs: 1 },
     });
-    expect(alone.verdict.comparisons[0]?.verdict).toBe('regressed');
-    expect(details['s/a']?.unreliable).toBe(true);
-    expect(details['s/a']?.history?.runs).toBe(6);
+    expect(alone.comparisons[0]?.verdict).toBe('regressed');
+    expect(alone.comparisons[0]?.evidence?.test).toBe('rank');
     expect(warnings).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { judge } from '../src/compare/judge.ts';
-import { syntheticMetric } from '../src/compare/simulate.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 import type { ResultsDocument, RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown, renderTerminal } from '../src/report/index.ts';
 import { normalDraw } from '../src/stats/random.ts';
@@ -40,43 +40,34 @@ function scenario(headEnv: RunEnvironment = env) {
     head,
     baseline: { results: base as ResultsDocument, source: 'base.json', ...(history ? { history } : {}) },
   });
-  const input = { ...judged, head, base: base as ResultsDocument };
+  const input = { verdict: judged, head, base: base as ResultsDocument };
   return { judged, input };
 }
 
 describe('reports show run-to-run noise', () => {
-  it('flags the drifting metric unreliable with its band, in the rows and in one warning', () => {
+  it('judges each metric against its history: the steady one regressed, the drifting one not decided', () => {
     const { judged, input } = scenario();
-    const drifty = judged.details['api/drifty'];
-    const steady = judged.details['api/steady'];
-    expect(drifty?.unreliable).toBe(true);
-    expect(steady?.unreliable).toBeUndefined();
-    expect(steady?.history?.band).toBeLessThan(0.05);
-    // The 30% slowdown stands out from the steady metric's noise, not necessarily from ±6% drift.
-    expect(judged.verdict.comparisons.find((c) => c.id === 'api/steady')?.verdict).toBe('regressed');
-
-    const band = `±${((drifty?.history?.band ?? 0) * 100).toFixed(1)}%`;
+    const steady = judged.comparisons.find((c) => c.id === 'api/steady');
+    const drifty = judged.comparisons.find((c) => c.id === 'api/drifty');
+    expect(steady?.verdict).toBe('regressed');
+    expect(steady?.evidence).toMatchObject({ test: 'history', historyRuns: 10 });
+    // ±6% between runs: a 30% slowdown cannot be told from drift at the run's confidence.
+    expect(drifty?.verdict).toBe('inconclusive');
+    expect(drifty?.evidence?.sd).toBeGreaterThan(0.03);
+    expect(steady?.evidence?.sd).toBeLessThan(0.01);
+    // Base is the history's prediction and Change is Head/Base of the same statistic.
+    expect((steady?.head ?? 0) / (steady?.base ?? 1)).toBeCloseTo(steady?.ratio ?? 0, 10);
     const md = renderMarkdown(input);
     const row = md.split('\n').find((l) => l.includes('<code>api/drifty</code>'));
-    expect(row).toContain(`unreliable, `);
-    expect(row).toContain(`between runs ${band} (10 runs)`);
-    // Escaped like every warning: the id came from the PR.
-    expect(md).toContain('1 metric unreliable: between earlier runs of the baseline branch it moved by more than');
-    expect(md).toContain(`&quot;api/drifty&quot; \\(${band}\\)`);
-    const steadyRow = md.split('\n').find((l) => l.includes('<code>api/steady</code>'));
-    expect(steadyRow).not.toContain('unreliable');
-    expect(steadyRow).toMatch(/between runs ±\d\.\d% \(10 runs\)/);
-
+    expect(row).toContain('10 runs');
     const term = renderTerminal(input, { width: 200 });
-    const line = term.split('\n').find((l) => l.includes('api/drifty'));
-    expect(line).toContain('unreliable');
-    expect(term).toContain('1 metric unreliable');
+    expect(term.split('\n').find((l) => l.includes('api/steady'))).toContain('10 runs');
   });
 
   it('warns in both reports when the baseline ran on another CPU, core count, Node version or OS', () => {
     const other = { ...env, cpu: 'Intel Xeon 8375C', cores: 8, node: 'v22.3.0', os: 'darwin 23.1' };
     const { judged, input } = scenario(other);
-    const w = judged.verdict.warnings.join('\n');
+    const w = judged.warnings.map((x) => x.message).join('\n');
     expect(w).toMatch(/different CPU \(baseline: AMD EPYC 7763; this run: Intel Xeon 8375C\)/);
     expect(w).toMatch(/different number of CPU cores \(baseline: 4; this run: 8\)/);
     expect(w).toMatch(/different Node\.js version \(baseline: v20\.11\.0; this run: v22\.3\.0\)/);
@@ -89,6 +80,6 @@ describe('reports show run-to-run noise', () => {
     expect(term).toContain('The baseline ran on a different machine');
     expect(term).toContain('CPU: AMD EPYC 7763 → Intel Xeon 8375C');
     // The history was measured on the baseline's machine; it still describes the baseline's noise.
-    expect(judged.details['api/drifty']?.history?.runs).toBe(10);
+    expect(judged.comparisons.find((c) => c.id === 'api/drifty')?.evidence?.historyRuns).toBe(10);
   });
 });

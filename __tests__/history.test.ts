@@ -69,7 +69,7 @@ describe('history documents', () => {
     expect(run.git?.sha).toBe('sha1');
     expect(run.env).toEqual(env);
     expect(Object.keys(run.metrics)).toEqual(['s/a']);
-    expect(run.metrics['s/a']).toEqual({ unit: 'ms', better: 'lower', median: 2, n: 3, samples: [3, 1, 2] });
+    expect(run.metrics['s/a']).toEqual({ unit: 'ms', better: 'lower', median: 2, level: 2, n: 3, samples: [3, 1, 2] });
   });
 
   it('appends, keeps the newest N, and does not count a retried save of the same run twice', () => {
@@ -166,8 +166,8 @@ describe('stores carry the history forward', () => {
     expect(loaded.history).toBeUndefined();
     expect(loaded.historyProblem).toMatch(/base\.history\.json: is not valid JSON/);
     expect(loaded.historyProblem).toMatch(/not used/);
-    const { verdict } = judge({ head: results(2), baseline: loaded });
-    expect(verdict.warnings.filter((w) => w.includes('base.history.json'))).toHaveLength(1);
+    const verdict = judge({ head: results(2), baseline: loaded });
+    expect(verdict.warnings.filter((w) => w.code === 'history-unusable' && w.message.includes('base.history.json'))).toHaveLength(1);
     expect(verdict.comparisons[0]?.verdict).not.toBe('new');
     // The next save starts a new history instead of failing.
     await new FileBaselineStore(file).save(results(3));

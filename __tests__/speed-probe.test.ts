@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { environmentWarnings, SPEED_TOLERANCE, speedWarning } from '../src/compare/environment.ts';
 import { judge } from '../src/compare/judge.ts';
-import { syntheticMetric } from '../src/compare/simulate.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { parseResults, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
@@ -125,8 +125,8 @@ describe('runs record the speed, and reports show it', () => {
       head,
       baseline: { results: base as ResultsDocument, source: 'base.json', ...(history ? { history } : {}) },
     });
-    expect(judged.verdict.warnings.join('\n')).toMatch(/machine was 30% slower than the baseline's/);
-    const md = renderMarkdown({ ...judged, head, base: base as ResultsDocument });
+    expect(judged.warnings.map((w) => w.message).join('\n')).toMatch(/machine was 30% slower than the baseline's/);
+    const md = renderMarkdown({ verdict: judged, head, base: base as ResultsDocument });
     expect(md).toMatch(/speed probe -30\.0% vs baseline/);
     expect(md).toMatch(/#### Warnings[\s\S]*30% slower/);
   });

@@ -9,9 +9,9 @@
 // of α (Bonferroni over the planned looks), so stopping at the first clear look keeps the overall false-alarm
 // rate at or below α while a clear result stops early and an unclear one gets more rounds.
 
-import { type Decision, decide } from '../compare/decide.ts';
+import { decideRow, familyLevels, type RowDecision } from '../compare/decide.ts';
+import type { Shift } from '../compare/tests.ts';
 import type { Better } from '../model/results.ts';
-import { benjaminiHochberg } from '../stats/fdr.ts';
 import { hodgesLehmannOneSample, wilcoxonSignedRank } from '../stats/wilcoxon.ts';
 
 export interface PairedSeries {
@@ -31,9 +31,12 @@ export interface PairedAnalysis {
   /** head/base as a ratio: the estimate and its interval at the look's confidence. */
   ratio: number;
   ci: [number, number];
+  /** One-sided p of the worse direction. */
   p: number;
-  q: number;
-  decision: Decision;
+  /** One-sided level of the interval's worse end, and the look's family. */
+  alpha: number;
+  family: { size: number; rejected: number };
+  decision: RowDecision;
 }
 
 export interface LookPlan {
@@ -86,37 +89,65 @@ function logPairs(s: PairedSeries): number[] {
 }
 
 /**
- * Analyse every metric's pairs at one look. `confidence` is the look's (see lookConfidence); `minEffect` as in
- * the stored-baseline rule.
+ * Analyse every metric's pairs at one look, with the stored-baseline mode's rule (compare/decide.ts): the
+ * Hodges-Lehmann estimate of the paired log ratios and its signed-rank interval on the oriented scale, one
+ * Benjamini-Hochberg family for the look. `confidence` is the look's (see lookConfidence).
  */
 export function analyzePairs(
   series: readonly PairedSeries[],
   opts: { confidence: number; minEffect: number },
 ): PairedAnalysis[] {
   const prepared = series.map((s) => {
-    const d = logPairs(s);
+    const sign = s.better === 'lower' ? 1 : -1;
+    const d = logPairs(s).map((x) => sign * x);
     const test = d.length > 0 ? wilcoxonSignedRank(d) : undefined;
-    const hl = d.length > 0 ? hodgesLehmannOneSample(d, opts.confidence) : undefined;
-    return { s, d, p: test?.p ?? 1, hl };
+    const est = d.length > 0 ? hodgesLehmannOneSample(d, 0.5).estimate : 0;
+    // The signed-rank null is symmetric: the one-sided p of the observed side is half the two-sided one.
+    const half = (test?.p ?? 1) / 2;
+    const pWorse = test && test.tPlus * 2 > (test.n * (test.n + 1)) / 2 ? half : 1 - half;
+    const pBetter = test && test.tPlus * 2 < (test.n * (test.n + 1)) / 2 ? half : 1 - half;
+    const at = (a: number, side: 0 | 1) =>
+      d.length > 0 && a > 0 && a < 0.5
+        ? side === 0
+          ? hodgesLehmannOneSample(d, 1 - 2 * a).lower
+          : hodgesLehmannOneSample(d, 1 - 2 * a).upper
+        : side === 0
+          ? Number.NEGATIVE_INFINITY
+          : Number.POSITIVE_INFINITY;
+    const shift: Shift = {
+      test: 'paired',
+      base: 0,
+      head: est,
+      d: est,
+      perRun: [est],
+      pWorse: d.length > 0 ? pWorse : 1,
+      pBetter: d.length > 0 ? pBetter : 1,
+      bounds: (aLow, aHigh) => [at(aLow, 0), at(aHigh, 1)],
+      nBase: d.length,
+      nHead: d.length,
+    };
+    return { s, sign, d, shift };
   });
-  const q = benjaminiHochberg(prepared.map((x) => x.p));
-  return prepared.map(({ s, d, p, hl }, i) => {
-    const estimate = hl?.estimate ?? 0;
-    const lower = hl?.lower ?? Number.NEGATIVE_INFINITY;
-    const upper = hl?.upper ?? Number.POSITIVE_INFINITY;
-    const qi = q[i] ?? 1;
-    const decision = decide(
-      { estimate, lower, upper, p, q: qi, better: s.better, nBase: d.length, nHead: d.length },
-      { confidence: opts.confidence, minEffect: opts.minEffect },
-    );
+  const family = familyLevels(
+    prepared.map((x) => x.shift),
+    1 - opts.confidence,
+    1,
+  );
+  const e = Math.log1p(opts.minEffect);
+  const rule = { e, e2: Math.log1p(2 * opts.minEffect), threshold: Number.POSITIVE_INFINITY };
+  return prepared.map(({ s, sign, d, shift }) => {
+    const decision = decideRow(shift, rule, family);
+    const [lo, hi] = decision.interval ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const ci: [number, number] = sign > 0 ? [Math.exp(lo), Math.exp(hi)] : [Math.exp(-hi), Math.exp(-lo)];
     return {
       id: s.id,
       better: s.better,
       n: d.length,
-      ratio: Math.exp(estimate),
-      ci: [Math.exp(lower), Math.exp(upper)],
-      p,
-      q: qi,
+      ratio: Math.exp(sign * shift.d),
+      ci,
+      p: shift.pWorse as number,
+      alpha: family.worse,
+      family: { size: family.size, rejected: family.rejected },
       decision,
     };
   });

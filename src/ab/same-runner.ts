@@ -5,9 +5,9 @@
 import path from 'node:path';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
-import type { DetailedVerdict } from '../compare/verdict.ts';
 import { type AbOptions, type LoadedConfig, loadConfig } from '../config/load.ts';
 import type { ResultsDocument } from '../model/results.ts';
+import type { VerdictDocument } from '../model/verdict.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
 import { runAb } from './run-ab.ts';
@@ -40,7 +40,7 @@ export interface SameRunnerInput {
 }
 
 export interface SameRunnerOutcome {
-  judged: DetailedVerdict;
+  judged: VerdictDocument;
   /** Head's results: the full run when screened, else head's rounds pooled (one sample per round). */
   head: ResultsDocument;
   /** What the report compares against: the stored baseline when screened, else base's pooled rounds. */
@@ -51,7 +51,7 @@ export interface SameRunnerOutcome {
 export async function runSameRunner(input: SameRunnerInput): Promise<SameRunnerOutcome> {
   const { head, progress } = input;
   let only = input.only;
-  let screened: { judged: DetailedVerdict; results: ResultsDocument } | undefined;
+  let screened: { judged: VerdictDocument; results: ResultsDocument } | undefined;
   if (input.screen) {
     progress.info('screening head against the stored baseline');
     const run = await runSuites(head, {
@@ -67,7 +67,8 @@ export async function runSameRunner(input: SameRunnerInput): Promise<SameRunnerO
       head: run.results,
       baseline: input.screen,
       criteria: head.config.criteria,
-      options: head.config.compare,
+      // The pairs decide what the screen leaves open: the screen takes no runs of its own.
+      options: { ...head.config.compare, runs: 1 },
     });
     screened = { judged, results: run.results };
     only = suitesToConfirm(judged, run.results);

@@ -2,9 +2,8 @@
 // the suites with a metric that looks changed or is too noisy to screen; their verdicts replace the screen's.
 
 import type { CompareOptions } from '../compare/options.ts';
-import type { DetailedVerdict } from '../compare/verdict.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import type { ComparisonVerdict } from '../model/verdict.ts';
+import { type ComparisonVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
 
 /** Verdicts that a same-runner re-run could change or must confirm. */
 const NEEDS_CONFIRMATION: ReadonlySet<ComparisonVerdict> = new Set(['regressed', 'improved', 'inconclusive']);
@@ -13,12 +12,12 @@ const NEEDS_CONFIRMATION: ReadonlySet<ComparisonVerdict> = new Set(['regressed',
  * The suites whose metrics need confirming on this runner, in the head's order: those with a metric the screen
  * called regressed, improved or inconclusive.
  */
-export function suitesToConfirm(screen: DetailedVerdict, head: ResultsDocument): string[] {
+export function suitesToConfirm(screen: VerdictDocument, head: ResultsDocument): string[] {
   // Without a stored baseline nothing could be screened: every suite is confirmed on this runner.
-  if (!screen.verdict.baseline) return head.suites.filter((s) => s.metrics.length > 0).map((s) => s.name);
+  if (!screen.baseline) return head.suites.filter((s) => s.metrics.length > 0).map((s) => s.name);
   const suiteOf = new Map(head.suites.flatMap((s) => s.metrics.map((m) => [m.id, s.name] as const)));
   const wanted = new Set(
-    screen.verdict.comparisons.filter((c) => NEEDS_CONFIRMATION.has(c.verdict)).map((c) => suiteOf.get(c.id)),
+    screen.comparisons.filter((c) => NEEDS_CONFIRMATION.has(c.verdict)).map((c) => suiteOf.get(c.id)),
   );
   return head.suites.map((s) => s.name).filter((n) => wanted.has(n));
 }
@@ -28,61 +27,54 @@ export function suitesToConfirm(screen: DetailedVerdict, head: ResultsDocument):
  * the screen's (head's full run); warnings from both, plus which metrics were confirmed on this runner.
  */
 export function mergeConfirmed(
-  screen: DetailedVerdict,
+  screen: VerdictDocument,
   head: ResultsDocument,
-  confirmed: DetailedVerdict,
+  confirmed: VerdictDocument,
   suites: readonly string[],
   options: CompareOptions,
-): DetailedVerdict {
+): VerdictDocument {
   const suiteOf = new Map(head.suites.flatMap((s) => s.metrics.map((m) => [m.id, s.name] as const)));
   const rerun = (id: string) => suites.includes(suiteOf.get(id) ?? id.split('/')[0] ?? '');
-  const kept = screen.verdict.comparisons.filter((c) => !rerun(c.id));
-  const replaced = confirmed.verdict.comparisons.filter((c) => rerun(c.id));
+  const kept = screen.comparisons.filter((c) => !rerun(c.id));
+  const replaced = confirmed.comparisons.filter((c) => rerun(c.id));
   const comparisons = [...kept, ...replaced].sort((a, b) => a.id.localeCompare(b.id));
-  const details = { ...screen.details };
-  for (const c of replaced) {
-    const d = confirmed.details[c.id];
-    if (d) details[c.id] = d;
-  }
   const changed = replaced.filter((c) => {
-    const before = screen.verdict.comparisons.find((x) => x.id === c.id);
+    const before = screen.comparisons.find((x) => x.id === c.id);
     return before && before.verdict !== c.verdict;
   });
   const warnings = [
-    ...screen.verdict.warnings,
-    `confirmed on this runner (same-runner A/B) for suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')}: ` +
+    ...screen.warnings,
+    warning('same-runner', `confirmed on this runner (same-runner A/B) for suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')}: ` +
       `${replaced.length} metric${replaced.length === 1 ? '' : 's'}` +
       (changed.length > 0
         ? `; the pairs changed ${changed.map((c) => `${c.id} to ${c.verdict}`).join(', ')}`
         : '; the pairs agreed with the screen'),
-    ...confirmed.verdict.warnings,
+    ),
+    ...confirmed.warnings,
   ];
-  const criteria = screen.verdict.criteria;
+  const criteria = screen.criteria;
   const crashed = head.suites.some((s) => !s.ok);
   const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
   const regressionFail = options.failOn.includes('regression') && comparisons.some((c) => c.verdict === 'regressed');
-  const confirmFailed = confirmed.verdict.status === 'fail' && confirmed.verdict.comparisons.length === 0;
+  const confirmFailed = confirmed.status === 'fail' && confirmed.comparisons.length === 0;
   return {
-    verdict: {
-      ...screen.verdict,
-      status: criteriaFail || regressionFail || crashed || confirmFailed ? 'fail' : 'pass',
-      comparisons,
-      warnings,
-    },
-    details,
+    ...screen,
+    status: criteriaFail || regressionFail || crashed || confirmFailed ? 'fail' : 'pass',
+    comparisons,
+    warnings,
   };
 }
 
 /** Nothing to confirm: the screen stands, and the report says so. */
-export function screenOnly(screen: DetailedVerdict): DetailedVerdict {
+export function screenOnly(screen: VerdictDocument): VerdictDocument {
   return {
     ...screen,
-    verdict: {
-      ...screen.verdict,
-      warnings: [
-        ...screen.verdict.warnings,
+    warnings: [
+      ...screen.warnings,
+      warning(
+        'same-runner',
         'screened against the stored baseline: every metric was unchanged or new, so nothing was re-run on this runner',
-      ],
-    },
+      ),
+    ],
   };
 }

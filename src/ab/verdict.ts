@@ -1,15 +1,12 @@
 // The verdict of an A/B run: the paired analysis as comparison rows, criteria on head's pooled rounds, and
 // warnings that say this was measured on one runner, how many pairs it took, and why it stopped.
 
-import type { ComparisonDetail } from '../compare/compare.ts';
 import type { CompareOptions } from '../compare/options.ts';
-import type { DetailedVerdict } from '../compare/verdict.ts';
 import { evaluateCriteria } from '../criteria/index.ts';
 import type { CriterionConfig } from '../criteria/types.ts';
 import { matchesGlob } from '../model/glob.ts';
 import { allMetrics } from '../model/results.ts';
-import { type Comparison, VERDICT_SCHEMA, type VerdictDocument } from '../model/verdict.ts';
-import { pairsNeeded } from './paired.ts';
+import { type Comparison, VERDICT_SCHEMA, type VerdictDocument, warning } from '../model/verdict.ts';
 import type { AbOutcome } from './run-ab.ts';
 
 const STOP_TEXT: Record<AbOutcome['stoppedBecause'], string> = {
@@ -31,10 +28,9 @@ export function abVerdict(
   criteriaConfig: CriterionConfig[],
   options: CompareOptions,
   baseLabel: string,
-): DetailedVerdict {
+): VerdictDocument {
   const ignored = (id: string) => options.ignore.some((g) => matchesGlob(g, id));
   const comparisons: Comparison[] = [];
-  const details: Record<string, ComparisonDetail> = {};
   const bySeries = new Map(outcome.series.map((s) => [s.id, s]));
   for (const a of outcome.analyses) {
     if (ignored(a.id)) continue;
@@ -49,19 +45,20 @@ export function abVerdict(
       ...(head !== undefined ? { head } : {}),
       ratio: a.ratio,
       ci: a.ci,
-      p: a.q,
+      p: a.p,
       verdict: a.decision.verdict,
+      evidence: {
+        test: 'paired',
+        scale: 'log',
+        level: 'median',
+        nBase: a.n,
+        nHead: a.n,
+        headRuns: 1,
+        alpha: a.alpha,
+        family: { ...a.family, looks: outcome.looks.length },
+        ...(a.decision.detectable !== undefined ? { detectable: Math.expm1(a.decision.detectable) } : {}),
+      },
     });
-    const needed = a.decision.verdict === 'inconclusive' ? pairsNeeded(a, options.minEffect) : undefined;
-    details[a.id] = {
-      nBase: a.n,
-      nHead: a.n,
-      pRaw: a.p,
-      scale: 'log',
-      ciConfidence: outcome.lookConfidence,
-      reason: `paired on one runner: ${a.decision.reason}`,
-      ...(needed !== undefined ? { needed } : {}),
-    };
   }
   // Metrics only one side produced.
   const analysed = new Set(outcome.analyses.map((a) => a.id));
@@ -78,29 +75,25 @@ export function abVerdict(
         ...(side === 'head' ? { head: m.stats.median } : { base: m.stats.median }),
         verdict,
       });
-      details[m.id] = {
-        nBase: side === 'base' ? (m.samples?.length ?? 0) : 0,
-        nHead: side === 'head' ? (m.samples?.length ?? 0) : 0,
-        reason: side === 'head' ? 'only head measured it' : 'only base measured it',
-      };
     }
   }
   comparisons.sort((x, y) => x.id.localeCompare(y.id));
 
   const criteria = evaluateCriteria(criteriaConfig, allMetrics(outcome.results.head));
   const minutes = (outcome.elapsedMs / 60_000).toFixed(1);
-  const warnings = [
+  const notes = [
     `same-runner A/B against ${baseLabel}: ${outcome.pairs} interleaved pair${outcome.pairs === 1 ? '' : 's'} in ` +
       `${minutes} min; stopped because ${STOP_TEXT[outcome.stoppedBecause]} ` +
       `(looks at ${outcome.looks.join(', ') || 'none'} pairs, each at ${(outcome.lookConfidence * 100).toFixed(2)}% confidence)`,
     ...outcome.failures,
   ];
   const inconclusive = comparisons.filter((c) => c.verdict === 'inconclusive').length;
+  const warnings = notes.map((m, i) => warning(i === 0 ? 'same-runner' : 'note', m));
   if (inconclusive > 0) {
-    warnings.push(
+    warnings.push(warning('undecided',
       `${inconclusive} metric${inconclusive === 1 ? ' is' : 's are'} inconclusive: the pairs did not rule out a change ` +
         'beyond min-effect; raise ab.max-rounds or ab.time-budget, or quiet the runner',
-    );
+    ));
   }
   const crashed = outcome.failures.length > 0 || outcome.pairs === 0;
   const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
@@ -118,5 +111,5 @@ export function abVerdict(
     comparisons,
     warnings,
   };
-  return { verdict, details };
+  return verdict;
 }

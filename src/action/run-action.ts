@@ -10,17 +10,15 @@ import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
 import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
-import type { ComparisonDetail } from '../compare/compare.ts';
 import { judge } from '../compare/judge.ts';
-import type { DetailedVerdict } from '../compare/verdict.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import type { VerdictDocument } from '../model/verdict.ts';
+import { type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
 import type { ProgressSink } from '../runner/progress.ts';
-import { recheckRegressions } from '../runner/recheck.ts';
+import { decideMore } from '../runner/decide-more.ts';
 import { runSuites } from '../runner/run.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { upsertComment } from './comment.ts';
@@ -117,7 +115,6 @@ function shouldComment(policy: ActionInputs['comment'], verdict: VerdictDocument
 
 interface Published {
   verdict: VerdictDocument;
-  details: Record<string, ComparisonDetail>;
   results: ResultsDocument;
   baseline?: LoadedBaseline;
   configId: string;
@@ -131,14 +128,13 @@ interface Published {
 }
 
 async function publish(p: Published): Promise<void> {
-  const { verdict, details, results, baseline, configId } = p;
+  const { verdict, results, baseline, configId } = p;
   const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
   const runUrl = process.env.GITHUB_RUN_ID
     ? `${server}/${p.repo.owner}/${p.repo.repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
     : undefined;
   const input = {
     verdict,
-    details,
     head: results,
     ...(baseline ? { base: baseline.results } : {}),
     configId,
@@ -238,7 +234,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   const compareTo = inputs.compareTo ?? loaded.config.ab?.compareTo ?? 'baseline';
   let results: ResultsDocument;
   let setupErrors: string[];
-  let judged: DetailedVerdict;
+  let judged: VerdictDocument;
   let reported = baseline;
   if (compareTo !== 'baseline' && plan.compare && plan.baseSha) {
     // Same-runner A/B against the PR's base commit: `auto` screens with the stored baseline first.
@@ -275,20 +271,25 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
       criteria: loaded.config.criteria,
       options,
     });
-    // A regression fails the check only if a second run of its suite shows it too (compare/recheck.ts).
-    ({ judged } = await recheckRegressions({ loaded, results, judged: first, baseline, options, run: how }));
+    // Undecided metrics and one-run regressions get more runs within compare.budget (compare/more.ts).
+    ({ verdict: judged } = await decideMore({
+      loaded: { ...loaded, config: { ...loaded.config, compare: options } },
+      results,
+      verdict: first,
+      baseline,
+      run: how,
+    }));
   }
   await writeJsonAtomic(resultsFile, results);
-  const { verdict, details } = judged;
+  const verdict = judged;
   if (!plan.compare) {
     // Say why nothing was compared where readers look (summary, annotations), not only in the log.
-    verdict.warnings.unshift(plan.reason);
+    verdict.warnings.unshift(warning('note', plan.reason));
     core.notice(`perf-action: ${plan.reason}`);
   }
   const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
   await publish({
     verdict,
-    details,
     results,
     ...(reported ? { baseline: reported } : {}),
     configId,
@@ -322,7 +323,7 @@ export function failReason(v: VerdictDocument): string {
   const regressed = v.comparisons.filter((c) => c.verdict === 'regressed').length;
   if (failed) parts.push(`${failed} criteri${failed === 1 ? 'on' : 'a'} not met`);
   if (regressed) parts.push(`${regressed} metric${regressed === 1 ? '' : 's'} regressed`);
-  const crashed = v.warnings.filter((w) => /suite .* failed/i.test(w)).length;
+  const crashed = v.warnings.filter((w) => w.code === 'suite-failed').length;
   if (crashed) parts.push(`${crashed} suite${crashed === 1 ? '' : 's'} failed`);
   return parts.length > 0 ? `the performance gate failed: ${parts.join(', ')}` : 'the performance gate failed';
 }
@@ -372,7 +373,7 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
       : undefined;
   const baseline = await loadBaseline(store);
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
-  const { verdict, details } = judge({
+  const verdict = judge({
     head,
     ...(baseline ? { baseline } : {}),
     criteria: loaded.config.criteria,
@@ -382,7 +383,6 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   await mkdir(outDir, { recursive: true });
   await publish({
     verdict,
-    details,
     results: head,
     ...(baseline ? { baseline } : {}),
     configId,

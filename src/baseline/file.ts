@@ -6,9 +6,13 @@ import path from 'node:path';
 import { parseResults, type ResultsDocument } from '../model/results.ts';
 import {
   appendToHistory,
+  HISTORY_SCHEMA,
   type HistoryDocument,
   type HistoryLimits,
+  type HistoryRun,
   historyFileFor,
+  historyRunFrom,
+  parseHistory,
   readHistoryFile,
   writeHistoryFile,
 } from './history.ts';
@@ -30,6 +34,25 @@ export async function readResultsFile(file: string, what = 'results file'): Prom
     throw new BaselineFileError(`${what} ${file} not found; create it with \`perf-action run --out ${file}\``);
   }
   return parseResults(await readFile(file, 'utf8'), file);
+}
+
+/**
+ * Earlier runs for `compare --history`: each file a results document (one run) or a history document (its
+ * runs). A file that is neither is an error naming it; the runs come back oldest first.
+ */
+export async function readHistoryFiles(files: readonly string[]): Promise<HistoryDocument> {
+  const runs: HistoryRun[] = [];
+  for (const file of files) {
+    if (!existsSync(file)) {
+      throw new BaselineFileError(`history file ${file} not found; pass earlier results documents (perf-action run --out)`);
+    }
+    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    const tag = /"schema"\s*:\s*"perf-action\/(results|history)@/.exec(text)?.[1];
+    if (tag === 'history') runs.push(...parseHistory(text, file).runs);
+    else runs.push(historyRunFrom(parseResults(text, file)));
+  }
+  runs.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  return { schema: HISTORY_SCHEMA, runs };
 }
 
 /** A baseline file and its history (history.ts) next to it; `source` names the baseline in reports. */

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { levelOf } from '../compare/level.ts';
 import { readDocument } from '../model/documents.ts';
 import {
   type Better,
@@ -30,8 +31,10 @@ export const DEFAULT_HISTORY_BYTES = 1_048_576;
 export interface HistoryMetric {
   unit: string;
   better: Better;
-  /** Median of the replicates (the run's level). */
+  /** Median of the replicates. */
   median: number;
+  /** The run's level as the verdict takes it (compare/level.ts); older histories have only the median. */
+  level?: number;
   /** Replicates behind the median. */
   n: number;
   /** The replicates themselves, while the size cap allows. */
@@ -74,6 +77,7 @@ const historyShape = z.object({
           unit: z.string(),
           better: z.enum(['lower', 'higher']),
           median: finite,
+          level: finite.optional(),
           n: z.number().int().nonnegative(),
           samples: z.array(finite).optional(),
         }),
@@ -127,6 +131,7 @@ export function historyRunFrom(results: ResultsDocument): HistoryRun {
         unit: m.unit,
         better: m.better,
         median: compact(values ? median(values) : m.stats.median),
+        level: compact(levelOf({ values: values ?? [m.stats.median], windows: m.sampling === 'windows' }, m.better)),
         n: values ? values.length : 1,
         ...(values ? { samples: values.map(compact) } : {}),
       };
@@ -215,4 +220,17 @@ export async function writeHistoryFile(file: string, history: HistoryDocument): 
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(history)}\n`);
   await rename(tmp, file);
+}
+
+/** Two histories as one, oldest first, each run once (by time and commit). */
+export function mergeHistories(a: HistoryDocument | undefined, b: HistoryDocument): HistoryDocument {
+  const seen = new Set<string>();
+  const runs = [...(a?.runs ?? []), ...b.runs].filter((r) => {
+    const key = `${r.createdAt}|${r.git?.sha ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  runs.sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt));
+  return { schema: HISTORY_SCHEMA, runs };
 }

@@ -41,7 +41,7 @@ export function roundsToMetrics<R extends MeasuredRound>(
   if (rounds.length === 0) return [];
   const out: Metric[] = [];
   const metric = (name: string, unit: string, better: 'lower' | 'higher', samples: number[], stats?: MetricStats) =>
-    out.push(makeMetric({ suite, name, unit, better, samples, ...(stats ? { stats } : {}) }));
+    out.push(makeMetric({ suite, name, unit, better, samples, windows: true, ...(stats ? { stats } : {}) }));
   const each = (pick: (r: R) => number) => rounds.map(pick);
 
   metric(

@@ -7,20 +7,22 @@ import {
   BaselineFileError,
   FileBaselineStore,
   loadBaselineFile,
+  readHistoryFiles,
   readResultsFile,
   writeJsonAtomic,
 } from '../baseline/file.ts';
+import { mergeHistories } from '../baseline/history.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
-import type { DetailedVerdict } from '../compare/verdict.ts';
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.ts';
 import { CriteriaConfigError, checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import { DocumentError } from '../model/documents.ts';
 import type { ResultsDocument } from '../model/results.ts';
+import type { VerdictDocument } from '../model/verdict.ts';
 import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
-import { recheckRegressions } from '../runner/recheck.ts';
+import { decideMore } from '../runner/decide-more.ts';
 import { runSuites } from '../runner/run.ts';
 import { SuiteSetupError } from '../runner/suite-kind.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
@@ -60,7 +62,7 @@ export async function load(io: Io, file: string | undefined): Promise<LoadedConf
 
 export async function emitReports(
   io: Io,
-  { verdict, details }: DetailedVerdict,
+  verdict: VerdictDocument,
   head: ResultsDocument,
   baseline: LoadedBaseline | undefined,
   configId: string | undefined,
@@ -68,7 +70,6 @@ export async function emitReports(
 ): Promise<number> {
   const input = {
     verdict,
-    details,
     head,
     ...(baseline ? { base: baseline.results } : {}),
     ...(configId ? { configId } : {}),
@@ -129,15 +130,14 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     io.stderr.write(`results written to ${args.out}\n`);
   }
   const options = loaded.config.compare;
-  const { judged } = await recheckRegressions({
+  const { verdict } = await decideMore({
     loaded,
     results,
-    judged: judge({ head: results, ...(baseline ? { baseline } : {}), criteria: loaded.config.criteria, options }),
+    verdict: judge({ head: results, ...(baseline ? { baseline } : {}), criteria: loaded.config.criteria, options }),
     baseline,
-    options,
     run: how,
   });
-  const code = await emitReports(io, judged, results, baseline, loaded.id, args);
+  const code = await emitReports(io, verdict, results, baseline, loaded.id, args);
   if (args.saveBaseline) {
     const problem = signal.aborted
       ? 'the run was interrupted'
@@ -157,6 +157,8 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
 export interface CompareArgs {
   base?: string;
   head?: string;
+  /** Earlier main-branch results documents, or history documents. */
+  history?: string[];
   config?: string;
   markdown?: string;
   json?: string;
@@ -165,13 +167,18 @@ export interface CompareArgs {
 export async function compareCommand(io: Io, args: CompareArgs): Promise<number> {
   if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
   const loaded = args.config ? await load(io, args.config) : undefined;
-  const baseline = await loadBaselineFile(path.resolve(io.cwd, args.base), args.base);
+  let baseline = await loadBaselineFile(path.resolve(io.cwd, args.base), args.base);
+  if (args.history && args.history.length > 0) {
+    const history = await readHistoryFiles(args.history.map((f) => path.resolve(io.cwd, f)));
+    baseline = { ...baseline, history: mergeHistories(baseline.history, history) };
+  }
   const head = await readResultsFile(path.resolve(io.cwd, args.head), 'head results file');
   const judged = judge({
     head,
     baseline,
     criteria: loaded?.config.criteria ?? [],
-    options: loaded?.config.compare ?? DEFAULT_COMPARE_OPTIONS,
+    // Two files are one look: nothing can be run again, so the run's α is not split over looks.
+    options: { ...(loaded?.config.compare ?? DEFAULT_COMPARE_OPTIONS), runs: 1 },
   });
   return emitReports(io, judged, head, baseline, loaded?.id, args);
 }

@@ -11,7 +11,9 @@ Usage:
   perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--save-baseline FILE]
                   [--markdown FILE] [--json FILE]
       --save-baseline FILE keeps this run as the baseline (and adds it to FILE's history of earlier runs).
-  perf-action compare --base FILE --head FILE [--config perf.yml] [--markdown FILE] [--json FILE]
+  perf-action compare --base FILE --head FILE [--history FILE]... [--config perf.yml] [--markdown FILE] [--json FILE]
+      --history takes earlier main-branch results documents (or a history document), one per flag: with 3 or
+      more runs each metric is judged against the history's prediction.
   perf-action validate [--config perf.yml]
   perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
                  [--screen FILE] [--out FILE] [--markdown FILE] [--json FILE]
@@ -34,6 +36,7 @@ const OPTIONS = {
   json: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
+  history: { type: 'string', multiple: true },
   format: { type: 'string' },
   setup: { type: 'string' },
   'max-rounds': { type: 'string' },
@@ -45,7 +48,7 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
   run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json'],
-  compare: ['base', 'head', 'config', 'markdown', 'json'],
+  compare: ['base', 'head', 'history', 'config', 'markdown', 'json'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
   ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'screen', 'out', 'markdown', 'json'],

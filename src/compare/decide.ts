@@ -1,104 +1,85 @@
-// The gate's decision for one metric, from the evidence the statistics produced.
+// From a row's test to its verdict, with one multiple-comparison scheme for the whole run.
 //
-// Everything is on the log scale of head/base, oriented so that positive means worse (slower, or less
-// throughput): b̂ is the Hodges-Lehmann shift, [bL, bU] its rank-based interval at the configured confidence,
-// p the Mann-Whitney p-value and q the same after Benjamini-Hochberg adjustment across all metrics compared
-// in the run.
-// With α = 1 − confidence, e = log(1 + minEffect) and e₂ = log(1 + 2·minEffect):
+// Family: every row with a p-value (history and rank tests). Benjamini-Hochberg at α/K on each side (α =
+// 1 − confidence, K = the most head runs the gate may take: Bonferroni over its looks), giving R rejections
+// on the worse side out of m. Each row's interval then has its lower end at the one-sided level α·max(R,1)/(mK)
+// and its upper end likewise for the better side (false-coverage-rate intervals, Benjamini & Yekutieli 2005):
+// a row's interval clears zero exactly when the procedure rejects it, so the interval shown is the test.
 //
-//   regressed     q < α  and  bL > 0  and  b̂ > e      significant, every plausible shift is worse, and the
-//                                                     estimated change exceeds min-effect
-//   improved      q < α  and  bU < 0  and  b̂ < −e     the mirror image
-//   unchanged     −e ≤ bL and bU ≤ e                   every plausible change is within min-effect
-//              or |b̂| ≤ e and p ≥ α and −e₂ < bL and bU < e₂
-//                                                     small, not significant, and changes of twice
-//                                                     min-effect are ruled out
-//   inconclusive  everything else, and always when a side has fewer than 2 replicates
-//
-// For a metric compared by its best replicate (level.ts), p is Student's t against the history's drift and
-// the interval is at the level the false-discovery control leaves (compare.ts bestIntervals); the rule is
-// the same.
-//
-// The thresholds are symmetric in log space, so a 5% min-effect means ×1.05 worse or ×1/1.05 better, and
-// inverting every value (time ↔ rate) mirrors the verdict exactly. All three conditions of a regression are
-// needed: significance alone flags tiny real changes on quiet metrics, size alone flags noise. Claiming
-// "unchanged" uses the unadjusted p: the correction guards against false alarms of change, and must not make
-// a visible small change easier to wave through.
+// With e = min-effect and e₂ = twice it, on the oriented scale (positive is worse):
+//   regressed     lower end > 0, d > e, and every head run's own change > e
+//   improved      upper end < 0, d < −e, and every head run's own change < −e
+//   unchanged     otherwise, when |d| ≤ e and the interval lies within (−e₂, e₂)
+//   inconclusive  otherwise
+// Threshold rows: regressed when every run is beyond the threshold, improved likewise, else unchanged.
+// Exact rows: beyond min-effect or not, exactly.
 
-import type { Better } from '../model/results.ts';
+import type { ComparisonVerdict } from '../model/verdict.ts';
+import { benjaminiHochberg } from '../stats/fdr.ts';
+import type { Shift } from './tests.ts';
 
-export type ShiftVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
-
-export interface ShiftEvidence {
-  /** log(head / base) estimate and interval; ±Infinity allowed (unbounded interval, zero baseline). */
-  estimate: number;
-  lower: number;
-  upper: number;
-  /** Raw and adjusted p-values; absent when the metric was not tested. */
-  p?: number;
-  q?: number;
-  better: Better;
-  nBase: number;
-  nHead: number;
+export interface Rule {
+  /** min-effect, twice it, and the threshold, as oriented differences for this row. */
+  e: number;
+  e2: number;
+  threshold: number;
 }
 
-export interface DecisionRule {
-  minEffect: number;
-  confidence: number;
+export interface RowDecision {
+  verdict: Exclude<ComparisonVerdict, 'new' | 'missing'>;
+  interval?: [number, number];
+  /** One-sided level of the interval's lower (worse-side) end. */
+  alpha?: number;
+  /** The smallest change the test would have called regressed (oriented), when the interval is finite. */
+  detectable?: number;
+  /** Significant beyond min-effect as a whole, but not in every head run. */
+  unconfirmed?: boolean;
 }
 
-export interface Decision {
-  verdict: ShiftVerdict;
-  /** Why, in a few trusted words, for reports. */
-  reason: string;
+export interface FamilyLevels {
+  /** One-sided levels of the worse and better ends, for every row of the family. */
+  worse: number;
+  better: number;
+  size: number;
+  rejected: number;
 }
 
-/** Log-scale thresholds of the rule: e and e₂ above. */
-export function thresholds(minEffect: number): { effect: number; wide: number } {
-  return { effect: Math.log1p(minEffect), wide: Math.log1p(2 * minEffect) };
+/** Benjamini-Hochberg on each side at α/looks, and the false-coverage levels that go with it. */
+export function familyLevels(shifts: readonly Shift[], alpha: number, looks: number): FamilyLevels {
+  const tested = shifts.filter((s) => s.pWorse !== undefined);
+  const m = tested.length;
+  const a = alpha / Math.max(1, looks);
+  const rejections = (ps: number[]) => benjaminiHochberg(ps).filter((q) => q <= a).length;
+  const rw = m > 0 ? rejections(tested.map((s) => s.pWorse as number)) : 0;
+  const rb = m > 0 ? rejections(tested.map((s) => s.pBetter as number)) : 0;
+  const level = (r: number) => (a * Math.max(r, 1)) / Math.max(m, 1);
+  return { worse: level(rw), better: level(rb), size: m, rejected: rw };
 }
 
-/** Orient a log-ratio interval so that positive is worse. */
-export function towardsWorse(
-  better: Better,
-  estimate: number,
-  lower: number,
-  upper: number,
-): { est: number; lo: number; hi: number } {
-  return better === 'lower' ? { est: estimate, lo: lower, hi: upper } : { est: -estimate, lo: -upper, hi: -lower };
-}
-
-export function decide(evidence: ShiftEvidence, rule: DecisionRule): Decision {
-  if (evidence.nBase < 2 || evidence.nHead < 2) {
-    return { verdict: 'inconclusive', reason: 'fewer than 2 replicates on a side' };
+export function decideRow(shift: Shift, rule: Rule, family: FamilyLevels): RowDecision {
+  const { d, perRun } = shift;
+  const { e, e2 } = rule;
+  if (shift.test === 'exact') {
+    return { verdict: d > e ? 'regressed' : d < -e ? 'improved' : 'unchanged', interval: [d, d] };
   }
-  const alpha = 1 - rule.confidence;
-  const { effect: e, wide: e2 } = thresholds(rule.minEffect);
-  const { est, lo, hi } = towardsWorse(evidence.better, evidence.estimate, evidence.lower, evidence.upper);
-  const significant = evidence.q !== undefined && evidence.q < alpha;
-
-  if (significant && lo > 0 && est > e) {
-    return { verdict: 'regressed', reason: 'significant, whole interval worse, beyond min-effect' };
+  if (shift.test === 'threshold') {
+    const t = rule.threshold;
+    if (perRun.every((x) => x > t)) return { verdict: 'regressed' };
+    if (perRun.every((x) => x < -t)) return { verdict: 'improved' };
+    return { verdict: 'unchanged' };
   }
-  if (significant && hi < 0 && est < -e) {
-    return { verdict: 'improved', reason: 'significant, whole interval better, beyond min-effect' };
+  const [lo, hi] = shift.bounds ? shift.bounds(family.worse, family.better) : [-Infinity, Infinity];
+  const out = { interval: [lo, hi] as [number, number], alpha: family.worse };
+  const detectable = Number.isFinite(lo) ? Math.max(e, d - lo) : undefined;
+  const withDetectable = detectable !== undefined ? { ...out, detectable } : out;
+  if (lo > 0 && d > e) {
+    if (perRun.every((x) => x > e)) return { verdict: 'regressed', ...withDetectable };
+    return { verdict: 'inconclusive', unconfirmed: true, ...withDetectable };
   }
-  if (lo >= -e && hi <= e) return { verdict: 'unchanged', reason: 'interval within min-effect' };
-  const rawSignificant = evidence.p !== undefined && evidence.p < alpha;
-  if (Math.abs(est) <= e && !rawSignificant && lo > -e2 && hi < e2) {
-    return { verdict: 'unchanged', reason: 'small, not significant, and changes of twice min-effect ruled out' };
+  if (hi < 0 && d < -e) {
+    if (perRun.every((x) => x < -e)) return { verdict: 'improved', ...withDetectable };
+    return { verdict: 'inconclusive', ...withDetectable };
   }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) {
-    return { verdict: 'inconclusive', reason: 'too few replicates for a finite interval at this confidence' };
-  }
-  if (Math.abs(est) > e) {
-    if ((est > 0 && lo > 0) || (est < 0 && hi < 0)) {
-      return { verdict: 'inconclusive', reason: 'not significant after correcting for the number of metrics' };
-    }
-    return { verdict: 'inconclusive', reason: 'change beyond min-effect, but the interval includes no change' };
-  }
-  if (rawSignificant) {
-    return { verdict: 'inconclusive', reason: 'a small change is likely, but the interval reaches beyond min-effect' };
-  }
-  return { verdict: 'inconclusive', reason: 'interval too wide to rule out a change beyond min-effect' };
+  if (Math.abs(d) <= e && lo > -e2 && hi < e2) return { verdict: 'unchanged', ...withDetectable };
+  return { verdict: 'inconclusive', ...withDetectable };
 }

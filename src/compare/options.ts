@@ -3,19 +3,23 @@
 export interface CompareOptions {
   /** Relative changes smaller than this (0.05 = 5%) are "unchanged" even when significant. */
   minEffect: number;
-  /** Confidence level of intervals and tests (0.99 = 99%). */
+  /** Confidence of the run's decisions: α = 1 − confidence bounds the chance of any false regression. */
   confidence: number;
   /** What fails the gate: failed/missing criteria, regressed metrics, or nothing ([]). */
   failOn: Array<'criteria' | 'regression'>;
   /** Globs over metric ids left out of the comparison. */
   ignore: string[];
-  /** Seed for resampling, so the same inputs always give the same verdict. */
+  /** Seed for anything random, so the same inputs always give the same verdict. */
   seed: number;
   /**
-   * Before a regression against the stored baseline fails the gate, run its suite again and keep it only if
-   * the second run shows it too (recheck.ts).
+   * Most head runs the gate may take (1: the first run decides). Undecided metrics and regressions seen in
+   * one run get another run of their suites while `budget` allows; each look is tested at α / runs.
    */
-  recheck: boolean;
+  runs: number;
+  /** Milliseconds the gate may spend on added runs. */
+  budget: number;
+  /** One value per run and no history yet: a change beyond this ratio (0.25 = 25%) regresses. */
+  threshold: number;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
@@ -24,5 +28,7 @@ export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {
   failOn: ['criteria', 'regression'],
   ignore: [],
   seed: 1,
-  recheck: true,
+  runs: 3,
+  budget: 600_000,
+  threshold: 0.25,
 };

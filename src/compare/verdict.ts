@@ -1,31 +1,29 @@
-// The verdict document: comparisons, criteria and the gate's pass/fail, with every warning a reader needs
-// to trust (or distrust) the result.
+// The verdict document: comparisons, criteria and the gate's pass/fail, with every warning a reader needs.
 
 import type { HistoryDocument } from '../baseline/history.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import { type Comparison, type CriterionResult, VERDICT_SCHEMA, type VerdictDocument } from '../model/verdict.ts';
-import { type ComparisonDetail, compareResults } from './compare.ts';
+import {
+  type Comparison,
+  type CriterionResult,
+  VERDICT_SCHEMA,
+  type VerdictDocument,
+  type VerdictWarning,
+  warning,
+} from '../model/verdict.ts';
+import { compareResults } from './compare.ts';
 import type { CompareOptions } from './options.ts';
 
 export interface BuildVerdictArgs {
-  head: ResultsDocument;
+  /** The head's runs: the first (criteria are checked on it), then any the gate added to decide. */
+  heads: readonly ResultsDocument[];
   base?: ResultsDocument;
   /** Where the baseline came from (cache key, file path), shown in reports. */
   baselineSource?: string;
-  /** The baseline's history: earlier runs that show each metric's run-to-run noise. */
   history?: HistoryDocument;
   /** Why a history that exists could not be used (reported as a warning). */
   historyProblem?: string;
   criteria: CriterionResult[];
   options: CompareOptions;
-  /** Compare only these metrics (compareResults `focus`): a recheck's second run. */
-  focus?: ReadonlySet<string>;
-}
-
-export interface DetailedVerdict {
-  verdict: VerdictDocument;
-  /** Per-comparison evidence keyed by metric id (replicates, noise, replicates needed to decide). */
-  details: Record<string, ComparisonDetail>;
 }
 
 /**
@@ -33,39 +31,46 @@ export interface DetailedVerdict {
  * 'regression' and a metric regressed, and always when a head suite crashed: a suite that did not finish
  * cannot show that nothing regressed.
  */
-export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict {
-  const { head, base, criteria, options } = args;
-  const outcome = compareResults(base, head, options, args.history, args.focus);
-  const warnings: string[] = [];
-
+export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {
+  const { heads, base, criteria, options } = args;
+  const head = heads[0] as ResultsDocument;
+  const outcome = base
+    ? compareResults({ base, heads, ...(args.history ? { history: args.history } : {}), options })
+    : compareResults({ heads: [head], options });
+  const warnings: VerdictWarning[] = [];
   const crashed = head.suites.filter((s) => !s.ok);
   for (const s of crashed) {
-    const why = s.error ? `: ${s.error}` : '';
-    warnings.push(`suite ${JSON.stringify(s.name)} failed${why}; the gate fails because its results are incomplete`);
+    warnings.push(
+      warning(
+        'suite-failed',
+        `suite ${JSON.stringify(s.name)} failed${s.error ? `: ${s.error}` : ''}; the gate fails because its results are incomplete`,
+        undefined,
+        { suite: s.name },
+      ),
+    );
   }
   if (!base) {
     const n = outcome.comparisons.length;
     warnings.push(
-      `no baseline: ${n} metric${n === 1 ? '' : 's'} recorded as new; regressions were not checked, only criteria`,
+      warning(
+        'no-baseline',
+        `no baseline: ${n} metric${n === 1 ? '' : 's'} recorded as new; regressions were not checked, only criteria`,
+      ),
     );
   } else {
     for (const s of base.suites.filter((x) => !x.ok)) {
-      warnings.push(`the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`);
+      warnings.push(
+        warning('baseline-incomplete', `the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`, undefined, {
+          suite: s.name,
+        }),
+      );
     }
-    if (args.historyProblem) warnings.push(args.historyProblem);
+    if (args.historyProblem) warnings.push(warning('history-unusable', args.historyProblem));
   }
   warnings.push(...outcome.warnings);
-
-  const status = gateStatus({
-    criteria,
-    comparisons: outcome.comparisons,
-    crashed: crashed.length,
-    failOn: options.failOn,
-  });
-
-  const verdict: VerdictDocument = {
+  return {
     schema: VERDICT_SCHEMA,
-    status,
+    status: gateStatus({ criteria, comparisons: outcome.comparisons, crashed: crashed.length, failOn: options.failOn }),
     ...(base
       ? {
           baseline: {
@@ -79,10 +84,9 @@ export function buildVerdictWithDetails(args: BuildVerdictArgs): DetailedVerdict
     comparisons: outcome.comparisons,
     warnings,
   };
-  return { verdict, details: outcome.details };
 }
 
-/** The gate's status from its parts (the rule above buildVerdictWithDetails). */
+/** The gate's status from its parts (the rule above buildVerdict). */
 export function gateStatus(parts: {
   criteria: readonly CriterionResult[];
   comparisons: readonly Comparison[];
@@ -93,8 +97,4 @@ export function gateStatus(parts: {
   const regressionFail =
     parts.failOn.includes('regression') && parts.comparisons.some((c) => c.verdict === 'regressed');
   return criteriaFail || regressionFail || parts.crashed > 0 ? 'fail' : 'pass';
-}
-
-export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {
-  return buildVerdictWithDetails(args).verdict;
 }

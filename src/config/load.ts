@@ -271,7 +271,9 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       failOn: cmp['fail-on'],
       ignore: cmp.ignore,
       seed: cmp.seed,
-      recheck: cmp.recheck,
+      runs: cmp.recheck === false ? 1 : cmp.runs,
+      budget: cmp.budget,
+      threshold: cmp.threshold,
     },
     ...(out.ab
       ? {

@@ -26,10 +26,20 @@ export const compareSchema = z.strictObject({
   'fail-on': z.array(z.enum(['criteria', 'regression'])).default(['criteria', 'regression']),
   ignore: z.array(z.string()).default([]),
   seed: z.number().int().default(1),
-  recheck: z
-    .boolean()
-    .default(true)
-    .describe('Before a regression fails the gate, run its suite again and keep the regression only if it repeats'),
+  runs: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(3)
+    .describe(
+      'Most head runs the gate may take: undecided metrics and regressions seen in one run get another run of their suites (1: the first run decides)',
+    ),
+  budget: duration.default(600_000).describe('Time the gate may spend on added runs (default 10m)'),
+  threshold: percent
+    .default(0.25)
+    .describe('One value per run and no history yet: a change beyond this ratio regresses (default 25%)'),
+  recheck: z.boolean().optional().describe('Deprecated: recheck: false is runs: 1'),
 });
 
 /** Same-runner A/B mode (`perf-action ab`): how the base commit is prepared and how many rounds to run. */
@@ -88,7 +98,9 @@ export function buildConfigSchema(kinds: readonly SuiteKind[]) {
       'fail-on': ['criteria', 'regression'],
       ignore: [],
       seed: 1,
-      recheck: true,
+      runs: 3,
+      budget: 600_000,
+      threshold: 0.25,
     }),
   });
 }

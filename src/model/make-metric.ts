@@ -12,6 +12,8 @@ export interface MetricInput {
   better: Better;
   /** Replicates (processes, windows, runs): what the gate compares. */
   samples?: number[];
+  /** The samples are time windows or rounds of one run (see Metric.sampling), not replicates. */
+  windows?: boolean;
   /** The measured distribution; computed from samples when absent. */
   stats?: MetricStats;
 }
@@ -28,6 +30,7 @@ export function makeMetric(input: MetricInput): Metric {
     unit: input.unit,
     better: input.better,
     ...(input.samples ? { samples: input.samples } : {}),
+    ...(input.samples && input.windows ? { sampling: 'windows' as const } : {}),
     stats,
   };
 }

@@ -31,6 +31,11 @@ export interface Metric {
   better: Better;
   /** One value per replicate (process, window, or run), in `unit`. */
   samples?: number[];
+  /**
+   * What the samples are: `windows` when they are time windows (or rounds) of one run, which describe that
+   * run and are not independent replicates of it; absent when each is a replicate (a process or a run).
+   */
+  sampling?: 'windows';
   stats: MetricStats;
 }
 
@@ -104,6 +109,7 @@ const metricShape = z.object({
   unit: z.string(),
   better: z.enum(['lower', 'higher']),
   samples: z.array(finite).optional(),
+  sampling: z.literal('windows').optional(),
   stats: statsShape,
 });
 

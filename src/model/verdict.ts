@@ -1,10 +1,12 @@
-// The verdict document (perf-action/verdict@1): the gate's decision and its evidence.
+// The verdict document (perf-action/verdict@2): the gate's decision and, per row, the evidence it rests on.
+// Version 2 adds typed evidence per comparison and typed warnings; readers still accept @1 (its warnings were
+// plain strings and become `{ code: 'note', message }`).
 
 import { z } from 'zod';
-import { readDocument } from './documents.ts';
+import { DocumentError, formatPath } from './documents.ts';
 import type { Better } from './results.ts';
 
-export const VERDICT_SCHEMA = 'perf-action/verdict@1';
+export const VERDICT_SCHEMA = 'perf-action/verdict@2';
 
 export type CriterionStatus = 'pass' | 'fail' | 'missing';
 export type ComparisonVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'new' | 'missing';
@@ -19,16 +21,85 @@ export interface CriterionResult {
   detail?: string;
 }
 
+/**
+ * Which test decided a row (docs/verdict.md has one section each):
+ * - history: the head's run level against the prediction from earlier main runs (one-sided t);
+ * - rank: the head's replicates against the baseline's (one-sided Mann-Whitney, Hodges-Lehmann interval);
+ * - threshold: one level per run and no history: a plain ratio threshold;
+ * - exact: every value on each side equal (or a zero baseline): compared exactly;
+ * - paired: same-runner interleaved pairs (signed-rank, Hodges-Lehmann, sequential looks).
+ */
+export type TestName = 'history' | 'rank' | 'threshold' | 'exact' | 'paired';
+
+/** How each run's level was taken from its values. */
+export type LevelName = 'lower-quartile' | 'upper-quartile' | 'median' | 'value' | 'window-median';
+
+export interface Evidence {
+  test: TestName;
+  /** log: changes are ratios head/base; linear: differences head − base (values of zero or below). */
+  scale: 'log' | 'linear';
+  level: LevelName;
+  /** Values behind Base and Head: replicates (rank, exact), pairs (paired), or runs (history, threshold). */
+  nBase: number;
+  nHead: number;
+  /** Head runs pooled (the first run, and any run added to decide). */
+  headRuns: number;
+  /** history: earlier main runs behind the prediction, the prediction's sd (log or unit) and its df. */
+  historyRuns?: number;
+  sd?: number;
+  df?: number;
+  /** history: the slope on the suite's reference workload when it was used as a covariate. */
+  covariate?: number;
+  /** One-sided level each end of the interval was computed at (after the multiple-comparison adjustment). */
+  alpha?: number;
+  /** Benjamini-Hochberg across the run: tests in the family, rejections on the worse side, looks planned. */
+  family?: { size: number; rejected: number; looks: number };
+  /** threshold: the ratio threshold used (0.25 = 25%). */
+  threshold?: number;
+  /** Interval of the change: ratios (log scale) or differences in `unit` (linear scale). */
+  interval?: [number, number];
+  /** Smallest change (fraction, or difference on the linear scale) the test would have called regressed. */
+  detectable?: number;
+  /** A regression seen in one run but not beyond min-effect in every head run. */
+  unconfirmed?: boolean;
+}
+
 export interface Comparison {
   id: string;
   unit: string;
   better: Better;
+  /** Base and head are the same statistic (evidence.level of each side; the history's prediction for base). */
   base?: number;
   head?: number;
+  /** head / base of those levels (log scale). */
   ratio?: number;
+  /** The interval the decision used, as ratios (log scale). */
   ci?: [number, number];
+  /** One-sided p-value of the worse direction, before adjustment. */
   p?: number;
   verdict: ComparisonVerdict;
+  evidence?: Evidence;
+}
+
+export type WarningCode =
+  | 'note'
+  | 'suite-failed'
+  | 'no-baseline'
+  | 'baseline-incomplete'
+  | 'history-unusable'
+  | 'environment'
+  | 'unit-mismatch'
+  | 'undecided'
+  | 'no-history'
+  | 'runs-added'
+  | 'unconfirmed'
+  | 'same-runner';
+
+export interface VerdictWarning {
+  code: WarningCode;
+  message: string;
+  metrics?: string[];
+  values?: Record<string, number | string>;
 }
 
 export interface VerdictDocument {
@@ -37,13 +108,52 @@ export interface VerdictDocument {
   baseline?: { sha?: string; createdAt: string; source: string };
   criteria: CriterionResult[];
   comparisons: Comparison[];
-  warnings: string[];
+  warnings: VerdictWarning[];
 }
 
 const num = z.number();
+const pair = z.tuple([num, num]);
+
+const evidenceShape = z.object({
+  test: z.enum(['history', 'rank', 'threshold', 'exact', 'paired']),
+  scale: z.enum(['log', 'linear']),
+  level: z.enum(['lower-quartile', 'upper-quartile', 'median', 'value', 'window-median']),
+  nBase: num,
+  nHead: num,
+  headRuns: num,
+  historyRuns: num.optional(),
+  sd: num.optional(),
+  df: num.optional(),
+  covariate: num.optional(),
+  alpha: num.optional(),
+  family: z.object({ size: num, rejected: num, looks: num }).optional(),
+  threshold: num.optional(),
+  interval: pair.optional(),
+  detectable: num.optional(),
+  unconfirmed: z.boolean().optional(),
+});
+
+const warningShape = z.object({
+  code: z.enum([
+    'note',
+    'suite-failed',
+    'no-baseline',
+    'baseline-incomplete',
+    'history-unusable',
+    'environment',
+    'unit-mismatch',
+    'undecided',
+    'no-history',
+    'runs-added',
+    'unconfirmed',
+    'same-runner',
+  ]),
+  message: z.string(),
+  metrics: z.array(z.string()).optional(),
+  values: z.record(z.string(), z.union([num, z.string()])).optional(),
+});
 
 const verdictShape = z.object({
-  // Any minor version of this major (the tag was checked before); normalised to the one this code writes.
   schema: z.string().transform((): typeof VERDICT_SCHEMA => VERDICT_SCHEMA),
   status: z.enum(['pass', 'fail']),
   baseline: z.object({ sha: z.string().optional(), createdAt: z.string(), source: z.string() }).optional(),
@@ -65,18 +175,58 @@ const verdictShape = z.object({
       base: num.optional(),
       head: num.optional(),
       ratio: num.optional(),
-      ci: z.tuple([num, num]).optional(),
+      ci: pair.optional(),
       p: num.optional(),
       verdict: z.enum(['regressed', 'improved', 'unchanged', 'inconclusive', 'new', 'missing']),
+      evidence: evidenceShape.optional(),
     }),
   ),
-  warnings: z.array(z.string()),
+  // @1 wrote plain strings.
+  warnings: z.array(
+    z.union([warningShape, z.string().transform((message): VerdictWarning => ({ code: 'note', message }))]),
+  ),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _verdictInSync: Same<z.infer<typeof verdictShape>, VerdictDocument> = true;
 void _verdictInSync;
 
+/** Reads verdict@1 and @2 (any minor version); other majors are refused with a clear error. */
 export function parseVerdict(text: string, source: string): VerdictDocument {
-  return readDocument(text, source, 'verdict', 1, verdictShape) as VerdictDocument;
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new DocumentError(source, `is not valid JSON (${(err as Error).message})`);
+  }
+  const tag = (data as { schema?: unknown } | null)?.schema;
+  const m = typeof tag === 'string' ? /^perf-action\/verdict@(\d+)(?:\.\d+)*$/.exec(tag) : null;
+  if (!m) throw new DocumentError(source, 'is not a perf-action/verdict document (its "schema" field)');
+  if (m[1] !== '1' && m[1] !== '2') {
+    throw new DocumentError(
+      source,
+      `uses ${String(tag)}, a major version this perf-action cannot read (it reads perf-action/verdict@1 and @2)`,
+    );
+  }
+  const parsed = verdictShape.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DocumentError(source, `is corrupt at ${issue ? formatPath(issue.path) : '$'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** A warning with the metrics it names. */
+export function warning(
+  code: WarningCode,
+  message: string,
+  metrics?: readonly string[],
+  values?: Record<string, number | string>,
+): VerdictWarning {
+  return {
+    code,
+    message,
+    ...(metrics && metrics.length > 0 ? { metrics: [...metrics] } : {}),
+    ...(values ? { values } : {}),
+  };
 }

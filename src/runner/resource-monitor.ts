@@ -141,8 +141,8 @@ export function startResourceMonitor(
             if (dt > 0) cpu.push(Math.max(0, (used / dt) * 100));
           }
           if (cpu.length > 0)
-            metrics.push(makeMetric({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu }));
-          metrics.push(makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb }));
+            metrics.push(makeMetric({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu, windows: true }));
+          metrics.push(makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb, windows: true }));
           const perS = slope(
             track.times.map((x) => x / 1000),
             track.rssMb,

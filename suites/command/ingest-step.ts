@@ -62,7 +62,7 @@ export async function ingestResults(
       params: { ...m.params, ...set },
       unit: m.unit,
       better: m.better,
-      ...(m.samples ? { samples: m.samples } : {}),
+      ...(m.samples ? { samples: m.samples, windows: m.sampling === 'windows' } : {}),
       stats: m.stats,
     }),
   );

@@ -16,6 +16,11 @@ export interface MetricDraft {
   better: Better;
   /** Raw values in `unit` (repetitions, rounds, windows): the gate's statistics run on them. */
   samples?: number[];
+  /**
+   * The samples are separate processes (hyperfine's runs): replicates. Otherwise they are iterations, rounds
+   * or windows of one run, which describe that run (Metric.sampling).
+   */
+  replicates?: boolean;
   /** The tool's summary; computed from all samples when absent. */
   stats?: MetricStats;
 }
@@ -71,7 +76,7 @@ export class Collector {
       ...(draft.params ? { params: draft.params } : {}),
       unit: draft.unit,
       better: draft.better,
-      ...(samples ? { samples } : {}),
+      ...(samples ? { samples, windows: !draft.replicates } : {}),
       ...(stats ? { stats } : {}),
     });
     if (this.byId.has(metric.id)) {

@@ -63,7 +63,7 @@ export function readHyperfine(text: string, out: Collector): void {
         unit: 'ms',
         better: 'lower',
         ...(times?.length
-          ? { samples: times.map((t) => t * S_TO_MS) }
+          ? { samples: times.map((t) => t * S_TO_MS), replicates: true }
           : {
               stats: statsFromSummary({
                 n: exits.length || 1,

@@ -20,7 +20,7 @@ export const DEFAULT_AB: AbOptions = {
   maxRounds: 30,
   timeBudget: 1_200_000,
   order: 'abba',
-  compareTo: 'baseline',
+  compareTo: 'auto',
 };
 
 export interface SameRunnerInput {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
 import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
+import { repoRoot, resolveBase } from '../ab/worktree.ts';
 import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
@@ -231,7 +232,19 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     info: (m) => core.info(m),
   };
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
-  const compareTo = inputs.compareTo ?? loaded.config.ab?.compareTo ?? 'baseline';
+  const wanted = inputs.compareTo ?? loaded.config.ab?.compareTo ?? 'auto';
+  // auto is the default where it can run: where the base commit cannot be checked out here, the stored
+  // baseline decides alone, and the report says why.
+  let compareTo = wanted;
+  if (wanted === 'auto' && plan.compare && plan.baseSha) {
+    const why = baseUnavailable(loaded.dir, plan.baseSha);
+    if (why) {
+      compareTo = 'baseline';
+      core.notice(
+        `perf-action: compare-to: auto compared with the stored baseline only: ${why} (check out with fetch-depth: 0 to confirm on this runner)`,
+      );
+    }
+  }
   let results: ResultsDocument;
   let setupErrors: string[];
   let judged: VerdictDocument;
@@ -315,6 +328,16 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     for (const e of setupErrors) if (e.includes('\n')) core.info(e);
     core.setFailed(`perf-action: ${setupErrors.map((e) => e.split('\n')[0]).join('; ')}`);
   } else if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
+}
+
+/** Why the base commit cannot be checked out here, or undefined when it can. */
+function baseUnavailable(dir: string, sha: string): string | undefined {
+  try {
+    resolveBase(repoRoot(dir), sha);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 export function failReason(v: VerdictDocument): string {

@@ -55,10 +55,10 @@ export const abSchema = z.strictObject({
   order: z.enum(['abba', 'random']).default('abba').describe('Which side runs first in each round'),
   'compare-to': z
     .enum(['baseline', 'base', 'auto'])
-    .default('baseline')
+    .default('auto')
     .describe(
       'In the action: baseline compares with the stored baseline; base re-runs the base commit on this runner; ' +
-        'auto screens with the stored baseline and re-runs only what it leaves open',
+        'auto (default) screens with the stored baseline and re-runs only what it leaves open, where the base commit can be checked out',
     ),
 });
 

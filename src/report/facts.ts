@@ -1,37 +1,11 @@
 // What every report says, computed once so the Markdown comment and the terminal agree on it: the headline,
 // the counts, the order of the rows and how a change, its evidence and the environments are described.
-// Everything here is trusted text (numbers and fixed words); renderers escape whatever came from the PR.
+// Everything here is trusted text (numbers and fixed words) or data; renderers escape whatever came from the PR,
+// including the headline's parts marked as such.
 
-import type { Metric, ResultsDocument, RunEnvironment } from '../model/results.ts';
-import type { Comparison, ComparisonVerdict, VerdictDocument } from '../model/verdict.ts';
-
-/** Extra evidence for one comparison, when the comparison step has it. */
-export interface ComparisonDetail {
-  /** Replicates on each side. */
-  nBase?: number;
-  nHead?: number;
-  /** Replicates per side that would be needed to decide (for inconclusive results). */
-  needed?: number;
-  /** Relative half-width of the noise band, e.g. 0.03 for ±3%. */
-  noise?: number;
-  /** Run-to-run noise from the baseline's history: runs it rests on and the band two runs differ by. */
-  history?: { runs: number; band: number };
-  /** The run-to-run band is wider than min-effect: changes of min-effect cannot be told from noise. */
-  unreliable?: boolean;
-  /** Which level of each run was compared: the median replicate, or the best one against the history. */
-  level?: 'median' | 'best';
-  /** The baseline run's machine-wide speed against its history's usual (1.04: 4% slow), its level moved to the usual. */
-  anchor?: number;
-  /**
-   * In the baseline run the metric sat off its usual level (1.15: 15% slower than usual): compared with both
-   * that run and the usual level.
-   */
-  usual?: number;
-  /** The head's suite ran the reference workload this much slower than the baseline's (1.05), its values scaled. */
-  reference?: number;
-  /** A regression checked by running its suite again: that run's change and whether it repeated. */
-  recheck?: { ratio?: number; confirmed: boolean };
-}
+import type { ResultsDocument, RunEnvironment } from '../model/results.ts';
+import { formatValue, round, unitInfo } from '../model/units.ts';
+import type { Comparison, ComparisonVerdict, CriterionResult, VerdictDocument } from '../model/verdict.ts';
 
 export interface ReportInput {
   verdict: VerdictDocument;
@@ -39,8 +13,6 @@ export interface ReportInput {
   base?: ResultsDocument;
   /** Config id: shown in the title, and used in the hidden sticky-comment marker. */
   configId?: string;
-  /** Optional extra evidence per comparison id (n per side, replicates needed to decide, noise band). */
-  details?: Record<string, ComparisonDetail>;
   /** Link to the full report (job summary / artifact) used when the comment is cut to fit. */
   fullReportUrl?: string;
 }
@@ -78,13 +50,19 @@ export function hasBaseline(input: ReportInput): boolean {
 /** pass and fail are the gate's; warn is a pass with something not gated; neutral is a pass with no baseline. */
 export type Tone = 'pass' | 'fail' | 'warn' | 'neutral';
 
+/**
+ * A piece of headline text: trusted words as a plain string, or text from the PR the renderer escapes (`code`
+ * for metric ids and criterion expressions, `text` for labels and formatted values with their unit).
+ */
+export type Part = string | { code: string } | { text: string };
+
 export interface Headline {
   status: 'pass' | 'fail';
   tone: Tone;
   /** Config id to show in the title (untrusted: the renderer escapes it); absent for the default config. */
   configId?: string;
-  /** Why, in one line of trusted text. */
-  reason: string;
+  /** Why, in one line. */
+  reason: Part[];
 }
 
 export function noBaselineNote(criteria: number): string {
@@ -93,43 +71,109 @@ export function noBaselineNote(criteria: number): string {
     : 'No baseline for this branch yet: regressions were not checked, and no criteria are configured.';
 }
 
+/** Clauses joined by `sep`: each clause a run of parts. */
+function joinParts(clauses: readonly Part[][], sep = ', '): Part[] {
+  return clauses.flatMap((clause, i) => (i === 0 ? clause : [sep, ...clause]));
+}
+
+/** " (first: ingest, actual 250 ms)": the first failed criterion and what it measured. */
+function criterionFocus(c: CriterionResult, failed: number): Part[] {
+  const label: Part = c.name ? { text: c.name } : { code: c.expect };
+  const actual: Part[] = c.actual === undefined ? [] : [', actual ', { text: formatValue(c.actual, c.unit ?? '') }];
+  return [failed > 1 ? ' (first: ' : ' (', label, ...actual, ')'];
+}
+
+/** " (worst: api/plan +20.0%)": the regressed metric that moved furthest, and by how much. */
+function regressionFocus(regressed: readonly Comparison[]): Part[] {
+  const worst = sortWorstFirst(regressed)[0];
+  if (!worst) return [];
+  const r = changeRatio(worst);
+  const change = r === undefined ? '' : ` ${formatPercent(r - 1)}`;
+  return [regressed.length > 1 ? ' (worst: ' : ' (', { code: worst.id }, `${change})`];
+}
+
+/**
+ * The smallest regression an undecided row would have caught, as the size of a move in the bad direction
+ * (0.12: 12% slower, or 12% less throughput); undefined when the test gave no finite bound.
+ */
+export function detectableFraction(c: Comparison): number | undefined {
+  const d = c.evidence?.detectable;
+  if (d === undefined || !Number.isFinite(d) || d < 0) return undefined;
+  if (c.evidence?.scale === 'linear') {
+    return c.base !== undefined && Number.isFinite(c.base) && c.base !== 0 ? d / Math.abs(c.base) : undefined;
+  }
+  // Log scale: a fraction of the worse-oriented ratio; for better:higher that is base/head - 1, a fall of d/(1+d).
+  return c.better === 'higher' ? d / (1 + d) : d;
+}
+
+/** "3 metrics could not be decided (regressions under 12.0% would pass)". */
+export function undecidedText(undecided: readonly Comparison[]): string {
+  const bounds = undecided.map(detectableFraction);
+  const finite = bounds.filter((b): b is number => b !== undefined);
+  const unbounded = undecided.filter((c) => c.evidence?.detectable === undefined).length;
+  const notes: string[] = [];
+  if (finite.length > 0) notes.push(`regressions under ${percentMagnitude(Math.max(...finite))} would pass`);
+  if (unbounded > 0) {
+    notes.push(unbounded === undecided.length ? 'no finite bound' : `${unbounded} with no finite bound`);
+  }
+  const why = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  return `${plural(undecided.length, 'metric')} could not be decided${why}`;
+}
+
 /** Pass or fail, and why, from the verdict (which decided) and the head results (which suites failed). */
 export function headline(input: ReportInput): Headline {
   const { verdict } = input;
   const counts = countVerdicts(verdict.comparisons);
   const met = verdict.criteria.filter((c) => c.status === 'pass').length;
-  const failed = verdict.criteria.filter((c) => c.status === 'fail').length;
+  const failed = verdict.criteria.filter((c) => c.status === 'fail');
   const unmatched = verdict.criteria.filter((c) => c.status === 'missing').length;
+  const regressed = verdict.comparisons.filter((c) => c.verdict === 'regressed');
+  const undecided = verdict.comparisons.filter((c) => c.verdict === 'inconclusive');
   const brokenSuites = input.head.suites.filter((s) => !s.ok).length;
   const baseline = hasBaseline(input);
-  const problems: string[] = [];
-  if (failed > 0) problems.push(`${plural(failed, 'criterion', 'criteria')} failed`);
-  if (unmatched > 0) problems.push(`${plural(unmatched, 'criterion', 'criteria')} matched no metric`);
-  if (baseline && counts.regressed > 0) problems.push(`${plural(counts.regressed, 'metric')} regressed`);
-  if (brokenSuites > 0) problems.push(`${plural(brokenSuites, 'suite')} failed`);
+  const fail = verdict.status === 'fail';
+  // On a fail the first failed criterion and the worst regression are named: that is what a reviewer opens.
+  const problems: Part[][] = [];
+  const [firstFailed] = failed;
+  if (firstFailed) {
+    const focus = fail ? criterionFocus(firstFailed, failed.length) : [];
+    problems.push([`${plural(failed.length, 'criterion', 'criteria')} failed`, ...focus]);
+  }
+  if (unmatched > 0) problems.push([`${plural(unmatched, 'criterion', 'criteria')} matched no metric`]);
+  if (baseline && regressed.length > 0) {
+    problems.push([`${plural(regressed.length, 'metric')} regressed`, ...(fail ? regressionFocus(regressed) : [])]);
+  }
+  if (brokenSuites > 0) problems.push([`${plural(brokenSuites, 'suite')} failed`]);
 
-  let reason: string;
+  let reason: Part[];
   let tone: Tone;
-  if (verdict.status === 'fail') {
+  if (fail) {
     tone = 'fail';
-    reason = problems.length > 0 ? problems.join(', ') : 'see the details below';
+    reason = problems.length > 0 ? joinParts(problems) : ['see the details below'];
   } else {
     // A pass can still carry problems when the config does not gate on them (fail-on: []): say so.
     tone = problems.length > 0 ? 'warn' : baseline ? 'pass' : 'neutral';
-    const parts: string[] = [];
-    if (met > 0) parts.push(`${plural(met, 'criterion', 'criteria')} met`);
-    else if (verdict.criteria.length === 0) parts.push('no criteria');
-    if (problems.length > 0) parts.push(`${problems.join(', ')} (not gating)`);
-    else if (baseline) parts.push('no regressions');
-    reason = parts.join(', ');
+    const clauses: Part[][] = [];
+    if (met > 0) clauses.push([`${plural(met, 'criterion', 'criteria')} met`]);
+    else if (verdict.criteria.length === 0) clauses.push(['no criteria']);
+    if (problems.length > 0) clauses.push([...joinParts(problems), ' (not gating)']);
+    // Never a bare "no regressions" when some metrics could not be judged: say how large a change could hide.
+    const someUndecided = baseline && undecided.length > 0;
+    if (someUndecided) clauses.push([undecidedText(undecided)]);
+    if (baseline && problems.length === 0) {
+      if (!someUndecided) clauses.push(['no regressions']);
+      else if (undecided.length < verdict.comparisons.length) clauses.push(['no regressions in the rest']);
+    }
+    reason = joinParts(clauses);
     if (baseline) {
-      const others = (['improved', 'unchanged', 'inconclusive', 'new', 'missing'] as const)
+      // Undecided rows have their own clause above.
+      const others = (['improved', 'unchanged', 'new', 'missing'] as const)
         .filter((v) => counts[v] > 0)
         .map((v) => `${counts[v]} ${v}`);
-      if (others.length > 0) reason += ` (${others.join(', ')})`;
+      if (others.length > 0) reason.push(` (${others.join(', ')})`);
     }
   }
-  if (!baseline) reason += `. ${noBaselineNote(verdict.criteria.length)}`;
+  if (!baseline) reason.push(`. ${noBaselineNote(verdict.criteria.length)}`);
   const shownId = input.configId && input.configId !== 'default' ? input.configId : undefined;
   return { status: verdict.status, tone, reason, ...(shownId ? { configId: shownId } : {}) };
 }
@@ -199,55 +243,89 @@ export function formatP(p: number): string {
   return p < 0.001 ? 'p<0.001' : `p=${Number(p.toPrecision(2))}`;
 }
 
-export interface MetricIndex {
-  base: Map<string, Metric>;
-  head: Map<string, Metric>;
-}
-
-export function indexMetrics(input: ReportInput): MetricIndex {
-  const index = (doc?: ResultsDocument) => new Map((doc?.suites ?? []).flatMap((s) => s.metrics).map((m) => [m.id, m]));
-  return { base: index(input.base), head: index(input.head) };
+/** An unsigned percentage: "2.1%", "250%". */
+export function percentMagnitude(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '∞%';
+  const abs = Math.abs(fraction * 100);
+  return `${abs >= 100 ? Math.round(abs) : abs.toFixed(1)}%`;
 }
 
 /**
- * "p=0.003, n=10/10, noise ±3.0%, needs ~24 runs": what the decision rests on; with the baseline's history,
- * "between runs ±2.1% (10 runs)", led by "unreliable:" when that band is wider than min-effect, and "best
- * replicate" when the runs were compared by their best replicate (compare/level.ts).
+ * A quantity in the metric's unit, as trusted text: with the unit only when it is one perf-action knows and
+ * made of plain characters (formatValue then writes a fixed suffix), else the bare number.
  */
-export function evidenceText(c: Comparison, input: ReportInput, metrics: MetricIndex): string {
-  const d = input.details?.[c.id];
+function quantity(v: number, unit: string, signed: boolean): string {
+  const known = unitInfo(unit) !== undefined && /^[A-Za-z%/µ]*$/.test(unit);
+  const text = known ? formatValue(Math.abs(v), unit) : round(Math.abs(v));
+  return signed ? `${v < 0 ? '-' : '+'}${text}` : text;
+}
+
+/** A level of significance: "0.00083", "1.2e-7". */
+function formatAlpha(a: number): string {
+  return String(Number(a.toPrecision(2)));
+}
+
+/** "would catch ≥ +12.0%": the smallest regression the test would have called, in the metric's own direction. */
+function detectableText(c: Comparison): string | undefined {
+  const e = c.evidence;
+  const d = e?.detectable;
+  if (!e || d === undefined || !Number.isFinite(d)) return undefined;
+  const lower = c.better === 'lower';
+  if (e.scale === 'linear') return `would catch ${lower ? '≥' : '≤'} ${quantity(lower ? d : -d, c.unit, true)}`;
+  // Worse-oriented ratio 1 + d: head/base = 1 + d for times, 1 / (1 + d) for throughputs.
+  return lower ? `would catch ≥ ${formatPercent(d)}` : `would catch ≤ ${formatPercent(1 / (1 + d) - 1)}`;
+}
+
+/**
+ * What the decision rests on, from the comparison's evidence alone: "history: 8 runs, sd ±2.1%, t df 11,
+ * α 0.0005 (BH of 20, 3 looks)", "rank: n=5/10, 2 head runs", "threshold 25% (no history)", "exact",
+ * "paired: 20 pairs"; then "unconfirmed: …" and, when undecided, "would catch ≥ +12.0%". Trusted text.
+ */
+export function evidenceText(c: Comparison): string {
+  const e = c.evidence;
+  if (!e) return c.verdict === 'inconclusive' ? 'not tested' : '';
   const parts: string[] = [];
-  if (c.p !== undefined) parts.push(formatP(c.p));
-  const nBase = d?.nBase ?? metrics.base.get(c.id)?.stats.n;
-  const nHead = d?.nHead ?? metrics.head.get(c.id)?.stats.n;
-  if (nBase !== undefined || nHead !== undefined) parts.push(`n=${nBase ?? '–'}/${nHead ?? '–'}`);
-  // Base, head and change are then those of each run's best replicate, judged against the history alone.
-  if (d?.level === 'best') parts.push('best replicate');
-  // The baseline taken at its history's usual machine level (compare.ts; a warning says why, once).
-  if (d?.anchor !== undefined && Number.isFinite(d.anchor) && d.anchor > 0) {
-    parts.push(`base moved ${formatPercent((c.better === 'higher' ? d.anchor : 1 / d.anchor) - 1)}`);
+  const runs = e.headRuns > 1 ? plural(e.headRuns, 'head run') : undefined;
+  const level = (): string | undefined => {
+    if (e.alpha === undefined || !Number.isFinite(e.alpha)) return undefined;
+    const f = e.family;
+    const family = f && (f.size > 1 || f.looks > 1) ? [`BH of ${f.size}`] : [];
+    if (f && f.looks > 1) family.push(plural(f.looks, 'look'));
+    return `α ${formatAlpha(e.alpha)}${family.length > 0 ? ` (${family.join(', ')})` : ''}`;
+  };
+  switch (e.test) {
+    case 'history': {
+      parts.push(`history: ${plural(e.historyRuns ?? e.nBase, 'run')}`);
+      if (e.sd !== undefined && Number.isFinite(e.sd)) {
+        // Log scale: one sd up as a ratio; linear: in the unit.
+        parts.push(`sd ±${e.scale === 'log' ? percentMagnitude(Math.expm1(e.sd)) : quantity(e.sd, c.unit, false)}`);
+      }
+      if (e.df !== undefined && Number.isFinite(e.df)) parts.push(`t df ${round(e.df)}`);
+      if (e.covariate !== undefined && Number.isFinite(e.covariate)) parts.push(`ref slope ${round(e.covariate)}`);
+      if (runs) parts.push(runs);
+      break;
+    }
+    case 'rank':
+      parts.push(`rank: n=${e.nBase}/${e.nHead}`);
+      if (runs) parts.push(runs);
+      break;
+    case 'threshold': {
+      const t = e.threshold === undefined ? '' : ` ${percentMagnitude(e.threshold)}`;
+      parts.push(`threshold${t} (no history)`);
+      if (runs) parts.push(runs);
+      break;
+    }
+    case 'exact':
+      parts.push('exact');
+      break;
+    case 'paired':
+      parts.push(`paired: ${plural(e.nHead, 'pair')}`);
+      break;
   }
-  // The baseline run off the metric's usual level: compared with both (compare.ts offUsual).
-  if (d?.usual !== undefined && Number.isFinite(d.usual) && d.usual > 0) {
-    parts.push(`base ${formatPercent((c.better === 'higher' ? 1 / d.usual : d.usual) - 1)} vs its usual`);
-  }
-  // The head taken at the baseline's machine speed by its suite's reference workload (compare/reference.ts).
-  if (d?.reference !== undefined && Number.isFinite(d.reference) && d.reference > 0) {
-    parts.push(`head scaled ${formatPercent((c.better === 'higher' ? d.reference : 1 / d.reference) - 1)} (reference)`);
-  }
-  if (d?.noise !== undefined && Number.isFinite(d.noise)) parts.push(`noise ±${Math.abs(d.noise * 100).toFixed(1)}%`);
-  if (d?.history && Number.isFinite(d.history.band)) {
-    parts.push(`between runs ±${(d.history.band * 100).toFixed(1)}% (${plural(d.history.runs, 'run')})`);
-  }
-  if (d?.recheck) {
-    const r = d.recheck.ratio;
-    const change = r === undefined ? 'not measured' : formatPercent(r - 1);
-    parts.push(
-      d.recheck.confirmed ? `confirmed by a second run (${change})` : `not repeated in a second run (${change})`,
-    );
-  }
-  if (d?.unreliable) parts.unshift('unreliable');
-  if (d?.needed !== undefined && c.verdict === 'inconclusive') parts.push(`needs ~${Math.ceil(d.needed)} runs`);
+  const alpha = e.test === 'exact' || e.test === 'threshold' ? undefined : level();
+  if (alpha) parts.push(alpha);
+  if (e.unconfirmed) parts.push('unconfirmed: not beyond min-effect in every run');
+  if (c.verdict === 'inconclusive') parts.push(detectableText(c) ?? 'no finite bound');
   return parts.join(', ');
 }
 

@@ -3,7 +3,13 @@
 
 import { speedRatio } from '../compare/environment.ts';
 import { formatValue } from '../model/units.ts';
-import type { Comparison, ComparisonVerdict, CriterionResult, CriterionStatus } from '../model/verdict.ts';
+import type {
+  Comparison,
+  ComparisonVerdict,
+  CriterionResult,
+  CriterionStatus,
+  VerdictWarning,
+} from '../model/verdict.ts';
 import { codeMarkdown, escapeMarkdown, reportMarker } from './escape.ts';
 import {
   baselineFacts,
@@ -16,7 +22,7 @@ import {
   type Headline,
   hasBaseline,
   headline,
-  indexMetrics,
+  type Part,
   plural,
   type ReportInput,
   sortWorstFirst,
@@ -42,9 +48,16 @@ const VERDICT_MARK: Record<ComparisonVerdict, string> = {
 const DELTA_HEADER = '| Metric | Base | Head | Change [CI] | Evidence | Verdict |\n|:--|--:|--:|--:|:--|:--|';
 const CRITERIA_HEADER = '| | Criterion | Expectation | Actual | Detail |\n|:-:|:--|:--|--:|:--|';
 
+/** Trusted parts as they are; metric ids and criterion expressions as code, other PR text escaped. */
+function partsMarkdown(parts: readonly Part[]): string {
+  return parts
+    .map((p) => (typeof p === 'string' ? p : 'code' in p ? codeMarkdown(p.code, 100) : escapeMarkdown(p.text, 100)))
+    .join('');
+}
+
 export function headlineMarkdown(h: Headline): string {
   const title = `perf-action${h.configId ? ` (${escapeMarkdown(h.configId, 60)})` : ''}: ${statusWord(h.status)}`;
-  return `${TONE_ICON[h.tone]} **${title}** — ${h.reason}`;
+  return `${TONE_ICON[h.tone]} **${title}** — ${partsMarkdown(h.reason)}`;
 }
 
 function value(v: number | undefined, unit: string): string {
@@ -93,9 +106,8 @@ function prepare(input: ReportInput): Prepared {
   if (verdict.criteria.length > 0) {
     middle.push(`#### Criteria\n\n${CRITERIA_HEADER}\n${verdict.criteria.map(criterionRow).join('\n')}`);
   }
-  const metrics = indexMetrics(input);
   const sorted = sortWorstFirst(verdict.comparisons);
-  const row = (c: Comparison) => deltaRow(c, evidenceText(c, input, metrics));
+  const row = (c: Comparison) => deltaRow(c, evidenceText(c));
   const url = safeUrl(input.fullReportUrl);
   return {
     marker: reportMarker(input.configId),
@@ -109,8 +121,22 @@ function prepare(input: ReportInput): Prepared {
   };
 }
 
-function warningsBlock(warnings: readonly string[]): string {
-  return `#### Warnings\n\n${warnings.map((w) => `- ${escapeMarkdown(w, 300)}`).join('\n')}`;
+/** Metric ids a warning names, shown after its message: a few, then how many more. */
+const NAMED = 5;
+
+function warningItem(w: VerdictWarning): string {
+  // The message can quote suite names, metric ids and error text from the PR: escaped like any untrusted text.
+  const names = w.metrics ?? [];
+  const shown = names.slice(0, NAMED).map((id) => codeMarkdown(id, 100));
+  if (names.length > NAMED) shown.push(`${names.length - NAMED} more`);
+  return `- ${escapeMarkdown(w.message, 300)}${shown.length > 0 ? `: ${shown.join(', ')}` : ''}`;
+}
+
+/** Folded, with the count in view: the headline and tables carry the decision, warnings are context. */
+function warningsBlock(warnings: readonly VerdictWarning[]): string {
+  const items = warnings.map(warningItem).join('\n');
+  // Blank lines around the list: GitHub renders Markdown inside <details> only when it is set apart.
+  return `#### Warnings\n\n<details><summary>${plural(warnings.length, 'warning')}</summary>\n\n${items}\n\n</details>`;
 }
 
 function footer(input: ReportInput): string {

@@ -61,7 +61,7 @@ describe('reports show run-to-run noise', () => {
     const row = md.split('\n').find((l) => l.includes('<code>api/drifty</code>'));
     expect(row).toContain('10 runs');
     const term = renderTerminal(input, { width: 200 });
-    expect(term.split('\n').find((l) => l.includes('api/steady'))).toContain('10 runs');
+    expect(term.split('\n').find((l) => l.trimStart().startsWith('api/steady'))).toContain('10 runs');
   });
 
   it('warns in both reports when the baseline ran on another CPU, core count, Node version or OS', () => {

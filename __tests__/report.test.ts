@@ -4,9 +4,12 @@ import {
   type Comparison,
   type ComparisonVerdict,
   type CriterionResult,
+  type Evidence,
   VERDICT_SCHEMA,
   type VerdictDocument,
+  warning,
 } from '../src/model/verdict.ts';
+import { evidenceText } from '../src/report/facts.ts';
 import {
   escapeMarkdown,
   type ReportInput,
@@ -61,8 +64,32 @@ const DEFAULT_RATIO: Partial<Record<ComparisonVerdict, number>> = {
   inconclusive: 1.04,
 };
 
+/** Evidence of a rank test on 5 replicates a side, one head run, in a family of 20 with 3 looks. */
+function ev(over: Partial<Evidence> = {}): Evidence {
+  return {
+    test: 'rank',
+    scale: 'log',
+    level: 'lower-quartile',
+    nBase: 5,
+    nHead: 5,
+    headRuns: 1,
+    alpha: 0.0005,
+    family: { size: 20, rejected: 1, looks: 3 },
+    ...over,
+  };
+}
+
+// What the comparison step attaches per verdict: no test for rows only one side has; a bound when undecided.
+const DEFAULT_EVIDENCE: Partial<Record<ComparisonVerdict, Partial<Evidence>>> = {
+  regressed: {},
+  improved: {},
+  unchanged: {},
+  inconclusive: { detectable: 0.12 },
+};
+
 function cmp(id: string, verdict: ComparisonVerdict, over: Partial<Comparison> = {}): Comparison {
   const ratio = over.ratio ?? DEFAULT_RATIO[verdict];
+  const evidence = DEFAULT_EVIDENCE[verdict];
   const base = verdict === 'new' ? undefined : 100;
   const head = verdict === 'missing' ? undefined : ratio !== undefined ? 100 * ratio : 100;
   return {
@@ -73,6 +100,7 @@ function cmp(id: string, verdict: ComparisonVerdict, over: Partial<Comparison> =
     ...(head !== undefined ? { head } : {}),
     ...(ratio !== undefined ? { ratio } : {}),
     verdict,
+    ...(evidence ? { evidence: ev(evidence) } : {}),
     ...over,
   };
 }
@@ -141,12 +169,59 @@ const pct = (fraction: number) => `${fraction < 0 ? '-' : '+'}${Math.abs(fractio
 describe('report headline', () => {
   it('passes with the criteria met and the counts of what did not move', () => {
     const criteria = [crit('pass'), crit('pass'), crit('pass'), crit('pass')];
-    const comparisons = [...many(12, 'unchanged', 'u'), ...many(1, 'inconclusive', 'i')];
+    const comparisons = [...many(12, 'unchanged', 'u'), ...many(2, 'improved', 'imp')];
     const md = renderMarkdown(input(verdict({ criteria, comparisons })));
     const h = headlineOf(md);
     expect(h).toMatch(/^✅ \*\*perf-action: passed\*\* — /);
-    expect(h).toContain(`${criteria.length} criteria met, no regressions (12 unchanged, 1 inconclusive)`);
-    expect(md).toContain('**Metrics:** 0 regressed · 0 improved · 12 unchanged · 1 inconclusive · 0 new · 0 missing');
+    expect(h).toContain(`${criteria.length} criteria met, no regressions (2 improved, 12 unchanged)`);
+    expect(md).toContain('**Metrics:** 0 regressed · 2 improved · 12 unchanged · 0 inconclusive · 0 new · 0 missing');
+  });
+
+  it('never says a bare "no regressions" when metrics could not be decided, and names the change they hide', () => {
+    const criteria = [crit('pass'), crit('pass'), crit('pass'), crit('pass')];
+    const comparisons = [
+      ...many(12, 'unchanged', 'u'),
+      cmp('i/a', 'inconclusive', { evidence: ev({ detectable: 0.08 }) }),
+      cmp('i/b', 'inconclusive', { evidence: ev({ detectable: 0.12 }) }),
+      cmp('i/c', 'inconclusive', { evidence: ev({ detectable: 0.05 }) }),
+    ];
+    const md = renderMarkdown(input(verdict({ criteria, comparisons })));
+    const h = headlineOf(md);
+    expect(h).toMatch(/^✅ \*\*perf-action: passed\*\* — /);
+    // The largest bound among the undecided metrics: changes smaller than it could hide in any of them.
+    expect(h).toContain(
+      `${criteria.length} criteria met, 3 metrics could not be decided (regressions under 12.0% would pass), ` +
+        'no regressions in the rest (12 unchanged)',
+    );
+    expect(h).not.toMatch(/no regressions \(/);
+    expect(md).toContain('**Metrics:** 0 regressed · 0 improved · 12 unchanged · 3 inconclusive · 0 new · 0 missing');
+    // The terminal says the same.
+    expect(renderTerminal(input(verdict({ criteria, comparisons }))).split('\n')[0]).toContain(
+      '3 metrics could not be decided (regressions under 12.0% would pass)',
+    );
+  });
+
+  it('gives the bound of an undecided throughput as the fall it would have caught', () => {
+    // Worse-oriented 1.25 for better:higher: head/base = 0.8, a fall of 20%.
+    const c = cmp('api/rps', 'inconclusive', { better: 'higher', unit: 'req/s', evidence: ev({ detectable: 0.25 }) });
+    const h = headlineOf(renderMarkdown(input(verdict({ comparisons: [c] }))));
+    expect(h).toContain('no criteria, 1 metric could not be decided (regressions under 20.0% would pass)');
+    expect(h).not.toContain('no regressions');
+  });
+
+  it('says when an undecided metric has no finite bound', () => {
+    const open = cmp('i/open', 'inconclusive', { evidence: ev({ detectable: undefined }) });
+    const untested = cmp('i/units', 'inconclusive', { evidence: undefined });
+    const bounded = cmp('i/bounded', 'inconclusive', { evidence: ev({ detectable: 0.3 }) });
+    const none = headlineOf(renderMarkdown(input(verdict({ comparisons: [open, untested, cmp('u/x', 'unchanged')] }))));
+    expect(none).toContain(
+      '2 metrics could not be decided (no finite bound), no regressions in the rest (1 unchanged)',
+    );
+    const mixed = headlineOf(renderMarkdown(input(verdict({ comparisons: [open, bounded] }))));
+    expect(mixed).toContain(
+      '2 metrics could not be decided (regressions under 30.0% would pass; 1 with no finite bound)',
+    );
+    expect(mixed).not.toContain('no regressions');
   });
 
   it('fails by a criterion and says so, without blaming regressions', () => {
@@ -156,16 +231,43 @@ describe('report headline', () => {
       comparisons: many(3, 'unchanged', 'u'),
     });
     const h = headlineOf(renderMarkdown(input(v)));
-    expect(h).toMatch(/^❌ \*\*perf-action: failed\*\* — 1 criterion failed$/);
+    // The failed criterion named by its expectation (no label), with what it measured.
+    expect(h).toMatch(
+      /^❌ \*\*perf-action: failed\*\* — 1 criterion failed \(<code>suite\/m p95 &lt; 1s<\/code>, actual 250 ms\)$/,
+    );
   });
 
-  it('fails by regressions and names a criterion that matched nothing', () => {
-    const comparisons = [...many(2, 'regressed', 'r'), ...many(2, 'unchanged', 'u')];
+  it('names the first failed criterion by its label when there are several', () => {
+    const criteria = [
+      crit('pass', { name: 'planning' }),
+      crit('fail', { name: 'ingest', actual: 81234, unit: 'events/s' }),
+      crit('fail', { name: 'latency' }),
+    ];
+    const h = headlineOf(renderMarkdown(input(verdict({ status: 'fail', criteria }))));
+    expect(h).toMatch(/— 2 criteria failed \(first: ingest, actual 81\.2k events\/s\)$/);
+  });
+
+  it('fails by regressions, names the worst with its change, and a criterion that matched nothing', () => {
+    const comparisons = [
+      cmp('r/small', 'regressed', { ratio: 1.1 }),
+      cmp('r/big', 'regressed', { ratio: 1.5 }),
+      ...many(2, 'unchanged', 'u'),
+    ];
     const v = verdict({ status: 'fail', criteria: [crit('missing')], comparisons });
     const h = headlineOf(renderMarkdown(input(v)));
     expect(h).toContain('❌ **perf-action: failed**');
-    expect(h).toContain('1 criterion matched no metric, 2 metrics regressed');
+    expect(h).toContain(`1 criterion matched no metric, 2 metrics regressed (worst: <code>r/big</code> ${pct(0.5)})`);
     expect(h).not.toContain('criterion failed');
+    const one = verdict({ status: 'fail', comparisons: [cmp('r/only', 'regressed', { ratio: 1.2 })] });
+    expect(headlineOf(renderMarkdown(input(one)))).toMatch(/— 1 metric regressed \(<code>r\/only<\/code> \+20\.0%\)$/);
+  });
+
+  it('escapes the regressed metric id it names', () => {
+    const v = verdict({ status: 'fail', comparisons: [cmp('x|<b>@octocat', 'regressed')] });
+    const h = headlineOf(renderMarkdown(input(v)));
+    expect(h).toContain('<code>x\\|&lt;b&gt;@\u200doctocat</code>');
+    expect(h).not.toContain('<b>');
+    expect(renderTerminal(input(v)).split('\n')[0]).toContain('(x|<b>@octocat +20.0%)');
   });
 
   it('says plainly that there is no baseline, never "no regressions", and no green tick', () => {
@@ -194,7 +296,9 @@ describe('report headline', () => {
       comparisons: many(1, 'new', 'n'),
     });
     const h = headlineOf(renderMarkdown(input(v)));
-    expect(h).toContain('❌ **perf-action: failed** — 1 criterion failed.');
+    expect(h).toContain(
+      '❌ **perf-action: failed** — 1 criterion failed (<code>suite/m p95 &lt; 1s</code>, actual 250 ms). No baseline',
+    );
     expect(h).toContain('regressions were not checked');
   });
 
@@ -301,20 +405,44 @@ describe('delta table', () => {
   });
 
   it('formats the change as ratio - 1 with its interval, values with units, and the evidence', () => {
-    const c = cmp('graph/plan', 'regressed', { base: 812, head: 870, ratio: 1.071, ci: [1.042, 1.103], p: 0.003 });
-    const base = results([metric('graph/plan', { stats: { n: 7, mean: 1, median: 1, min: 1, max: 1 } })]);
-    const head = results([metric('graph/plan', { stats: { n: 9, mean: 1, median: 1, min: 1, max: 1 } })]);
+    const c = cmp('graph/plan', 'regressed', {
+      base: 812,
+      head: 870,
+      ratio: 1.071,
+      ci: [1.042, 1.103],
+      p: 0.003,
+      evidence: ev({ nBase: 7, nHead: 9, interval: [1.042, 1.103] }),
+    });
+    // The evidence comes from the comparison alone, not from the results documents' replicate counts.
+    const base = results([metric('graph/plan', { stats: { n: 70, mean: 1, median: 1, min: 1, max: 1 } })]);
+    const head = results([metric('graph/plan', { stats: { n: 90, mean: 1, median: 1, min: 1, max: 1 } })]);
     const md = renderMarkdown({ verdict: verdict({ comparisons: [c] }), head, base });
     const [row] = mainDelta(md);
     const change = `${pct(1.071 - 1)} [${pct(1.042 - 1)}, ${pct(1.103 - 1)}]`;
-    expect(row).toBe(`| <code>graph/plan</code> | 812 ms | 870 ms | ${change} | p=0.003, n=7/9 | 🔴 regressed |`);
+    const evidence = 'rank: n=7/9, α 0.0005 (BH of 20, 3 looks)';
+    expect(row).toBe(`| <code>graph/plan</code> | 812 ms | 870 ms | ${change} | ${evidence} | 🔴 regressed |`);
   });
 
-  it('takes n, noise and replicates needed from details when given', () => {
-    const c = cmp('a/b', 'inconclusive', { p: 0.2 });
-    const details = { 'a/b': { nBase: 3, nHead: 4, noise: 0.031, needed: 23.2 } };
-    const [row] = mainDelta(renderMarkdown(input(verdict({ comparisons: [c] }), { details })));
-    expect(row).toContain(`p=0.2, n=3/4, noise ±${(0.031 * 100).toFixed(1)}%, needs ~${Math.ceil(23.2)} runs`);
+  it('shows, for an undecided row, its test and the smallest change it would have caught', () => {
+    const c = cmp('a/b', 'inconclusive', {
+      p: 0.2,
+      evidence: ev({
+        test: 'history',
+        nBase: 8,
+        nHead: 1,
+        historyRuns: 8,
+        sd: Math.log1p(0.021),
+        df: 11,
+        detectable: 0.12,
+      }),
+    });
+    const md = renderMarkdown(input(verdict({ comparisons: [c] })));
+    const [row] = mainDelta(md);
+    expect(row).toContain(
+      '| history: 8 runs, sd ±2.1%, t df 11, α 0.0005 (BH of 20, 3 looks), would catch ≥ +12.0% | 🟡 inconclusive |',
+    );
+    const term = renderTerminal(input(verdict({ comparisons: [c] })), { width: 200 });
+    expect(term).toContain('history: 8 runs, sd ±2.1%, t df 11, α 0.0005 (BH of 20, 3 looks), would catch ≥ +12.0%');
   });
 
   it('treats a decrease as the bad direction for better:higher metrics', () => {
@@ -345,6 +473,116 @@ describe('delta table', () => {
   });
 });
 
+describe('evidence text', () => {
+  it('describes a history test: runs, spread, degrees of freedom, level and its family', () => {
+    const c = cmp('a/b', 'regressed', {
+      evidence: ev({ test: 'history', historyRuns: 8, nBase: 8, nHead: 2, headRuns: 2, sd: Math.log1p(0.021), df: 11 }),
+    });
+    expect(evidenceText(c)).toBe('history: 8 runs, sd ±2.1%, t df 11, 2 head runs, α 0.0005 (BH of 20, 3 looks)');
+    // With the reference workload as covariate, a moderated (fractional) df, and one look in a family of one.
+    const alone = cmp('a/b', 'unchanged', {
+      evidence: ev({
+        test: 'history',
+        historyRuns: 12,
+        sd: Math.log1p(0.005),
+        df: 14.37,
+        covariate: 0.93,
+        alpha: 0.05,
+        family: { size: 1, rejected: 0, looks: 1 },
+      }),
+    });
+    expect(evidenceText(alone)).toBe('history: 12 runs, sd ±0.5%, t df 14.4, ref slope 0.93, α 0.05');
+  });
+
+  it('gives the spread in the unit on the linear scale, and the bound as a difference', () => {
+    const c = cmp('q/depth', 'inconclusive', {
+      unit: 'ms',
+      evidence: ev({ test: 'history', scale: 'linear', historyRuns: 5, sd: 3.2, df: 4, detectable: 7.5 }),
+    });
+    expect(evidenceText(c)).toBe(
+      'history: 5 runs, sd ±3.2 ms, t df 4, α 0.0005 (BH of 20, 3 looks), would catch ≥ +7.5 ms',
+    );
+    // A unit perf-action does not know is left out: the evidence text is trusted, the unit is not.
+    const odd = { ...c, unit: 'x<b>' };
+    expect(evidenceText(odd)).toContain('sd ±3.2, ');
+    expect(evidenceText(odd)).toContain('would catch ≥ +7.5');
+    expect(evidenceText(odd)).not.toContain('<b>');
+  });
+
+  it('describes a rank test by its replicates and head runs', () => {
+    expect(evidenceText(cmp('a/b', 'unchanged', { evidence: ev({ nBase: 5, nHead: 10, headRuns: 2 }) }))).toBe(
+      'rank: n=5/10, 2 head runs, α 0.0005 (BH of 20, 3 looks)',
+    );
+  });
+
+  it('describes the threshold, exact and paired tests', () => {
+    const threshold = ev({ test: 'threshold', nBase: 1, nHead: 1, threshold: 0.25 });
+    delete threshold.alpha;
+    delete threshold.family;
+    expect(evidenceText(cmp('a/b', 'unchanged', { evidence: threshold }))).toBe('threshold 25% (no history)');
+    expect(evidenceText(cmp('a/b', 'regressed', { evidence: { ...threshold, headRuns: 3, nHead: 3 } }))).toBe(
+      'threshold 25% (no history), 3 head runs',
+    );
+    const exact = ev({ test: 'exact', interval: [1, 1] });
+    delete exact.alpha;
+    delete exact.family;
+    expect(evidenceText(cmp('a/b', 'unchanged', { evidence: exact }))).toBe('exact');
+    const paired = ev({ test: 'paired', level: 'median', nBase: 20, nHead: 20, alpha: 0.0012 });
+    expect(evidenceText(cmp('a/b', 'improved', { evidence: paired }))).toBe(
+      'paired: 20 pairs, α 0.0012 (BH of 20, 3 looks)',
+    );
+  });
+
+  it('says when a regression did not show in every head run, and what an undecided test would have caught', () => {
+    const c = cmp('a/b', 'inconclusive', { evidence: ev({ headRuns: 2, unconfirmed: true, detectable: 0.12 }) });
+    expect(evidenceText(c)).toBe(
+      'rank: n=5/5, 2 head runs, α 0.0005 (BH of 20, 3 looks), unconfirmed: not beyond min-effect in every run, would catch ≥ +12.0%',
+    );
+    // For better:higher the bound is the fall it would have caught: worse-oriented 1.25 is head/base 0.8.
+    const rps = cmp('a/rps', 'inconclusive', { better: 'higher', evidence: ev({ detectable: 0.25 }) });
+    expect(evidenceText(rps)).toMatch(/, would catch ≤ -20\.0%$/);
+    expect(evidenceText(cmp('a/b', 'inconclusive', { evidence: ev({ detectable: undefined }) }))).toMatch(
+      /, no finite bound$/,
+    );
+  });
+
+  it('is empty for rows with nothing to test, and says so for an undecided row without a test', () => {
+    expect(evidenceText(cmp('n/fresh', 'new'))).toBe('');
+    expect(evidenceText(cmp('m/gone', 'missing'))).toBe('');
+    expect(evidenceText(cmp('i/units', 'inconclusive', { evidence: undefined }))).toBe('not tested');
+  });
+});
+
+describe('warnings', () => {
+  it('folds them under a heading with their count, each message on its own line with the metrics it names', () => {
+    const warnings = [
+      warning('environment', 'the baseline ran on a different CPU'),
+      warning(
+        'undecided',
+        '7 metrics could not be decided',
+        Array.from({ length: 7 }, (_, i) => `i/m${i}`),
+      ),
+    ];
+    const md = renderMarkdown(input(verdict({ comparisons: many(1, 'improved', 'imp'), warnings })));
+    const block = md.slice(md.indexOf('#### Warnings'));
+    expect(block).toMatch(/^#### Warnings\n\n<details><summary>2 warnings<\/summary>\n\n- /);
+    expect(block).toContain('\n- the baseline ran on a different CPU\n');
+    const ids = Array.from({ length: 5 }, (_, i) => `<code>i/m${i}</code>`).join(', ');
+    expect(block).toContain(`\n- 7 metrics could not be decided: ${ids}, 2 more\n\n</details>`);
+    expect(count(md, '<details>')).toBe(1);
+    // The Metrics table comes before the warnings, and the footer after them.
+    expect(md.indexOf('#### Metrics')).toBeLessThan(md.indexOf('#### Warnings'));
+    expect(md.indexOf('</details>')).toBeLessThan(md.indexOf('<sub>Head:'));
+    expect(renderMarkdown(input(verdict()))).not.toContain('#### Warnings');
+  });
+
+  it('lists them one a line in the terminal', () => {
+    const warnings = [warning('note', 'one'), warning('unit-mismatch', 'two', ['a/b'])];
+    const term = renderTerminal(input(verdict({ warnings })));
+    expect(term).toContain('Warnings\n  ! one\n  ! two: a/b\n');
+  });
+});
+
 describe('escaping untrusted text', () => {
   const NASTY =
     'x|y<!-- perf-action:x -->`code`\n| forged | row |\r\n<img src=x onerror=alert(1)>@octocat #123 ' +
@@ -366,7 +604,13 @@ describe('escaping untrusted text', () => {
       baseline: { sha: NASTY, createdAt: BASE_AT, source: NASTY },
       criteria,
       comparisons,
-      warnings: [NASTY, '- looks like a list', '1. looks like a list', '# looks like a heading'],
+      warnings: [
+        warning('note', NASTY),
+        warning('note', '- looks like a list'),
+        warning('note', '1. looks like a list'),
+        warning('note', '# looks like a heading'),
+        warning('undecided', '2 metrics could not be decided', [NASTY, 'ok/one']),
+      ],
     });
     return { verdict: v, head, base: results([], { env: { ...ENV, node: NASTY } }), configId: 'main' };
   }
@@ -394,6 +638,11 @@ describe('escaping untrusted text', () => {
     }
     // Still readable: the text is there, escaped.
     expect(md).toContain('&lt;img src=x onerror=alert\\(1\\)&gt;');
+    // A warning's metric ids are escaped like the rows' (code, no raw HTML), on the warning's own line.
+    const named = md.split('\n').find((l) => l.startsWith('- 2 metrics could not be decided: '));
+    expect(named).toMatch(
+      /^- 2 metrics could not be decided: <code>x\\\|y&lt;\\!-- .*<\/code>, <code>ok\/one<\/code>$/,
+    );
 
     const listed = inp.verdict.comparisons.filter((c) => c.verdict !== 'unchanged');
     expect(mainDelta(md)).toHaveLength(listed.length);
@@ -438,11 +687,12 @@ describe('escaping untrusted text', () => {
     const v = verdict({
       status: 'fail',
       comparisons: [cmp('evil/\x1b[31mred\nline', 'regressed')],
-      warnings: ['\x1b]0;title\x07'],
+      warnings: [warning('note', '\x1b]0;title\x07'), warning('undecided', 'x', ['evil/\x1b[2Jwarned'])],
     });
     const term = renderTerminal(input(v));
     expect(term).not.toMatch(/[\x1b\x07\u009b]/);
     expect(term).toContain('evil/red line');
+    expect(term).toContain('x: evil/warned');
   });
 });
 
@@ -548,7 +798,7 @@ describe('terminal report', () => {
           ...many(3, 'unchanged', 'u'),
           cmp('api/new', 'new'),
         ],
-        warnings: ['baseline is 6 days old'],
+        warnings: [warning('environment', 'baseline is 6 days old')],
       }),
     );
 
@@ -561,8 +811,12 @@ describe('terminal report', () => {
   it('shows the same headline as the comment, and one line per criterion', () => {
     const inp = failing();
     const term = renderTerminal(inp);
-    const [, reason] = headlineOf(renderMarkdown(inp)).split(' — ');
-    expect(term.split('\n')[0]).toBe(`✘ perf-action: failed — ${reason}`);
+    const [, reason = ''] = headlineOf(renderMarkdown(inp)).split(' — ');
+    // The same words; only the Markdown's code tags and escapes of the metric id differ.
+    const plain = reason.replace(/<\/?code>/g, '').replace(/\\(.)/g, '$1');
+    expect(term.split('\n')[0]).toBe(`✘ perf-action: failed — ${plain}`);
+    expect(plain).toContain('1 criterion failed (ingest, actual 250 ms)');
+    expect(plain).toContain('1 metric regressed (graph/plan[nodes=1000,');
     const lines = term.split('\n');
     const start = lines.indexOf('Criteria');
     const criteriaLines = lines.slice(start + 1, start + 1 + inp.verdict.criteria.length);
@@ -585,6 +839,20 @@ describe('terminal report', () => {
     expect(table[1]).toContain('…');
     expect(table[1]).toContain('regressed');
     expect(lines[start + 1 + listed.length]).toBe('  3 metrics unchanged (not listed)');
+  });
+});
+
+describe('terminal evidence', () => {
+  it('cuts long evidence in the middle, keeping the test and what an undecided row would have caught', () => {
+    const c = cmp('a/b', 'inconclusive', {
+      evidence: ev({ test: 'history', historyRuns: 8, sd: Math.log1p(0.062), df: 11, detectable: 0.16 }),
+    });
+    const width = 90;
+    const line = renderTerminal(input(verdict({ comparisons: [c] })), { width })
+      .split('\n')
+      .find((l) => l.includes('a/b'));
+    expect(Array.from(line ?? '').length).toBeLessThanOrEqual(width);
+    expect(line).toMatch(/history: 8 runs.*….*would catch ≥ \+16\.0% +inconclusive$/);
   });
 });
 
@@ -624,5 +892,74 @@ describe('renderJson', () => {
       'verdict',
     ]);
     expect(text.split('\n')[1]).toBe(`  "schema": "${VERDICT_SCHEMA}",`);
+  });
+
+  it('writes evidence after the verdict, its keys in the Evidence order, and warnings as code, message, metrics, values', () => {
+    const evidence = {
+      unconfirmed: true,
+      detectable: 0.12,
+      interval: [0.98, 1.3],
+      family: { looks: 3, rejected: 1, size: 20 },
+      alpha: 0.0005,
+      df: 11,
+      sd: 0.02,
+      historyRuns: 8,
+      headRuns: 2,
+      nHead: 2,
+      nBase: 8,
+      level: 'lower-quartile',
+      scale: 'log',
+      test: 'history',
+    } as Evidence;
+    const v = verdict({
+      comparisons: [
+        {
+          evidence,
+          verdict: 'inconclusive',
+          p: 0.01,
+          ci: [0.98, 1.3],
+          ratio: 1.1,
+          id: 'a/b',
+          better: 'lower',
+          unit: 'ms',
+        },
+      ],
+      warnings: [
+        { values: { threshold: 0.25, runs: 2 }, metrics: ['a/b'], message: 'm', code: 'no-history' },
+        { message: 'plain', code: 'note' },
+      ],
+    });
+    const parsed = JSON.parse(renderJson(v));
+    expect(parsed).toEqual(v);
+    expect(Object.keys(parsed.comparisons[0])).toEqual([
+      'id',
+      'unit',
+      'better',
+      'ratio',
+      'ci',
+      'p',
+      'verdict',
+      'evidence',
+    ]);
+    expect(Object.keys(parsed.comparisons[0].evidence)).toEqual([
+      'test',
+      'scale',
+      'level',
+      'nBase',
+      'nHead',
+      'headRuns',
+      'historyRuns',
+      'sd',
+      'df',
+      'alpha',
+      'family',
+      'interval',
+      'detectable',
+      'unconfirmed',
+    ]);
+    expect(Object.keys(parsed.comparisons[0].evidence.family)).toEqual(['size', 'rejected', 'looks']);
+    expect(Object.keys(parsed.warnings[0])).toEqual(['code', 'message', 'metrics', 'values']);
+    expect(Object.keys(parsed.warnings[0].values)).toEqual(['runs', 'threshold']);
+    expect(Object.keys(parsed.warnings[1])).toEqual(['code', 'message']);
   });
 });

@@ -281,6 +281,12 @@ function toComparison(
       ? [back(iv[0]), back(iv[1])]
       : [back(iv[1]), back(iv[0])]
     : undefined;
+  const eq = decision.equivalence;
+  const equivalence: [number, number] | undefined = eq
+    ? better === 'lower'
+      ? [back(eq[0]), back(eq[1])]
+      : [back(eq[1]), back(eq[0])]
+    : undefined;
   const detectable =
     decision.detectable === undefined ? undefined : scale === 'log' ? Math.expm1(decision.detectable) : decision.detectable;
   const evidence: Evidence = {
@@ -300,6 +306,7 @@ function toComparison(
     ...(interval ? { interval } : {}),
     ...(detectable !== undefined && Number.isFinite(detectable) ? { detectable } : {}),
     ...(decision.unconfirmed ? { unconfirmed: true } : {}),
+    ...(equivalence ? { equivalence } : {}),
   };
   const ratio = scale === 'log' ? back(shift.d) : base !== 0 ? head / base : undefined;
   return {

@@ -9,7 +9,8 @@
 // With e = min-effect and e₂ = twice it, on the oriented scale (positive is worse):
 //   regressed     lower end > 0, d > e, and every head run's own change > e
 //   improved      upper end < 0, d < −e, and every head run's own change < −e
-//   unchanged     otherwise, when |d| ≤ e and the interval lies within (−e₂, e₂)
+//   unchanged     otherwise, when |d| ≤ e and the row's own interval at α/K lies within (−e₂, e₂): an
+//                 equivalence claim per metric (two one-sided tests), since a false "unchanged" fails nothing
 //   inconclusive  otherwise
 // Threshold rows: regressed when every run is beyond the threshold, improved likewise, else unchanged.
 // Exact rows: beyond min-effect or not, exactly.
@@ -34,12 +35,16 @@ export interface RowDecision {
   detectable?: number;
   /** Significant beyond min-effect as a whole, but not in every head run. */
   unconfirmed?: boolean;
+  /** The row's own interval at α/K behind an `unchanged` (oriented). */
+  equivalence?: [number, number];
 }
 
 export interface FamilyLevels {
   /** One-sided levels of the worse and better ends, for every row of the family. */
   worse: number;
   better: number;
+  /** α/K: one row's own level, for the equivalence behind `unchanged`. */
+  row: number;
   size: number;
   rejected: number;
 }
@@ -53,7 +58,7 @@ export function familyLevels(shifts: readonly Shift[], alpha: number, looks: num
   const rw = m > 0 ? rejections(tested.map((s) => s.pWorse as number)) : 0;
   const rb = m > 0 ? rejections(tested.map((s) => s.pBetter as number)) : 0;
   const level = (r: number) => (a * Math.max(r, 1)) / Math.max(m, 1);
-  return { worse: level(rw), better: level(rb), size: m, rejected: rw };
+  return { worse: level(rw), better: level(rb), row: a, size: m, rejected: rw };
 }
 
 export function decideRow(shift: Shift, rule: Rule, family: FamilyLevels): RowDecision {
@@ -80,6 +85,9 @@ export function decideRow(shift: Shift, rule: Rule, family: FamilyLevels): RowDe
     if (perRun.every((x) => x < -e)) return { verdict: 'improved', ...withDetectable };
     return { verdict: 'inconclusive', ...withDetectable };
   }
-  if (Math.abs(d) <= e && lo > -e2 && hi < e2) return { verdict: 'unchanged', ...withDetectable };
+  if (Math.abs(d) <= e && shift.bounds) {
+    const eq = shift.bounds(family.row, family.row);
+    if (eq[0] > -e2 && eq[1] < e2) return { verdict: 'unchanged', ...withDetectable, equivalence: eq };
+  }
   return { verdict: 'inconclusive', ...withDetectable };
 }

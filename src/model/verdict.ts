@@ -62,6 +62,8 @@ export interface Evidence {
   detectable?: number;
   /** A regression seen in one run but not beyond min-effect in every head run. */
   unconfirmed?: boolean;
+  /** Behind `unchanged`: the row's own interval at α/looks (ratios or differences), within twice min-effect. */
+  equivalence?: [number, number];
 }
 
 export interface Comparison {
@@ -131,6 +133,7 @@ const evidenceShape = z.object({
   interval: pair.optional(),
   detectable: num.optional(),
   unconfirmed: z.boolean().optional(),
+  equivalence: pair.optional(),
 });
 
 const warningShape = z.object({

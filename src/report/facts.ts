@@ -110,7 +110,8 @@ export function detectableFraction(c: Comparison): number | undefined {
 export function undecidedText(undecided: readonly Comparison[]): string {
   const bounds = undecided.map(detectableFraction);
   const finite = bounds.filter((b): b is number => b !== undefined);
-  const unbounded = undecided.filter((c) => c.evidence?.detectable === undefined).length;
+  // No bound at all: not tested (no evidence), or an interval open on the worse side.
+  const unbounded = undecided.filter((c) => !Number.isFinite(c.evidence?.detectable ?? Number.NaN)).length;
   const notes: string[] = [];
   if (finite.length > 0) notes.push(`regressions under ${percentMagnitude(Math.max(...finite))} would pass`);
   if (unbounded > 0) {
@@ -310,7 +311,7 @@ export function evidenceText(c: Comparison): string {
       if (runs) parts.push(runs);
       break;
     case 'threshold': {
-      const t = e.threshold === undefined ? '' : ` ${percentMagnitude(e.threshold)}`;
+      const t = e.threshold === undefined ? '' : ` ${round(e.threshold * 100)}%`;
       parts.push(`threshold${t} (no history)`);
       if (runs) parts.push(runs);
       break;

@@ -1,13 +1,35 @@
 // The verdict as JSON (`compare --json`, the action's verdict.json). Keys come out in the documented order
 // whatever order the object was built in, so two identical verdicts are byte-identical files and diff cleanly.
 
-import type { VerdictDocument } from '../model/verdict.ts';
+import type { Comparison, VerdictDocument, VerdictWarning } from '../model/verdict.ts';
 
 const ORDER = {
   verdict: ['schema', 'status', 'baseline', 'criteria', 'comparisons', 'warnings'],
   baseline: ['sha', 'createdAt', 'source'],
   criterion: ['name', 'expect', 'status', 'actual', 'unit', 'detail'],
-  comparison: ['id', 'unit', 'better', 'base', 'head', 'ratio', 'ci', 'p', 'verdict'],
+  comparison: ['id', 'unit', 'better', 'base', 'head', 'ratio', 'ci', 'p', 'verdict', 'evidence'],
+  // As in the Evidence interface (model/verdict.ts).
+  evidence: [
+    'test',
+    'scale',
+    'level',
+    'nBase',
+    'nHead',
+    'headRuns',
+    'historyRuns',
+    'sd',
+    'df',
+    'covariate',
+    'alpha',
+    'family',
+    'threshold',
+    'interval',
+    'detectable',
+    'unconfirmed',
+    'equivalence',
+  ],
+  family: ['size', 'rejected', 'looks'],
+  warning: ['code', 'message', 'metrics', 'values'],
 };
 
 /** Known keys in documented order, then any others alphabetically; undefined values are left out. */
@@ -21,13 +43,27 @@ function ordered(obj: object, order: readonly string[]): Record<string, unknown>
   return Object.fromEntries(entries);
 }
 
+function comparison(c: Comparison): Record<string, unknown> {
+  const e = c.evidence;
+  const evidence = e
+    ? ordered({ ...e, ...(e.family ? { family: ordered(e.family, ORDER.family) } : {}) }, ORDER.evidence)
+    : undefined;
+  return ordered({ ...c, evidence }, ORDER.comparison);
+}
+
+/** Code, message, metrics, values; the values' keys alphabetically (they have no documented order). */
+function warningJson(w: VerdictWarning): Record<string, unknown> {
+  return ordered({ ...w, ...(w.values ? { values: ordered(w.values, []) } : {}) }, ORDER.warning);
+}
+
 export function renderJson(verdict: VerdictDocument): string {
   const doc = ordered(
     {
       ...verdict,
       ...(verdict.baseline ? { baseline: ordered(verdict.baseline, ORDER.baseline) } : {}),
       criteria: verdict.criteria.map((c) => ordered(c, ORDER.criterion)),
-      comparisons: verdict.comparisons.map((c) => ordered(c, ORDER.comparison)),
+      comparisons: verdict.comparisons.map(comparison),
+      warnings: verdict.warnings.map(warningJson),
     },
     ORDER.verdict,
   );

@@ -2,7 +2,7 @@
 // table of the metrics that moved. Colour only when asked (a TTY without NO_COLOR), so logs stay plain.
 
 import { formatValue } from '../model/units.ts';
-import type { ComparisonVerdict, CriterionStatus } from '../model/verdict.ts';
+import type { ComparisonVerdict, CriterionStatus, VerdictWarning } from '../model/verdict.ts';
 import { sanitizeTerminal } from './escape.ts';
 import {
   badness,
@@ -14,7 +14,7 @@ import {
   formatChange,
   hasBaseline,
   headline,
-  indexMetrics,
+  type Part,
   plural,
   type ReportInput,
   sortWorstFirst,
@@ -71,12 +71,15 @@ function widthOf(text: string): number {
   return Array.from(text).length;
 }
 
-/** Shorten to `max` characters: in the middle for metric ids (suite first, parameters last differ), else at the end. */
-function ellipsize(text: string, max: number, where: 'middle' | 'end'): string {
+/**
+ * Shorten to `max` characters in the middle: metric ids differ in their suite (first) and parameters (last),
+ * evidence names its test first and what an undecided row would have caught last.
+ */
+function ellipsize(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   const keep = Math.max(1, max - 1);
-  const head = where === 'end' ? keep : Math.ceil(keep / 2);
+  const head = Math.ceil(keep / 2);
   return `${chars.slice(0, head).join('')}…${chars.slice(chars.length - (keep - head)).join('')}`;
 }
 
@@ -118,7 +121,6 @@ function metricLines(input: ReportInput, width: number, paint: Paint): string[] 
   const unchanged = sorted.length - listed.length;
   const lines: string[] = [];
   if (listed.length > 0) {
-    const metrics = indexMetrics(input);
     const value = (v: number | undefined, unit: string) =>
       v === undefined ? '—' : sanitizeTerminal(formatValue(v, unit), 40);
     const header = ['metric', 'base', 'head', 'change', 'evidence', 'verdict'].map(
@@ -133,7 +135,7 @@ function metricLines(input: ReportInput, width: number, paint: Paint): string[] 
         { text: value(c.base, c.unit) },
         { text: value(c.head, c.unit) },
         { text: formatChange(c), ...(moved ? { style: direction } : {}) },
-        { text: evidenceText(c, input, metrics) },
+        { text: evidenceText(c) },
         { text: c.verdict, style: VERDICT_STYLE[c.verdict] },
       ];
     });
@@ -147,7 +149,7 @@ function metricLines(input: ReportInput, width: number, paint: Paint): string[] 
 const EVIDENCE = 4;
 const METRIC = 0;
 
-/** Shrink the evidence column, then the metric column, until a row fits the width (down to a floor each). */
+/** Shrink the evidence column, then the metric column, until a row fits the width (down to floors). */
 function fitColumns(rows: Cell[][], width: number): Cell[][] {
   const widths: number[] = [];
   for (const row of rows) {
@@ -162,10 +164,12 @@ function fitColumns(rows: Cell[][], width: number): Cell[][] {
   };
   shrink(EVIDENCE, 12);
   shrink(METRIC, 16);
+  // Still too wide (a narrow terminal, wide change intervals): cut both further rather than wrap.
+  shrink(EVIDENCE, 4);
+  shrink(METRIC, 10);
   return rows.map((row) =>
     row.map((c, i) => {
-      if (i === METRIC) return { ...c, text: ellipsize(c.text, widths[i] ?? 0, 'middle') };
-      if (i === EVIDENCE) return { ...c, text: ellipsize(c.text, widths[i] ?? 0, 'end') };
+      if (i === METRIC || i === EVIDENCE) return { ...c, text: ellipsize(c.text, widths[i] ?? 0) };
       return c;
     }),
   );
@@ -196,6 +200,20 @@ function footerLines(input: ReportInput, paint: Paint): string[] {
   return lines;
 }
 
+/** Trusted parts as they are, PR text sanitised. */
+function partsText(parts: readonly Part[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : sanitizeTerminal('code' in p ? p.code : p.text, 100))).join('');
+}
+
+const NAMED = 5;
+
+function warningLine(w: VerdictWarning): string {
+  const names = (w.metrics ?? []).slice(0, NAMED).map((id) => sanitizeTerminal(id, 100));
+  const more = (w.metrics?.length ?? 0) - names.length;
+  if (more > 0) names.push(`${more} more`);
+  return `${sanitizeTerminal(w.message, 300)}${names.length > 0 ? `: ${names.join(', ')}` : ''}`;
+}
+
 export function renderTerminal(input: ReportInput, opts: TerminalOptions = {}): string {
   const paint = painter(opts.color === true);
   const width = Math.max(40, Math.floor(opts.width ?? 100));
@@ -207,7 +225,7 @@ export function renderTerminal(input: ReportInput, opts: TerminalOptions = {}): 
     ? countsText(countVerdicts(verdict.comparisons))
     : `${plural(verdict.comparisons.length, 'metric')} measured, no baseline to compare with`;
   const sections: string[][] = [
-    [`${paint(mark, style)} ${paint(title, 'bold')} — ${h.reason}`, paint(INDENT + counts, 'dim')],
+    [`${paint(mark, style)} ${paint(title, 'bold')} — ${partsText(h.reason)}`, paint(INDENT + counts, 'dim')],
   ];
 
   const broken = input.head.suites.filter((s) => !s.ok);
@@ -223,10 +241,7 @@ export function renderTerminal(input: ReportInput, opts: TerminalOptions = {}): 
   sections.push(criteriaLines(input, paint));
   sections.push(metricLines(input, width, paint));
   if (verdict.warnings.length > 0) {
-    sections.push([
-      'Warnings',
-      ...verdict.warnings.map((w) => `${INDENT}${paint('!', 'yellow')} ${sanitizeTerminal(w, 300)}`),
-    ]);
+    sections.push(['Warnings', ...verdict.warnings.map((w) => `${INDENT}${paint('!', 'yellow')} ${warningLine(w)}`)]);
   }
   sections.push(footerLines(input, paint));
   return `${sections

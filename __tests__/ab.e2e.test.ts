@@ -95,7 +95,9 @@ describe('perf-action ab', () => {
     expect(spin?.ratio).toBeLessThan(1.4);
     expect(v.baseline?.source).toMatch(/^same runner: HEAD~1 \([0-9a-f]{12}\), 8 pairs$/);
     expect(v.baseline?.sha).toBe(git('rev-parse', 'HEAD~1'));
-    expect(v.warnings.map((w) => w.message).join('\n')).toMatch(/same-runner A\/B against HEAD~1 .*8 interleaved pairs/);
+    expect(v.warnings.map((w) => w.message).join('\n')).toMatch(
+      /same-runner A\/B against HEAD~1 .*8 interleaved pairs/,
+    );
     expect(readFileSync(path.join(repo, 'r.md'), 'utf8')).toMatch(/same runner/);
     expect(v.criteria[0]?.status).toBe('pass');
     // Only the main worktree is left.
@@ -138,7 +140,9 @@ describe('perf-action ab', () => {
     const v = parseVerdict(readFileSync(path.join(repo, 'auto.json'), 'utf8'), 'auto.json');
     expect(v.comparisons.find((c) => c.id === 's/spin')?.verdict).toBe('regressed');
     expect(v.baseline?.source).toBe('stored.json');
-    expect(v.warnings.map((w) => w.message).join('\n')).toMatch(/confirmed on this runner \(same-runner A\/B\) for suite s: 1 metric/);
+    expect(v.warnings.map((w) => w.message).join('\n')).toMatch(
+      /confirmed on this runner \(same-runner A\/B\) for suite s: 1 metric/,
+    );
     expect(git('worktree', 'list').split('\n')).toHaveLength(1);
   }, 240_000);
 

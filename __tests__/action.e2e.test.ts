@@ -268,7 +268,9 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(annotation?.message).toMatch(/^spin\/spin\[ms=0\.4\] median < 0\.5ms: fail/);
     const mine = ours(7);
     expect(mine).toHaveLength(1);
-    expect(mine[0]?.body).toMatch(/❌ \*\*perf-action \(e2e\): failed\*\* — 1 criterion failed \(.*\), 2 metrics regressed \(worst: /);
+    expect(mine[0]?.body).toMatch(
+      /❌ \*\*perf-action \(e2e\): failed\*\* — 1 criterion failed \(.*\), 2 metrics regressed \(worst: /,
+    );
     expect(mine[0]?.body).toContain('🔴 regressed');
     expect(mine[0]?.body).toMatch(/\+\d+(\.\d+)?% \[/);
     // The summary carries the same verdict.
@@ -305,7 +307,9 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(r.code, r.stdout).toBe(1);
     const mine = ours(8);
     expect(mine).toHaveLength(1);
-    expect(mine[0]?.body).toMatch(/perf-action \(e2e\): failed\*\* — 1 criterion failed \(.*\), 2 metrics regressed \(worst: /);
+    expect(mine[0]?.body).toMatch(
+      /perf-action \(e2e\): failed\*\* — 1 criterion failed \(.*\), 2 metrics regressed \(worst: /,
+    );
     expect(r.outputs).toMatchObject({
       verdict: 'fail',
       regressions: '2',

@@ -52,7 +52,9 @@ describe('buildVerdict', () => {
     expect(v.status).toBe('pass');
     expect(v.baseline).toBeUndefined();
     expect(v.comparisons.map((c) => c.verdict)).toEqual(['new', 'new']);
-    expect(v.warnings.some((w) => w.code === 'no-baseline' && /regressions were not checked/.test(w.message))).toBe(true);
+    expect(v.warnings.some((w) => w.code === 'no-baseline' && /regressions were not checked/.test(w.message))).toBe(
+      true,
+    );
     expect(buildVerdict({ heads: [same], criteria: [fail], options: DEFAULT_COMPARE_OPTIONS }).status).toBe('fail');
   });
 

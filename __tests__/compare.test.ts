@@ -139,7 +139,9 @@ describe('no history: replicates by a one-sided rank test, decided over the head
 
   it('throughput mirrors time: Base, Head and Change are the same statistic and point the same way', () => {
     const rng = makeRng(9);
-    const rate = (level: number) => [{ name: 'backlog', better: 'higher' as const, values: noisy(rng, level, 10, 0.01) }];
+    const rate = (level: number) => [
+      { name: 'backlog', better: 'higher' as const, values: noisy(rng, level, 10, 0.01) },
+    ];
     const out = compareResults({ base: doc(0, rate(853)), heads: [doc(1, rate(1219))], options: opts({ runs: 1 }) });
     const c = row(out, 's/backlog');
     expect(c.verdict).toBe('improved');
@@ -156,7 +158,13 @@ describe('windows are not replicates', () => {
     const run = (level: number) => [{ name: 'latency', values: noisy(rng, level, 30, 0.01), windows: true }];
     const out = compareResults({ base: doc(0, run(100)), heads: [doc(1, run(115))], options: opts() });
     const c = row(out, 's/latency');
-    expect(c.evidence).toMatchObject({ test: 'threshold', level: 'window-median', nBase: 1, nHead: 1, threshold: 0.25 });
+    expect(c.evidence).toMatchObject({
+      test: 'threshold',
+      level: 'window-median',
+      nBase: 1,
+      nHead: 1,
+      threshold: 0.25,
+    });
     expect(c.verdict).toBe('unchanged');
     expect(out.warnings.find((w) => w.code === 'no-history')?.metrics).toEqual(['s/latency']);
     const slow = compareResults({ base: doc(0, run(100)), heads: [doc(1, run(140))], options: opts() });
@@ -195,7 +203,10 @@ describe('with a history: the head against the history’s prediction', () => {
     const rng = makeRng(21);
     const { history: h, base } = history(10, () => [{ name: 'op', values: [100 * Math.exp(0.02 * normalDraw(rng))] }]);
     const judge = (v: number) =>
-      row(compareResults({ base, heads: [doc(20, [{ name: 'op', values: [v] }])], history: h, options: opts() }), 's/op');
+      row(
+        compareResults({ base, heads: [doc(20, [{ name: 'op', values: [v] }])], history: h, options: opts() }),
+        's/op',
+      );
     const slow = judge(300);
     expect(slow.verdict).toBe('regressed');
     expect(slow.evidence).toMatchObject({ test: 'history', historyRuns: 10, level: 'value' });
@@ -207,7 +218,12 @@ describe('with a history: the head against the history’s prediction', () => {
     const rng = makeRng(22);
     const { history: h, base } = history(5, () => [{ name: 'op', values: noisy(rng, 50, 5, 0.01) }]);
     const c = row(
-      compareResults({ base, heads: [doc(9, [{ name: 'op', values: noisy(rng, 50, 5, 0.01) }])], history: h, options: opts() }),
+      compareResults({
+        base,
+        heads: [doc(9, [{ name: 'op', values: noisy(rng, 50, 5, 0.01) }])],
+        history: h,
+        options: opts(),
+      }),
       's/op',
     );
     expect(c.evidence?.historyRuns).toBe(5);

@@ -76,7 +76,7 @@ describe('results document reader', () => {
 
   it('rejects another document kind, missing schema, truncated and empty files', () => {
     expect(() => parseResults(JSON.stringify(verdict()), 'v.json')).toThrow(
-      /is a "perf-action\/verdict@1" document; expected "perf-action\/results@1"/,
+      /is a "perf-action\/verdict@2" document; expected "perf-action\/results@1"/,
     );
     expect(() => parseResults('{"suites": []}', 'x.json')).toThrow(/has no "schema" field/);
     const text = JSON.stringify(results());
@@ -109,5 +109,12 @@ describe('verdict document reader', () => {
     expect(() => parseVerdict(JSON.stringify({ ...v, status: 'maybe' }), 'v.json')).toThrow(/\$\.status/);
     const bad = { ...v, comparisons: [{ ...v.comparisons[0], verdict: 'worse' }] };
     expect(() => parseVerdict(JSON.stringify(bad), 'v.json')).toThrow(/\$\.comparisons\[0\]\.verdict/);
+  });
+
+  it('still reads verdict@1, whose warnings were plain strings', () => {
+    const old = { ...verdict(), schema: 'perf-action/verdict@1', warnings: ['different CPU'] };
+    const v = parseVerdict(JSON.stringify(old), 'old.json');
+    expect(v.schema).toBe('perf-action/verdict@2');
+    expect(v.warnings).toEqual([{ code: 'note', message: 'different CPU' }]);
   });
 });

@@ -10,8 +10,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CacheBaselineStore } from '../src/baseline/cache-store.ts';
 import { judge } from '../src/compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
-import { syntheticMetric } from './helpers/synthetic.ts';
 import { RESULTS_SCHEMA, type ResultsDocument } from '../src/model/results.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 import { type CacheService, makeRuntimeToken, startCacheService } from './standins/cache-service.ts';
 
 const savedEnv = { ...process.env };

@@ -4,12 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { judge } from '../src/compare/judge.ts';
-import { syntheticMetric } from './helpers/synthetic.ts';
 import type { ResultsDocument, RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown, renderTerminal } from '../src/report/index.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
 import { resultsAt } from './helpers/documents.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 
 const env: RunEnvironment = { os: 'linux 6.1', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v20.11.0' };
 

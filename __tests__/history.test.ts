@@ -167,7 +167,9 @@ describe('stores carry the history forward', () => {
     expect(loaded.historyProblem).toMatch(/base\.history\.json: is not valid JSON/);
     expect(loaded.historyProblem).toMatch(/not used/);
     const verdict = judge({ head: results(2), baseline: loaded });
-    expect(verdict.warnings.filter((w) => w.code === 'history-unusable' && w.message.includes('base.history.json'))).toHaveLength(1);
+    expect(
+      verdict.warnings.filter((w) => w.code === 'history-unusable' && w.message.includes('base.history.json')),
+    ).toHaveLength(1);
     expect(verdict.comparisons[0]?.verdict).not.toBe('new');
     // The next save starts a new history instead of failing.
     await new FileBaselineStore(file).save(results(3));

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { environmentWarnings, SPEED_TOLERANCE, speedWarning } from '../src/compare/environment.ts';
 import { judge } from '../src/compare/judge.ts';
-import { syntheticMetric } from './helpers/synthetic.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { parseResults, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
@@ -15,6 +14,7 @@ import { runSuites } from '../src/runner/run.ts';
 import { probeSpeed, speedOf } from '../src/runner/speed-probe.ts';
 import { resultsAt } from './helpers/documents.ts';
 import { scratchDir } from './helpers/scratch.ts';
+import { syntheticMetric } from './helpers/synthetic.ts';
 
 const env: RunEnvironment = { os: 'linux 6.1', arch: 'x64', cpu: 'AMD EPYC 7763', cores: 4, node: 'v20.11.0' };
 const at = (speed: number): RunEnvironment => ({ ...env, speed });

@@ -29,7 +29,9 @@ const { values: args } = parseArgs({
   },
 });
 const root = path.resolve(import.meta.dirname, '..');
-const dir = path.resolve(args.dir ?? path.join(root, '.perf/bench-gate', new Date().toISOString().replace(/[:.]/g, '-')));
+const dir = path.resolve(
+  args.dir ?? path.join(root, '.perf/bench-gate', new Date().toISOString().replace(/[:.]/g, '-')),
+);
 mkdirSync(dir, { recursive: true });
 const config = path.join(dir, 'perf.yml');
 writeFileSync(

@@ -28,9 +28,9 @@ export interface PairedAnalysis {
   better: Better;
   /** Pairs used (rounds where both sides measured a positive value). */
   n: number;
-  /** head/base as a ratio: the estimate and its interval at the look's confidence. */
+  /** head/base as a ratio: the estimate and its interval at the look's confidence (absent when unbounded). */
   ratio: number;
-  ci: [number, number];
+  ci?: [number, number];
   /** One-sided p of the worse direction. */
   p: number;
   /** One-sided level of the interval's worse end, and the look's family. */
@@ -144,7 +144,7 @@ export function analyzePairs(
       better: s.better,
       n: d.length,
       ratio: Math.exp(sign * shift.d),
-      ci,
+      ...(ci.every(Number.isFinite) ? { ci } : {}),
       p: shift.pWorse as number,
       alpha: family.worse,
       family: { size: family.size, rejected: family.rejected },
@@ -156,24 +156,6 @@ export function analyzePairs(
 /** True when another round could still change a verdict: some metric is inconclusive. */
 export function needsMoreRounds(analyses: readonly PairedAnalysis[]): boolean {
   return analyses.some((a) => a.decision.verdict === 'inconclusive');
-}
-
-/**
- * Pairs an inconclusive metric would need to be decided, assuming the interval's width falls as 1/√n: to
- * leave out "no change" when the estimate is beyond min-effect, else to fit within ±min-effect. A rough guide
- * for the report, not a promise.
- */
-export function pairsNeeded(a: PairedAnalysis, minEffect: number): number | undefined {
-  const lo = Math.log(a.ci[0]);
-  const hi = Math.log(a.ci[1]);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi) || a.n < 2) return undefined;
-  const half = (hi - lo) / 2;
-  const est = Math.abs(Math.log(a.ratio));
-  const e = Math.log1p(minEffect);
-  // Beyond min-effect the interval must leave zero out; within it, it must fit inside ±min-effect.
-  const target = est > e ? est : e - est;
-  if (!(target > 0) || !(half > 0)) return undefined;
-  return Math.max(a.n + 1, Math.ceil(a.n * (half / target) ** 2));
 }
 
 /** Which side runs first in round i: ABBA (base, head, head, base, ...) or a seeded coin. */

@@ -44,11 +44,13 @@ export function mergeConfirmed(
   });
   const warnings = [
     ...screen.warnings,
-    warning('same-runner', `confirmed on this runner (same-runner A/B) for suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')}: ` +
-      `${replaced.length} metric${replaced.length === 1 ? '' : 's'}` +
-      (changed.length > 0
-        ? `; the pairs changed ${changed.map((c) => `${c.id} to ${c.verdict}`).join(', ')}`
-        : '; the pairs agreed with the screen'),
+    warning(
+      'same-runner',
+      `confirmed on this runner (same-runner A/B) for suite${suites.length === 1 ? '' : 's'} ${suites.join(', ')}: ` +
+        `${replaced.length} metric${replaced.length === 1 ? '' : 's'}` +
+        (changed.length > 0
+          ? `; the pairs changed ${changed.map((c) => `${c.id} to ${c.verdict}`).join(', ')}`
+          : '; the pairs agreed with the screen'),
     ),
     ...confirmed.warnings,
   ];

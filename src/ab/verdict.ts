@@ -44,7 +44,7 @@ export function abVerdict(
       ...(base !== undefined ? { base } : {}),
       ...(head !== undefined ? { head } : {}),
       ratio: a.ratio,
-      ci: a.ci,
+      ...(a.ci ? { ci: a.ci } : {}),
       p: a.p,
       verdict: a.decision.verdict,
       evidence: {
@@ -90,10 +90,13 @@ export function abVerdict(
   const inconclusive = comparisons.filter((c) => c.verdict === 'inconclusive').length;
   const warnings = notes.map((m, i) => warning(i === 0 ? 'same-runner' : 'note', m));
   if (inconclusive > 0) {
-    warnings.push(warning('undecided',
-      `${inconclusive} metric${inconclusive === 1 ? ' is' : 's are'} inconclusive: the pairs did not rule out a change ` +
-        'beyond min-effect; raise ab.max-rounds or ab.time-budget, or quiet the runner',
-    ));
+    warnings.push(
+      warning(
+        'undecided',
+        `${inconclusive} metric${inconclusive === 1 ? ' is' : 's are'} inconclusive: the pairs did not rule out a change ` +
+          'beyond min-effect; raise ab.max-rounds or ab.time-budget, or quiet the runner',
+      ),
+    );
   }
   const crashed = outcome.failures.length > 0 || outcome.pairs === 0;
   const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');

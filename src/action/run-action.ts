@@ -18,9 +18,10 @@ import * as api from '../index.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import { type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
-import type { ProgressSink } from '../runner/progress.ts';
 import { decideMore } from '../runner/decide-more.ts';
+import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
+import { loadScrubbed } from '../runner/scrub.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { upsertComment } from './comment.ts';
 import { type EventPlan, planEvent } from './event.ts';
@@ -205,7 +206,9 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
   core.info(plan.reason);
   registerTsLoader({ ...api });
-  const loaded: LoadedConfig = await loadConfig(inputs.config, { cwd, env });
+  // The pull request's code (config, suites, services, commands) never sees the runner's or the action's
+  // secrets; `env` below stays the runner's, for the action's own calls.
+  const { loaded, env: suiteEnv } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
   checkCriteria(loaded.config.criteria);
   const configId = inputs.commentId ?? loaded.id;
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
@@ -261,7 +264,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
       progress,
       log: process.stdout,
       signal: new AbortController().signal,
-      env,
+      env: suiteEnv,
     });
     results = same.head;
     setupErrors = same.setupErrors;
@@ -273,7 +276,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
         `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
       );
     }
-    const how = { env, progress, ...(headGit ? { git: headGit } : {}) };
+    const how = { env: suiteEnv, progress, ...(headGit ? { git: headGit } : {}) };
     ({ results, setupErrors } = await runSuites(loaded, {
       ...how,
       onSuite: (partial) => writeJsonAtomic(resultsFile, partial),

@@ -44,7 +44,9 @@ export async function readHistoryFiles(files: readonly string[]): Promise<Histor
   const runs: HistoryRun[] = [];
   for (const file of files) {
     if (!existsSync(file)) {
-      throw new BaselineFileError(`history file ${file} not found; pass earlier results documents (perf-action run --out)`);
+      throw new BaselineFileError(
+        `history file ${file} not found; pass earlier results documents (perf-action run --out)`,
+      );
     }
     const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     const tag = /"schema"\s*:\s*"perf-action\/(results|history)@/.exec(text)?.[1];

@@ -24,6 +24,7 @@ import type { VerdictDocument } from '../model/verdict.ts';
 import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import { runSuites } from '../runner/run.ts';
+import { loadScrubbed } from '../runner/scrub.ts';
 import { SuiteSetupError } from '../runner/suite-kind.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { gitInfo } from './git.ts';
@@ -53,9 +54,14 @@ export interface Io {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * The config, loaded with the environment scrubbed of the runner's secrets (runner/scrub.ts); `io.env` is
+ * replaced by that environment, which every suite, service and command then gets.
+ */
 export async function load(io: Io, file: string | undefined): Promise<LoadedConfig> {
   registerTsLoader({ ...api });
-  const loaded = await loadConfig(file, { cwd: io.cwd, env: io.env });
+  const { loaded, env } = await loadScrubbed(io.env, (e) => loadConfig(file, { cwd: io.cwd, env: e }));
+  io.env = env;
   checkCriteria(loaded.config.criteria);
   return loaded;
 }

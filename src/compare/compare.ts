@@ -16,12 +16,20 @@ import { decideRow, familyLevels, type RowDecision } from './decide.ts';
 import { environmentWarnings } from './environment.ts';
 import { effectSize, levelName, levelOf, orient, type RunValues, type Scale, scaleFor, unorient } from './level.ts';
 import type { CompareOptions } from './options.ts';
-import { exactShift, fitHistory, type HistoryFit, historyShift, rankShift, type Shift, thresholdShift } from './tests.ts';
+import {
+  exactShift,
+  fitHistory,
+  type HistoryFit,
+  historyShift,
+  rankShift,
+  type Shift,
+  thresholdShift,
+} from './tests.ts';
 
 /**
  * How much of the variances' shared prior to trust (stats/moderate.ts): history runs move together when the
  * whole machine drifts, so the metrics' variances are not independent and their agreement overstates
- * certainty; half the fitted degrees of freedom keeps the far tails honest in tools/peers.ts's scenarios.
+ * certainty; half the fitted degrees of freedom (scenarios in tools/simulate.ts, npm run bench:verdict).
  */
 export const PRIOR_TRUST = 0.5;
 
@@ -55,7 +63,8 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 
 function index(doc: ResultsDocument): Map<string, { metric: Metric; suite: string }> {
   const out = new Map<string, { metric: Metric; suite: string }>();
-  for (const s of doc.suites) for (const m of s.metrics) if (!out.has(m.id)) out.set(m.id, { metric: m, suite: s.name });
+  for (const s of doc.suites)
+    for (const m of s.metrics) if (!out.has(m.id)) out.set(m.id, { metric: m, suite: s.name });
   return out;
 }
 
@@ -67,7 +76,7 @@ export function referenceLevel(ref: SuiteReference | undefined, workload?: strin
   return mean(parts.map((t) => Math.log(quantile(t, 0.25))));
 }
 
-/** The runs of the history with the baseline run appended when it is not already the last. */
+/** The history's runs without the baseline run (compareResults adds the baseline's level once, as the newest). */
 export function historyRuns(history: HistoryDocument | undefined, base: ResultsDocument | undefined): HistoryRun[] {
   const runs = [...(history?.runs ?? [])];
   return runs.filter((r) => !base || r.createdAt !== base.createdAt || r.git?.sha !== base.git?.sha);
@@ -180,10 +189,14 @@ export function compareResults(input: CompareInput): CompareOutcome {
     if (replicates) {
       rows.push({
         ...rowBase,
-        shift: rankShift(baseValues.map(o), headRuns.map((r) => r.values.map(o)), {
-          base: o(baseLevel),
-          heads: headLevels.map(o),
-        }),
+        shift: rankShift(
+          baseValues.map(o),
+          headRuns.map((r) => r.values.map(o)),
+          {
+            base: o(baseLevel),
+            heads: headLevels.map(o),
+          },
+        ),
       });
     } else {
       rows.push({ ...rowBase, shift: thresholdShift(o(baseLevel), headLevels.map(o)) });
@@ -228,13 +241,23 @@ export function compareResults(input: CompareInput): CompareOutcome {
   // Rows in the head's order, missing ones (only the baseline has them) after.
   for (const [id, { metric: b }] of baseIndex) {
     if (ignored(id) || (headIndex[0] as Map<string, unknown>).has(id)) continue;
-    comparisons.push({ id, unit: b.unit, better: b.better, base: levelOf({ values: valuesOf(b), windows: b.sampling === 'windows' }, b.better), verdict: 'missing' });
+    comparisons.push({
+      id,
+      unit: b.unit,
+      better: b.better,
+      base: levelOf({ values: valuesOf(b), windows: b.sampling === 'windows' }, b.better),
+      verdict: 'missing',
+    });
   }
   const order = new Map([...(headIndex[0] as Map<string, unknown>).keys()].map((id, i) => [id, i]));
   comparisons.sort((x, y) => (order.get(x.id) ?? Infinity) - (order.get(y.id) ?? Infinity));
 
   if (base) {
-    for (const text of environmentWarnings(base.env, first.env, earlier.map((r) => r.env))) {
+    for (const text of environmentWarnings(
+      base.env,
+      first.env,
+      earlier.map((r) => r.env),
+    )) {
       warnings.push(warning('environment', text));
     }
   }
@@ -258,7 +281,13 @@ export function compareResults(input: CompareInput): CompareOutcome {
     );
   }
   if (undecided.length > 0) {
-    warnings.push(warning('undecided', `${undecided.length} metric${undecided.length === 1 ? '' : 's'} could not be decided`, undecided));
+    warnings.push(
+      warning(
+        'undecided',
+        `${undecided.length} metric${undecided.length === 1 ? '' : 's'} could not be decided`,
+        undecided,
+      ),
+    );
   }
   return { comparisons, warnings };
 }
@@ -271,24 +300,30 @@ function toComparison(
   options: CompareOptions,
 ): Comparison {
   const { shift, better, scale } = r;
-  const base = unorient(shift.base, better, scale);
-  const head = unorient(shift.head, better, scale);
+  // + 0 turns the -0 of a negated zero into 0.
+  const base = unorient(shift.base, better, scale) + 0;
+  const head = unorient(shift.head, better, scale) + 0;
   // Oriented differences back to the metric's direction: ratios on the log scale, differences on the linear.
   const back = (x: number) => (scale === 'log' ? Math.exp(better === 'lower' ? x : -x) : better === 'lower' ? x : -x);
-  const iv = decision.interval;
+  // An interval with an unbounded end (too few replicates at this level) is not shown: JSON has no infinity.
+  const iv = decision.interval?.every(Number.isFinite) ? decision.interval : undefined;
   const interval: [number, number] | undefined = iv
     ? better === 'lower'
       ? [back(iv[0]), back(iv[1])]
       : [back(iv[1]), back(iv[0])]
     : undefined;
-  const eq = decision.equivalence;
+  const eq = decision.equivalence?.every(Number.isFinite) ? decision.equivalence : undefined;
   const equivalence: [number, number] | undefined = eq
     ? better === 'lower'
       ? [back(eq[0]), back(eq[1])]
       : [back(eq[1]), back(eq[0])]
     : undefined;
   const detectable =
-    decision.detectable === undefined ? undefined : scale === 'log' ? Math.expm1(decision.detectable) : decision.detectable;
+    decision.detectable === undefined
+      ? undefined
+      : scale === 'log'
+        ? Math.expm1(decision.detectable)
+        : decision.detectable;
   const evidence: Evidence = {
     test: shift.test,
     scale,

@@ -35,10 +35,14 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
  * ways; the interval is the Hodges-Lehmann (Moses) one, from the same test inverted. d is the difference of
  * the two levels, so Base, Head and Change are one statistic.
  */
-export function rankShift(base: readonly number[], heads: readonly (readonly number[])[], levels: {
-  base: number;
-  heads: readonly number[];
-}): Shift {
+export function rankShift(
+  base: readonly number[],
+  heads: readonly (readonly number[])[],
+  levels: {
+    base: number;
+    heads: readonly number[];
+  },
+): Shift {
   const head = heads.flat();
   const mw = mannWhitneyOneSided(base, head);
   const diffs = new Float64Array(base.length * head.length);
@@ -163,7 +167,15 @@ export function historyShift(
 /** One level per run on each side and no history: the levels' difference, judged by a plain threshold. */
 export function thresholdShift(base: number, heads: readonly number[]): Shift {
   const head = mean(heads);
-  return { test: 'threshold', base, head, d: head - base, perRun: heads.map((x) => x - base), nBase: 1, nHead: heads.length };
+  return {
+    test: 'threshold',
+    base,
+    head,
+    d: head - base,
+    perRun: heads.map((x) => x - base),
+    nBase: 1,
+    nHead: heads.length,
+  };
 }
 
 /** Every value on each side equal: the difference is exact. */

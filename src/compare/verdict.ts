@@ -60,9 +60,14 @@ export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {
   } else {
     for (const s of base.suites.filter((x) => !x.ok)) {
       warnings.push(
-        warning('baseline-incomplete', `the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`, undefined, {
-          suite: s.name,
-        }),
+        warning(
+          'baseline-incomplete',
+          `the baseline's suite ${JSON.stringify(s.name)} had not finished; its metrics may be incomplete`,
+          undefined,
+          {
+            suite: s.name,
+          },
+        ),
       );
     }
     if (args.historyProblem) warnings.push(warning('history-unusable', args.historyProblem));

@@ -61,6 +61,8 @@ export type SuiteConfig = { name: string; kind: string; timeout?: number } & Rec
 export interface PerfConfig {
   version: 1;
   id?: string;
+  /** Secret-looking variables perf.yml passes through to the code it runs (runner/scrub.ts). */
+  passEnv: string[];
   services: ServiceConfig[];
   suites: SuiteConfig[];
   criteria: CriterionConfig[];
@@ -262,6 +264,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
   return {
     version: 1,
     ...(out.id ? { id: out.id } : {}),
+    passEnv: out['pass-env'],
     services: out.services as ServiceConfig[],
     suites: out.suites as SuiteConfig[],
     criteria: out.criteria.map((c) => (typeof c === 'string' ? { expect: c } : c)),

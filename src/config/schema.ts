@@ -88,6 +88,12 @@ export function buildConfigSchema(kinds: readonly SuiteKind[]) {
     $schema: z.string().optional(),
     version: z.literal(1),
     id: z.string().regex(SUITE_NAME).optional().describe('Config id: names the sticky PR comment and the baseline'),
+    'pass-env': z
+      .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a variable name'))
+      .default([])
+      .describe(
+        'Variables passed to suites, services and commands although they look like secrets (ACTIONS_*, INPUT_*, GITHUB_TOKEN, GH_TOKEN are removed otherwise)',
+      ),
     services: z.array(serviceSchema).default([]),
     suites: z.array(suite).min(1, 'add at least one suite'),
     criteria: z.array(criterionSchema).default([]),

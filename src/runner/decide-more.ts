@@ -75,7 +75,10 @@ export async function decideMore(a: DecideMoreArgs): Promise<DecideMoreOutcome> 
         : `no run added: ${stopped}`;
     verdict = {
       ...verdict,
-      warnings: [...verdict.warnings, warning('runs-added', message, undefined, { runs: more.length, ms: Math.round(spent) })],
+      warnings: [
+        ...verdict.warnings,
+        warning('runs-added', message, undefined, { runs: more.length, ms: Math.round(spent) }),
+      ],
     };
   }
   return { verdict, more };

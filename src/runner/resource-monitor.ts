@@ -142,7 +142,9 @@ export function startResourceMonitor(
           }
           if (cpu.length > 0)
             metrics.push(makeMetric({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu, windows: true }));
-          metrics.push(makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb, windows: true }));
+          metrics.push(
+            makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb, windows: true }),
+          );
           const perS = slope(
             track.times.map((x) => x / 1000),
             track.rssMb,

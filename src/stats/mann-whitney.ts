@@ -2,13 +2,7 @@
 // and a single wild replicate moves it by one rank at most.
 
 import { normalSf } from './normal.ts';
-import {
-  cdfAt,
-  mannWhitneyNullDistribution,
-  sfAt,
-  subsetSumDistribution,
-  twoSidedP,
-} from './rank-distributions.ts';
+import { cdfAt, mannWhitneyNullDistribution, sfAt, subsetSumDistribution, twoSidedP } from './rank-distributions.ts';
 import { rank } from './ranks.ts';
 
 export type TestMethod = 'exact' | 'normal';

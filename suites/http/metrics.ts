@@ -83,7 +83,8 @@ export function aggregate(suite: string, names: string[], plan: HttpPlan, result
     const total = counts.reduce((a, b) => a + b, 0);
     if (total === 0) return false;
     metrics.push(
-      makeMetric({ windows: true,
+      makeMetric({
+        windows: true,
         suite,
         name: `${name}/throughput`,
         unit: 'req/s',
@@ -92,10 +93,13 @@ export function aggregate(suite: string, names: string[], plan: HttpPlan, result
       }),
     );
     const rates = counts.flatMap((c, i) => (c > 0 ? [((errors[i] ?? 0) / c) * 100] : []));
-    metrics.push(makeMetric({ windows: true, suite, name: `${name}/error_rate`, unit: '%', better: 'lower', samples: rates }));
+    metrics.push(
+      makeMetric({ windows: true, suite, name: `${name}/error_rate`, unit: '%', better: 'lower', samples: rates }),
+    );
     if (latency.full.totalCount > 0) {
       metrics.push(
-        makeMetric({ windows: true,
+        makeMetric({
+          windows: true,
           suite,
           name: `${name}/latency`,
           unit: 'ms',
@@ -134,7 +138,8 @@ export function aggregate(suite: string, names: string[], plan: HttpPlan, result
       const merged = mergeSeries(encoded, plan.windows);
       if (merged.full.totalCount === 0) return;
       metrics.push(
-        makeMetric({ windows: true,
+        makeMetric({
+          windows: true,
           suite,
           name: `${name}/${metricName}`,
           unit: 'ms',
@@ -154,7 +159,8 @@ export function aggregate(suite: string, names: string[], plan: HttpPlan, result
         .sort((a, b) => a[0] - b[0])
         .map(([, vs]) => vs.reduce((a, b) => a + b, 0) / vs.length);
       metrics.push(
-        makeMetric({ windows: true,
+        makeMetric({
+          windows: true,
           suite,
           name: `${name}/events_per_s`,
           unit: 'events/s',
@@ -173,7 +179,9 @@ export function aggregate(suite: string, names: string[], plan: HttpPlan, result
   const totalDropped = dropped.reduce((a, b) => a + b, 0);
   const totalLate = late.reduce((a, b) => a + b, 0);
   if (plan.model === 'open') {
-    metrics.push(makeMetric({ windows: true, suite, name: 'all/dropped', unit: 'count', better: 'lower', samples: dropped }));
+    metrics.push(
+      makeMetric({ windows: true, suite, name: 'all/dropped', unit: 'count', better: 'lower', samples: dropped }),
+    );
     metrics.push(makeMetric({ windows: true, suite, name: 'all/late', unit: 'count', better: 'lower', samples: late }));
   }
   return {

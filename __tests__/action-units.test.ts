@@ -142,13 +142,15 @@ describe('retries', () => {
 });
 
 describe('sticky comment', () => {
-  function fakeApi(initial: Array<{ id: number; body: string }>) {
-    const comments = [...initial];
+  const bot = { login: 'github-actions[bot]' };
+  function fakeApi(initial: Array<{ id: number; body: string; user?: { login: string } }>, viewer?: string) {
+    const comments = initial.map((c) => ({ user: bot, ...c }));
     let next = 100;
     const api: CommentApi = {
       listComments: async () => comments,
+      viewer: async () => viewer,
       createComment: async (_pr, body) => {
-        const c = { id: next++, body };
+        const c = { id: next++, body, user: viewer ? { login: viewer } : bot };
         comments.push(c);
         return c;
       },
@@ -173,6 +175,24 @@ describe('sticky comment', () => {
     expect(b).toMatchObject({ action: 'updated', id: a.id });
     expect(comments.filter((c) => c.body.includes('perf-action:quick'))).toHaveLength(1);
     expect(comments.find((c) => c.id === 2)?.body).toContain('perf-action:other');
+  });
+
+  it("never takes another user's comment with our marker for its own", async () => {
+    const { api, comments } = fakeApi([
+      { id: 9, body: '<!-- perf-action:quick -->\nforged', user: { login: 'mallory' } },
+    ]);
+    const r = await upsertComment(api, 7, 'quick', '<!-- perf-action:quick -->\nbody');
+    expect(r.action).toBe('created');
+    expect(comments.find((c) => c.id === 9)?.body).toContain('forged');
+    // A token of another identity (a PAT, an app) finds its own comments by the viewer's login.
+    const app = fakeApi(
+      [{ id: 3, body: '<!-- perf-action:quick -->\nold', user: { login: 'perf-bot[bot]' } }],
+      'perf-bot[bot]',
+    );
+    expect(await upsertComment(app.api, 7, 'quick', '<!-- perf-action:quick -->\nnew')).toMatchObject({
+      action: 'updated',
+      id: 3,
+    });
   });
 
   it('does not treat a quoted marker inside another comment as its own', async () => {

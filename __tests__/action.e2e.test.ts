@@ -152,7 +152,8 @@ function prJob(pr: number, head: string, extra: Partial<JobSpec> = {}) {
   });
 }
 
-const ours = (pr: number) => api.comments(pr).filter((c) => c.body.startsWith(MARKER));
+const ours = (pr: number) =>
+  api.comments(pr).filter((c) => c.body.startsWith(MARKER) && c.user === 'github-actions[bot]');
 const messages = (r: JobResult, command: string) => r.commands.filter((c) => c.command === command);
 /** API requests made from index `from` on (each job's share of the stand-in's log). */
 const since = (from: number) => api.requests.slice(from);
@@ -208,8 +209,10 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
 
   it('a pull request restores the base commit baseline and posts one comment, found again across pages', async () => {
     // A busy pull request: 120 comments (our marker lands on page 2), one of which quotes our marker.
-    for (let i = 0; i < 119; i++) api.addComment(7, `review note ${i}`, 'reviewer');
+    for (let i = 0; i < 118; i++) api.addComment(7, `review note ${i}`, 'reviewer');
     api.addComment(7, `what does ${MARKER} mean?`, 'reviewer');
+    // Another user's comment that starts with our marker: never taken for ours, never edited.
+    api.addComment(7, `${MARKER}\nforged: all good here`, 'mallory');
     const before = api.requests.length;
     const r = await prJob(7, PR_HEAD1);
     expect(r.code, r.stdout).toBe(0);
@@ -228,8 +231,9 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(mine[0]?.body).toContain('a100000');
     // The reviewer's comment that quotes the marker is left alone.
     expect(api.comments(7).find((c) => c.body.startsWith('what does'))?.body).toBe(`what does ${MARKER} mean?`);
+    expect(api.comments(7).find((c) => c.user === 'mallory')?.body).toBe(`${MARKER}\nforged: all good here`);
     const routes = since(before).map((q) => `${q.route}:${q.status}`);
-    expect(routes).toEqual(['listComments:200', 'listComments:200', 'createComment:201']);
+    expect(routes).toEqual(['viewer:200', 'listComments:200', 'listComments:200', 'createComment:201']);
     // A pull request never writes a baseline: the cache still holds main's only.
     expect(cacheSvc.entries().map((e) => e.scope)).toEqual(['refs/heads/main']);
     expect(r.stdout).toMatch(/not saving a baseline/);
@@ -246,6 +250,7 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(mine[0]?.id).toBe(first?.id);
     expect(r.outputs['comment-url']).toBe(`https://github.com/${REPOSITORY}/pull/7#issuecomment-${first?.id}`);
     expect(since(before).map((q) => `${q.route}:${q.status}`)).toEqual([
+      'viewer:200',
       'listComments:200',
       'listComments:200',
       'updateComment:200',
@@ -565,6 +570,25 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(keys[1]).toMatch(new RegExp(`-main-${MAIN2}-\\d+-1$`));
     // It compared with main's newest baseline first.
     expect(r.outputs['baseline-sha']).toBe(MAIN1);
+  });
+
+  it('pull_request_target is refused before any pull-request code runs, and never writes the cache', async () => {
+    const entries = cacheSvc.entries().length;
+    const before = api.requests.length;
+    const r = await job({
+      event: 'pull_request_target',
+      payload: prPayload(7, PR_HEAD1),
+      ref: 'refs/heads/main',
+      sha: PR_HEAD1,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(mainCache()),
+      env: { E2E_REPLICATES: '1' },
+    });
+    expect(r.code).toBe(1);
+    expect(failure(r)).toMatch(/refuses to run under pull_request_target/);
+    expect(r.stdout).not.toMatch(/▶ spin/);
+    expect(cacheSvc.entries()).toHaveLength(entries);
+    expect(since(before)).toHaveLength(0);
   });
 
   it('a cache entry holding truncated files: a warning naming the key, and no baseline', async () => {

@@ -26,7 +26,8 @@ export type RouteName =
   | 'updateComment'
   | 'deleteComment'
   | 'listPullsForCommit'
-  | 'getPull';
+  | 'getPull'
+  | 'viewer';
 
 export type ApiFault =
   /** A 5xx; 502 and 504 come back as HTML pages like GitHub's front end sends. */
@@ -404,6 +405,23 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
       const spec = tokenValue ? tokens[tokenValue] : undefined;
       if (tokenValue && !spec) {
         throw new ApiError(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+      }
+      // GraphQL: only `viewer { login }`, which GitHub answers for every kind of token (GITHUB_TOKEN included,
+      // where REST's GET /user is 403).
+      if (method === 'POST' && url.pathname === '/graphql') {
+        record.route = 'viewer';
+        const fault = takeFault('viewer');
+        if (fault) {
+          record.fault = fault.kind;
+          throw faultError(fault);
+        }
+        if (!spec)
+          throw new ApiError(401, { message: 'This endpoint requires you to be authenticated.', status: '401' });
+        const q = String(parseJson(text).query ?? '');
+        if (!/\bviewer\b/.test(q) || !/\blogin\b/.test(q)) {
+          return send(200, { errors: [{ message: 'this stand-in answers only viewer { login }' }] });
+        }
+        return send(200, { data: { viewer: { login: spec.login } } });
       }
       const m = match(method, url.pathname);
       if (!m) throw notFound();

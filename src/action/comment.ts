@@ -1,11 +1,16 @@
 // One sticky comment per config on a pull request: found by its hidden marker across every page of
-// comments, updated in place, created when absent.
+// comments, and only among the token's own comments (anyone can paste the marker), updated in place,
+// created when absent.
 
 import { reportMarker } from '../report/index.ts';
 
 export interface CommentApi {
   /** Every comment of the issue/PR (all pages). */
-  listComments(pr: number): Promise<Array<{ id: number; body?: string | null; html_url?: string }>>;
+  listComments(
+    pr: number,
+  ): Promise<Array<{ id: number; body?: string | null; html_url?: string; user?: { login?: string } | null }>>;
+  /** The login the token writes as (GraphQL `viewer`), or undefined when it cannot be told. */
+  viewer(): Promise<string | undefined>;
   createComment(pr: number, body: string): Promise<{ id: number; html_url?: string }>;
   updateComment(id: number, body: string): Promise<{ id: number; html_url?: string }>;
 }
@@ -14,6 +19,9 @@ export interface CommentApi {
 export function markerFor(configId: string): string {
   return reportMarker(configId);
 }
+
+/** Who a workflow's GITHUB_TOKEN writes as. */
+export const DEFAULT_IDENTITY = 'github-actions[bot]';
 
 export interface UpsertResult {
   action: 'created' | 'updated';
@@ -28,8 +36,10 @@ export async function upsertComment(
   body: string,
 ): Promise<UpsertResult> {
   const marker = markerFor(configId);
-  // Our comments start with the marker; a marker quoted later in someone else's comment does not count.
-  const existing = (await api.listComments(pr)).find((c) => c.body?.startsWith(marker));
+  // Ours: written by this token's identity (the default GITHUB_TOKEN's when it cannot be told) and starting with
+  // the marker; the marker in anyone else's comment, at its start or quoted later, does not count.
+  const me = (await api.viewer().catch(() => undefined)) ?? DEFAULT_IDENTITY;
+  const existing = (await api.listComments(pr)).find((c) => c.user?.login === me && c.body?.startsWith(marker));
   if (existing) {
     const r = await api.updateComment(existing.id, body);
     return { action: 'updated', id: r.id, ...(r.html_url ? { url: r.html_url } : {}) };

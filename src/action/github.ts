@@ -22,6 +22,10 @@ export function commentApi(octokit: Octokit, owner: string, repo: string): Comme
       (await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body })).data,
     updateComment: async (id, body) =>
       (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data,
+    viewer: async () => {
+      const r = await octokit.graphql<{ viewer?: { login?: string } }>('query { viewer { login } }');
+      return r.viewer?.login;
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface ActionInputs {
   workingDirectory: string;
   /** Overrides ab.compare-to of perf.yml when given. */
   compareTo?: CompareTo;
+  /** Run under pull_request_target at all (it never saves a baseline either way). */
+  allowPullRequestTarget: boolean;
 }
 
 export class InputError extends Error {
@@ -82,5 +84,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(get('compare-to')
       ? { compareTo: oneOf('compare-to', get('compare-to'), ['baseline', 'base', 'auto'] as const, 'baseline') }
       : {}),
+    allowPullRequestTarget:
+      oneOf('allow-pull-request-target', get('allow-pull-request-target'), ['true', 'false'] as const, 'false') === 'true',
   };
 }

@@ -199,10 +199,25 @@ function outDirFor(env: NodeJS.ProcessEnv, configId: string, cwd: string): strin
   return path.join(env.RUNNER_TEMP || path.join(cwd, '.perf'), 'perf-action', configId);
 }
 
+/**
+ * pull_request_target runs in the base repository's context (its write token, its cache scope) and, with a
+ * checkout of the PR head, would run the PR's code there: refused unless the workflow says it checks out
+ * trusted code only.
+ */
+export const PULL_REQUEST_TARGET_REFUSED =
+  'perf-action refuses to run under pull_request_target: that event runs with the base repository\'s write token ' +
+  'and cache scope, so pull-request code (bench files, commands, services) must not run in it. Use pull_request ' +
+  '(and a workflow_run workflow with mode: report to comment on fork PRs), or set allow-pull-request-target: true ' +
+  'if this workflow checks out only trusted code';
+
 async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
   const payload = readPayload(env);
   const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
+  if (eventName === 'pull_request_target' && !inputs.allowPullRequestTarget) {
+    core.setFailed(PULL_REQUEST_TARGET_REFUSED);
+    return;
+  }
   const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
   core.info(plan.reason);
   registerTsLoader({ ...api });

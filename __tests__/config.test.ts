@@ -80,6 +80,28 @@ describe('config parsing', () => {
     expect(v?.path).toBe('version');
   });
 
+  it('rejects durations a timer cannot wait for, and negative ones, naming the key', () => {
+    const [long] = problemsOf(() => parseConfigText(`${minimal}    timeout: 720h\n`, 'perf.yml'));
+    expect(long?.path).toBe('suites[0].timeout');
+    expect(long?.message).toMatch(/at most 596h/);
+    expect(long?.line).toBe(6);
+    const [neg] = problemsOf(() => parseConfigText(`${minimal}    time: -5s\n`, 'perf.yml'));
+    expect(neg?.path).toBe('suites[0].time');
+  });
+
+  it('reads the gate options and pass-env; recheck: false still means one run', () => {
+    const cfg = parseConfigText(
+      `version: 1\npass-env: [GH_TOKEN]\nsuites:\n  - name: graph\n    kind: bench\n    file: b.ts\ncompare:\n  runs: 2\n  budget: 90s\n  threshold: 40%\n`,
+      'perf.yml',
+    );
+    expect(cfg.passEnv).toEqual(['GH_TOKEN']);
+    expect(cfg.compare).toMatchObject({ runs: 2, budget: 90_000, threshold: 0.4 });
+    const old = parseConfigText(`${minimal}compare:\n  recheck: false\n`, 'perf.yml');
+    expect(old.compare.runs).toBe(1);
+    const [bad] = problemsOf(() => parseConfigText(`${minimal}compare:\n  runs: 0\n`, 'perf.yml'));
+    expect(bad?.path).toBe('compare.runs');
+  });
+
   it('reports YAML syntax errors and duplicate suite names', () => {
     const [s] = problemsOf(() => parseConfigText('version: 1\nsuites: [\n', 'perf.yml'));
     expect(s?.line).toBeGreaterThan(0);

@@ -85,6 +85,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       ? { compareTo: oneOf('compare-to', get('compare-to'), ['baseline', 'base', 'auto'] as const, 'baseline') }
       : {}),
     allowPullRequestTarget:
-      oneOf('allow-pull-request-target', get('allow-pull-request-target'), ['true', 'false'] as const, 'false') === 'true',
+      oneOf('allow-pull-request-target', get('allow-pull-request-target'), ['true', 'false'] as const, 'false') ===
+      'true',
   };
 }

@@ -205,7 +205,7 @@ function outDirFor(env: NodeJS.ProcessEnv, configId: string, cwd: string): strin
  * trusted code only.
  */
 export const PULL_REQUEST_TARGET_REFUSED =
-  'perf-action refuses to run under pull_request_target: that event runs with the base repository\'s write token ' +
+  "perf-action refuses to run under pull_request_target: that event runs with the base repository's write token " +
   'and cache scope, so pull-request code (bench files, commands, services) must not run in it. Use pull_request ' +
   '(and a workflow_run workflow with mode: report to comment on fork PRs), or set allow-pull-request-target: true ' +
   'if this workflow checks out only trusted code';
@@ -278,7 +278,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
       ...(headGit ? { headGit } : {}),
       progress,
       log: process.stdout,
-      signal: new AbortController().signal,
+      signal: stop.signal,
       env: suiteEnv,
     });
     results = same.head;
@@ -291,7 +291,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
         `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
       );
     }
-    const how = { env: suiteEnv, progress, ...(headGit ? { git: headGit } : {}) };
+    const how = { env: suiteEnv, progress, signal: stop.signal, ...(headGit ? { git: headGit } : {}) };
     ({ results, setupErrors } = await runSuites(loaded, {
       ...how,
       onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
@@ -333,7 +333,12 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     resultsFile,
   });
   const suitesOk = results.suites.every((s) => s.ok);
-  if (store instanceof CacheBaselineStore && allowSave && (suitesOk || inputs.saveBaseline === 'always')) {
+  if (
+    store instanceof CacheBaselineStore &&
+    allowSave &&
+    !stop.signal.aborted &&
+    (suitesOk || inputs.saveBaseline === 'always')
+  ) {
     const restored = store.lastKey;
     await store.save(results);
     // lastKey also names the entry restored earlier: only a new key means this save went through.
@@ -439,8 +444,28 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
+/**
+ * A cancelled job gets SIGINT, then SIGTERM: either stops the running suite (its services, children and broker
+ * state go with it) and the measured results are still written, judged and reported; a second signal exits.
+ */
+const stop = new AbortController();
+
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const inputs = readInputs((name) => core.getInput(name));
-  if (inputs.mode === 'report') await reportMode(inputs, env);
-  else await runMode(inputs, env);
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(sig === 'SIGTERM' ? 143 : 130);
+    core.warning(`perf-action: ${sig}: stopping the running suite; what was measured is still written and reported`);
+    stop.abort(new Error(`cancelled (${sig})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    if (inputs.mode === 'report') await reportMode(inputs, env);
+    else await runMode(inputs, env);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }

@@ -1,6 +1,6 @@
 // Baselines and results as JSON files, written atomically so a crash never leaves half a file.
 
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseResults, type ResultsDocument } from '../model/results.ts';
@@ -22,11 +22,47 @@ export class BaselineFileError extends Error {
   override name = 'BaselineFileError';
 }
 
+/**
+ * Writes JSON through a temporary file renamed over the target, so a crash never leaves half a file. Only a
+ * regular file (or nothing) is ever replaced: a device such as /dev/null, a folder or a symbolic link named as
+ * the output is an error, not something to swap for a file.
+ */
 export async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
+  const problem = outputProblem(file);
+  if (problem) throw new BaselineFileError(problem);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`);
   await rename(tmp, file);
+}
+
+/**
+ * Why `file` cannot take an output, or undefined when it can: checked before any suite runs, so a bad path
+ * costs a second, not the measurements.
+ */
+export function outputProblem(file: string): string | undefined {
+  let st: ReturnType<typeof lstatSync> | undefined;
+  try {
+    st = lstatSync(file);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isSymbolicLink()) return `${file} is a symbolic link; name the file itself`;
+  if (st && !st.isFile()) return `${file} is not a regular file (a folder or a device); name a file to write`;
+  // The nearest existing folder above it must be writable (the folders below it are created).
+  let dir = path.dirname(path.resolve(file));
+  while (!existsSync(dir)) {
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  if (!statSync(dir).isDirectory()) return `${file} cannot be created: ${dir} is not a folder`;
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    return `${file} cannot be written: ${dir} is not writable`;
+  }
+  return undefined;
 }
 
 export async function readResultsFile(file: string, what = 'results file'): Promise<ResultsDocument> {

@@ -7,6 +7,7 @@ import {
   BaselineFileError,
   FileBaselineStore,
   loadBaselineFile,
+  outputProblem,
   readHistoryFiles,
   readResultsFile,
   writeJsonAtomic,
@@ -86,6 +87,15 @@ export async function emitReports(
   return verdict.status === 'pass' ? 0 : 1;
 }
 
+/** Every output path must take a file before anything runs: usage error (exit 2) otherwise. */
+export function checkOutputs(io: Io, files: ReadonlyArray<string | undefined>): void {
+  for (const f of files) {
+    if (!f) continue;
+    const problem = outputProblem(path.resolve(io.cwd, f));
+    if (problem) throw new UsageError(`${problem} (nothing was run)`);
+  }
+}
+
 export interface RunArgs {
   config?: string;
   suite: string[];
@@ -124,6 +134,7 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)
     : undefined;
   const outFile = args.out ? path.resolve(io.cwd, args.out) : undefined;
+  checkOutputs(io, [args.out, args.markdown, args.json, args.saveBaseline]);
   const git = gitInfo(loaded.dir, io.env);
   const how = { progress: stderrProgress(io.stderr), signal, env: io.env, ...(git ? { git } : {}) };
   const { results, setupErrors } = await runSuites(loaded, {
@@ -172,6 +183,7 @@ export interface CompareArgs {
 
 export async function compareCommand(io: Io, args: CompareArgs): Promise<number> {
   if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
+  checkOutputs(io, [args.markdown, args.json]);
   const loaded = args.config ? await load(io, args.config) : undefined;
   let baseline = await loadBaselineFile(path.resolve(io.cwd, args.base), args.base);
   if (args.history && args.history.length > 0) {

@@ -87,15 +87,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  // SIGINT (Ctrl-C) and SIGTERM (what a cancelled CI job sends) alike: stop the suite, its services and
+  // children, write what was measured; a second signal exits at once.
+  const onSigint = (sig: NodeJS.Signals) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(sig === 'SIGTERM' ? 143 : 130);
     io.stderr.write(
-      '\ninterrupted: stopping the current suite and writing what was measured (Ctrl-C again to quit now)\n',
+      `\n${sig === 'SIGTERM' ? 'terminated' : 'interrupted'}: stopping the current suite and writing what was measured (a second signal quits now)\n`,
     );
-    controller.abort(new Error('interrupted'));
+    controller.abort(new Error(sig === 'SIGTERM' ? 'terminated' : 'interrupted'));
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   try {
     if (command === 'run') {
       const { 'save-baseline': saveBaseline, ...rest } = values;
@@ -120,5 +123,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return 2;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }

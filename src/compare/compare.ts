@@ -26,13 +26,6 @@ import {
   thresholdShift,
 } from './tests.ts';
 
-/**
- * How much of the variances' shared prior to trust (stats/moderate.ts): history runs move together when the
- * whole machine drifts, so the metrics' variances are not independent and their agreement overstates
- * certainty; half the fitted degrees of freedom (scenarios in tools/simulate.ts, npm run bench:verdict).
- */
-export const PRIOR_TRUST = 0.5;
-
 export interface CompareInput {
   base?: ResultsDocument;
   /** The head's runs: the first, then any the gate added to decide. */
@@ -208,12 +201,14 @@ export function compareResults(input: CompareInput): CompareOutcome {
   const prior = fitVariancePrior(
     logHistory.map((r) => r.history?.fit.variance as number),
     logHistory.map((r) => r.history?.fit.df as number),
-    PRIOR_TRUST,
   );
   for (const r of rows) {
     if (!r.history) continue;
     const own = { variance: r.history.fit.variance, df: r.history.fit.df };
-    const moderated = r.scale === 'log' ? moderateVariance(own.variance, own.df, prior) : own;
+    // The prior is worth at most the metric's own degrees of freedom: the metrics' variances share the machine's
+    // drift, so the run's metrics together know it no better than one metric's history does, twice over.
+    const capped = prior ? { ...prior, df: Math.min(prior.df, own.df) } : undefined;
+    const moderated = r.scale === 'log' ? moderateVariance(own.variance, own.df, capped) : own;
     r.shift = historyShift(r.history.fit, moderated, r.history.heads, r.history.reference);
   }
 

@@ -129,8 +129,22 @@ export function fitHistory(levels: readonly number[], references?: readonly numb
 }
 
 /**
- * History test: the mean of the head's k run levels against the prediction, Student's t on the (moderated)
- * residual variance: se² = s²·(1/k + 1/H [+ covariate term]).
+ * The head's level over k runs: their mean, or from three runs on their median, so one run in a slow spell
+ * cannot carry the others; and the variance of that level in units of one run's (the median of k normal
+ * values: 0.449 at k = 3, π/2k beyond).
+ */
+export function pooledLevel(levels: readonly number[]): { level: number; variance: number } {
+  const k = levels.length;
+  if (k < 3) return { level: mean(levels), variance: 1 / k };
+  const s = [...levels].sort((a, b) => a - b);
+  const mid = k >> 1;
+  const level = k % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { level, variance: k === 3 ? 0.449 : Math.PI / (2 * k) };
+}
+
+/**
+ * History test: the head's pooled level (pooledLevel) against the prediction, Student's t on the (moderated)
+ * residual variance: se² = s²·(v_k + 1/H [+ covariate term]), v_k the pooled level's variance factor.
  */
 export function historyShift(
   fit: HistoryFit,
@@ -140,9 +154,10 @@ export function historyShift(
 ): Shift {
   const k = heads.length;
   const base = fit.predict(reference);
-  const head = mean(heads);
+  const pooled = pooledLevel(heads);
+  const head = pooled.level;
   const d = head - base;
-  const se = Math.sqrt(moderated.variance * fit.factor(k, reference));
+  const se = Math.sqrt(moderated.variance * (fit.factor(k, reference) - 1 / k + pooled.variance));
   const df = moderated.df;
   const q = (a: number) => (a > 0 && a < 0.5 ? studentQuantile(1 - a, df) : Number.POSITIVE_INFINITY);
   const degenerate = !(se > 0);

@@ -20,7 +20,14 @@ function unitValue(to: string, label: string, example: string) {
 }
 
 /** A duration, in milliseconds. A bare number is milliseconds. */
-export const duration = unitValue('ms', 'duration', '250ms, 30s or 5m').pipe(z.number().nonnegative());
+/** Node's timers take at most 2^31 − 1 ms (about 24.8 days); a longer one would fire at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const duration = unitValue('ms', 'duration', '250ms, 30s or 5m').pipe(
+  z
+    .number()
+    .nonnegative('a duration cannot be negative')
+    .max(MAX_DURATION_MS, 'at most 596h (timers cannot wait longer; a longer one would fire at once)'),
+);
 /** A rate, per second. */
 export const rate = unitValue('/s', 'rate', '500/s or 100k/s').pipe(z.number().positive());
 /** A size, in bytes. */

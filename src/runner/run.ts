@@ -124,6 +124,13 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         });
         for await (const metric of iterable) entry.metrics.push(metric);
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
+        // A suite that measured nothing (a bench that exited early, a filter that matches no case) must not
+        // pass, nor replace a baseline with an empty run.
+        if (entry.metrics.length === 0) {
+          throw new Error(
+            'produced no metrics: did a benchmark exit early (process.exit) or a filter match nothing? Check the suite’s file, filter and output',
+          );
+        }
       } catch (err) {
         entry.ok = false;
         entry.error = (err as Error)?.message ?? String(err);

@@ -102,6 +102,28 @@ describe('config parsing', () => {
     expect(bad?.path).toBe('compare.runs');
   });
 
+  it('expands ${VAR} in list items too, keeps "#" in values, and names an unset variable', () => {
+    const text = `version: 1\nsuites:\n  - name: c\n    kind: command\n    run: echo \${MSG}\ncompare:\n  ignore: ["\${IGNORED}"]\n`;
+    const cfg = parseConfigText(text, 'perf.yml', { MSG: 'a #b: c', IGNORED: 'c/*' });
+    expect((cfg.suites[0] as unknown as { run: string }).run).toBe('echo a #b: c');
+    expect(cfg.compare.ignore).toEqual(['c/*']);
+    const [p] = problemsOf(() => parseConfigText(text, 'perf.yml', { MSG: 'x' }));
+    expect(p?.message).toMatch(/IGNORED is not set/);
+    expect(p?.line).toBe(7);
+  });
+
+  it('turns bad YAML aliases into a config error', () => {
+    const laughs = ['version: 1', 'a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const l of 'bcdefgh')
+      laughs.push(
+        `${l}: &${l} [*${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}, *${String.fromCharCode(l.charCodeAt(0) - 1)}]`,
+      );
+    const [b] = problemsOf(() => parseConfigText(laughs.join('\n'), 'perf.yml'));
+    expect(b?.message).toMatch(/alias/i);
+    const [u] = problemsOf(() => parseConfigText('version: 1\nsuites: *nowhere\n', 'perf.yml'));
+    expect(u?.message).toBeTruthy();
+  });
+
   it('reports YAML syntax errors and duplicate suite names', () => {
     const [s] = problemsOf(() => parseConfigText('version: 1\nsuites: [\n', 'perf.yml'));
     expect(s?.line).toBeGreaterThan(0);

@@ -69,6 +69,10 @@ describe('results document reader', () => {
     );
   });
 
+  it('accepts a byte-order mark before the JSON', () => {
+    expect(parseResults(`\uFEFF${JSON.stringify(results())}`, 'r.json').suites).toHaveLength(1);
+  });
+
   it('accepts a newer minor version of the same major', () => {
     const doc = { ...results(), schema: 'perf-action/results@1.3' };
     expect(parseResults(JSON.stringify(doc), 'r.json').suites).toHaveLength(1);

@@ -1,7 +1,7 @@
 // The action from inputs to a gated check: plan the event, restore the baseline, run (or, in report mode,
 // read uploaded results), judge, write summary/outputs/annotations, comment, save the baseline, fail.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
@@ -374,14 +374,24 @@ export function failReason(v: VerdictDocument): string {
   return parts.length > 0 ? `the performance gate failed: ${parts.join(', ')}` : 'the performance gate failed';
 }
 
+/** The most of an uploaded (untrusted) results file that report mode reads. */
+export const MAX_UPLOADED_RESULTS_BYTES = 64 * 1_048_576;
+
 /** mode: report — in a workflow_run workflow, comment with results uploaded by an untrusted PR run. */
 async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
   const payload = readPayload(env);
   const repo = repoRef(env);
   const octokit = makeOctokit(inputs.githubToken, retryOptions(env));
-  // The results come from an untrusted run: parse strictly, and take nothing else from it.
-  const head = await readResultsFile(path.resolve(cwd, inputs.results as string), 'uploaded results file');
+  // The results come from an untrusted run: size-capped, parsed strictly, and nothing else is taken from it.
+  const uploaded = path.resolve(cwd, inputs.results as string);
+  const bytes = existsSync(uploaded) ? statSync(uploaded).size : 0;
+  if (bytes > MAX_UPLOADED_RESULTS_BYTES) {
+    throw new Error(
+      `the uploaded results file ${inputs.results} is ${Math.round(bytes / 1_048_576)} MiB, over the ${MAX_UPLOADED_RESULTS_BYTES / 1_048_576} MiB a report reads; it is not used`,
+    );
+  }
+  const head = await readResultsFile(uploaded, 'uploaded results file');
   const headSha = (payload.workflow_run as { head_sha?: string } | undefined)?.head_sha ?? head.git?.sha;
   if (!headSha)
     throw new Error('mode: report could not tell which commit the results are for (no workflow_run.head_sha)');

@@ -69,6 +69,9 @@ export async function readResultsFile(file: string, what = 'results file'): Prom
   if (!existsSync(file)) {
     throw new BaselineFileError(`${what} ${file} not found; create it with \`perf-action run --out ${file}\``);
   }
+  if (!statSync(file).isFile()) {
+    throw new BaselineFileError(`${what} ${file} is not a file (a folder?); name the results JSON file inside it`);
+  }
   return parseResults(await readFile(file, 'utf8'), file);
 }
 

@@ -148,6 +148,14 @@ export function deriveId(relPath: string): string {
   );
 }
 
+/** An expanded plain scalar as YAML 1.2 core types it: a number or a boolean, else the text itself. */
+function typedPlain(text: string): string | number | boolean {
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  if (/^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/.test(text)) return Number(text);
+  return text;
+}
+
 /** Parse YAML or JSON text into a validated config. Pure apart from reading `env`. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = {}): PerfConfig {
   const lineCounter = new LineCounter();
@@ -163,24 +171,31 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
     );
   }
   const problems: ConfigProblem[] = [];
-  // Expand variables in values (not keys) before validation, so units and numbers see the final text.
+  // Expand variables in values and list items (not keys) before validation, so units and numbers see the
+  // final text. The value is never parsed as YAML again: a "#" or ": " in it stays part of it.
   visit(doc, {
-    Pair(_, pair) {
-      const v = pair.value;
-      if (isScalar(v) && typeof v.value === 'string' && v.value.includes('${')) {
-        try {
-          const expanded = expandEnv(v.value, env);
-          // Plain scalars that expand to numbers or booleans are typed as YAML would type them.
-          v.value = v.type === 'PLAIN' ? (parseDocument(expanded).toJS() ?? expanded) : expanded;
-        } catch (err) {
-          if (!(err instanceof EnvExpansionError)) throw err;
-          problems.push({ file, ...at(v.range?.[0]), message: err.message });
-        }
+    Scalar(key, v) {
+      if (key === 'key' || typeof v.value !== 'string' || !v.value.includes('${')) return;
+      try {
+        const expanded = expandEnv(v.value, env);
+        // A plain scalar that expands to a number or a boolean is typed as YAML would type it.
+        v.value = v.type === 'PLAIN' ? typedPlain(expanded) : expanded;
+      } catch (err) {
+        if (!(err instanceof EnvExpansionError)) throw err;
+        problems.push({ file, ...at(v.range?.[0]), message: err.message });
       }
     },
   });
   if (problems.length > 0) throw new ConfigError(problems);
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    // Aliases: an undefined one, or a "billion laughs" of them, is a config error, not a crash.
+    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  } catch (err) {
+    throw new ConfigError([
+      { file, message: `${(err as Error).message}; write the values out instead of using YAML aliases` },
+    ]);
+  }
   return validateConfig(data, file, (p, key) => {
     const node = (p.length === 0 ? doc.contents : doc.getIn(p, true)) as Node | undefined;
     if (key !== undefined && isMap(node)) {

@@ -16,7 +16,8 @@ export class DocumentError extends Error {
 export function readDocument<T>(text: string, source: string, kind: string, major: number, shape: z.ZodType<T>): T {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte-order mark (editors on Windows write one) is not part of the JSON.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (err) {
     const hint = text.trim() === '' ? 'the file is empty' : (err as Error).message;
     throw new DocumentError(

@@ -3,6 +3,8 @@
 // break a table, inject HTML or links, ping people, reference issues, render math, or forge or close the
 // hidden sticky-comment marker. In a terminal it must not be able to send escape sequences.
 
+import { redactSecrets } from '../model/redact.ts';
+
 /** Default cap on one untrusted string, in characters. */
 export const DEFAULT_CAP = 200;
 
@@ -19,9 +21,12 @@ const INVISIBLE =
 // only the ESC would leave "[31m" litter behind.
 const ANSI = /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
 
-/** One line of plain, visible text: ANSI sequences go, breaks become spaces, invisible characters go. */
+/**
+ * One line of plain, visible text: ANSI sequences go, breaks become spaces, invisible characters go, and
+ * secret-looking values are redacted (model/redact.ts).
+ */
 export function flatten(text: string): string {
-  return text.replace(ANSI, '').replace(LINE_BREAKS, ' ').replace(INVISIBLE, '');
+  return redactSecrets(text.replace(ANSI, '').replace(LINE_BREAKS, ' ').replace(INVISIBLE, ''));
 }
 
 /** Cap a string to `max` characters (code points, so an emoji is never split), ending with an ellipsis. */

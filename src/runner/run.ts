@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { suiteKinds } from '../../suites/index.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { redactSecrets } from '../model/redact.ts';
 import { RESULTS_SCHEMA, type ResultsDocument, type SuiteResult } from '../model/results.ts';
 import { describeEnvironment } from './environment.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
@@ -133,7 +134,8 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         }
       } catch (err) {
         entry.ok = false;
-        entry.error = (err as Error)?.message ?? String(err);
+        // The error may carry a tool's output tail, which may carry a token it printed.
+        entry.error = redactSecrets((err as Error)?.message ?? String(err));
         if (err instanceof SuiteSetupError) setupErrors.push(`suite ${suite.name}: ${entry.error}`);
       } finally {
         clearTimeout(timer);

@@ -138,6 +138,48 @@ describe('perf-action CLI bundle', () => {
     expect(once.code).toBe(1);
   });
 
+  it('compare --history judges a one-value metric against earlier runs; without them, by the threshold', () => {
+    const doc = (i: number, value: number) => ({
+      schema: 'perf-action/results@1',
+      createdAt: new Date(Date.UTC(2026, 0, 1, i)).toISOString(),
+      git: { sha: `h${i}` },
+      env: { os: 'linux', arch: 'x64', cpu: 'cpu', cores: 2, node: 'v24' },
+      suites: [
+        {
+          name: 'go',
+          kind: 'command',
+          ok: true,
+          durationMs: 1,
+          metrics: [
+            {
+              id: 'go/BenchmarkPlan',
+              suite: 'go',
+              name: 'BenchmarkPlan',
+              unit: 'ns',
+              better: 'lower',
+              stats: { n: 1, mean: value, median: value, min: value, max: value },
+            },
+          ],
+        },
+      ],
+    });
+    const levels = [100, 102, 99, 101, 98];
+    levels.forEach((v, i) => writeFileSync(path.join(work, `h${i}.json`), JSON.stringify(doc(i, v))));
+    writeFileSync(path.join(work, 'h-head.json'), JSON.stringify(doc(9, 115)));
+    const history = levels.slice(0, -1).flatMap((_, i) => ['--history', `h${i}.json`]);
+    const withHistory = run(['compare', '--base', 'h4.json', '--head', 'h-head.json', ...history, '--json', 'vh.json']);
+    expect(withHistory.code).toBe(1);
+    const vh = parseVerdict(readFileSync(path.join(work, 'vh.json'), 'utf8'), 'vh.json');
+    expect(vh.comparisons[0]).toMatchObject({ verdict: 'regressed', evidence: { test: 'history', historyRuns: 5 } });
+    const alone = run(['compare', '--base', 'h4.json', '--head', 'h-head.json', '--json', 'va.json']);
+    expect(alone.code).toBe(0);
+    const va = parseVerdict(readFileSync(path.join(work, 'va.json'), 'utf8'), 'va.json');
+    expect(va.comparisons[0]).toMatchObject({ verdict: 'unchanged', evidence: { test: 'threshold', threshold: 0.25 } });
+    const missing = run(['compare', '--base', 'h4.json', '--head', 'h-head.json', '--history', 'nope.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/history file .*nope\.json not found/);
+  });
+
   it('passes a linear scaling check and fails a quadratic one', () => {
     const r = run(['run', '--config', path.join(fixtures, 'spin/scaling.yml'), '--json', 'scaling.json']);
     expect(r.code).toBe(1);

@@ -108,4 +108,34 @@ describe('examples/events/perf.yml', () => {
     expect(byExpect.get('events-crash/lost max == 0')).toBe('pass');
     expect(byExpect.get('events-crash/recovery max < 60s')).toBe('pass');
   });
+
+  it('a Redis that accepts the connection and never answers fails the suite with a clear error', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((sock) => {
+      sockets.push(sock); // accepted, never answered
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    try {
+      const dir = scratchDir('perf-streams');
+      const file = path.join(dir, 'perf.yml');
+      writeFileSync(
+        file,
+        `version: 1\nsuites:\n  - name: mute\n    kind: redis-streams\n    url: redis://127.0.0.1:${port}\n`,
+      );
+      const loaded = await loadConfig(file, { env: {} });
+      const { results } = await runSuites(loaded, { env: process.env, logDir: dir });
+      expect(results.suites[0]).toMatchObject({ name: 'mute', ok: false, metrics: [] });
+      expect(results.suites[0]?.error).toMatch(
+        new RegExp(
+          `cannot connect to Redis at redis://127\\.0\\.0\\.1:${port}: .*(did not answer|timed out|timeout)`,
+          'i',
+        ),
+      );
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // Summaries of a set of values into the `stats` block of a metric.
 
+import { mean as meanOf, sampleStandardDeviation } from 'simple-statistics';
 import type { MetricStats } from '../model/results.ts';
 import { quantileSorted } from './quantile.ts';
 
@@ -7,19 +8,14 @@ export function summarize(values: readonly number[]): MetricStats {
   const n = values.length;
   if (n === 0) throw new Error('cannot summarise an empty set of values');
   const sorted = Array.from(Float64Array.from(values).sort());
-  let sum = 0;
-  for (const v of sorted) sum += v;
-  const mean = sum / n;
-  let ss = 0;
-  for (const v of sorted) ss += (v - mean) ** 2;
   const q = (p: number) => quantileSorted(sorted, p);
   return {
     n,
-    mean,
+    mean: meanOf(sorted),
     median: q(0.5),
     min: sorted[0] as number,
     max: sorted[n - 1] as number,
-    ...(n > 1 ? { sd: Math.sqrt(ss / (n - 1)) } : {}),
+    ...(n > 1 ? { sd: sampleStandardDeviation(sorted) } : {}),
     p50: q(0.5),
     p75: q(0.75),
     p90: q(0.9),

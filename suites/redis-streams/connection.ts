@@ -61,7 +61,13 @@ export function createClient(target: Target, name: string): Client {
         enableOfflineQueue: true,
         clusterRetryStrategy: () => null,
         slotsRefreshTimeout: 5000,
-        redisOptions: { ...redisOptions(first), connectionName: name, connectTimeout: 5000, maxRetriesPerRequest: 1 },
+        redisOptions: {
+          ...redisOptions(first),
+          connectionName: name,
+          connectTimeout: 5000,
+          commandTimeout: COMMAND_TIMEOUT_MS,
+          maxRetriesPerRequest: 1,
+        },
       },
     );
   }
@@ -73,23 +79,40 @@ export function createClient(target: Target, name: string): Client {
     connectionName: name,
     lazyConnect: true,
     connectTimeout: 5000,
+    // A server that accepts the connection and never answers must fail the suite, not hang it.
+    commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
   });
 }
+
+/** No command (XREADGROUP's BLOCK is far shorter) waits longer than this for its reply. */
+export const COMMAND_TIMEOUT_MS = 15_000;
 
 /** Connect, turning ioredis' errors into one line that names the server. */
 export async function connectClient(client: Client, target: Target): Promise<void> {
   const errors: string[] = [];
   const onError = (err: Error) => errors.push(err.message);
   client.on('error', onError);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
+    // connect() waits for the ready check's reply too: bounded, for a server that accepts and never answers.
+    await Promise.race([
+      client.connect(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(new Error(`it accepted the connection but did not answer within ${COMMAND_TIMEOUT_MS / 1000} s`)),
+          COMMAND_TIMEOUT_MS,
+        );
+      }),
+    ]);
   } catch (err) {
     const why = errors[0] ?? (err as Error).message;
     client.disconnect();
     throw new Error(`cannot connect to Redis at ${target.urls.map(redact).join(', ')}: ${why}`);
   } finally {
+    clearTimeout(timer);
     client.off('error', onError);
   }
   // Later errors surface through the failing command; without a listener ioredis would log them.

@@ -8,6 +8,8 @@
 //   --pairs N     unchanged and slowed heads each (default 10)
 //   --slowdown F  the slowed heads' factor (default 1.2)
 //   --quiet       no neighbour
+//   --ab          same-runner mode instead: a scratch git repository with a base commit and a head commit
+//                 (unchanged, or slowed in its bench file), judged by `perf-action ab --base HEAD~1`
 //   --dir DIR     where the documents go (default .perf/bench-gate/<time>)
 // Run `npm run build` first: it measures the bundle.
 
@@ -25,6 +27,7 @@ const { values: args } = parseArgs({
     pairs: { type: 'string', default: '10' },
     slowdown: { type: 'string', default: '1.2' },
     quiet: { type: 'boolean', default: false },
+    ab: { type: 'boolean', default: false },
     dir: { type: 'string' },
   },
 });
@@ -58,6 +61,67 @@ const neighbour = args.quiet
     ? spawn('taskset', ['-c', '1', process.execPath, '-e', 'for(;;){}'], { stdio: 'ignore' })
     : spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
 process.on('exit', () => neighbour?.kill('SIGKILL'));
+
+if (args.ab) {
+  sameRunner();
+  process.exit(0);
+}
+
+/** Same-runner mode: each head is a commit of a scratch repository, judged against its parent on this runner. */
+function sameRunner(): void {
+  const repo = path.join(dir, 'repo');
+  mkdirSync(path.join(repo, 'bench'), { recursive: true });
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: repo, encoding: 'utf8' });
+  const bench = (factor: number) =>
+    readFileSync(path.join(root, 'scripts/gate/slowed.bench.ts'), 'utf8')
+      .replace("from '../../examples/quickstart/planner.ts'", "from '../planner.ts'")
+      .replace("Number(process.env.PERF_GATE_SLOWDOWN ?? '1')", String(factor));
+  writeFileSync(path.join(repo, 'planner.ts'), readFileSync(path.join(root, 'examples/quickstart/planner.ts')));
+  writeFileSync(path.join(repo, 'perf.yml'), readFileSync(path.join(root, 'examples/quickstart/perf.yml')));
+  git('init', '-q');
+  git('config', 'user.email', 'gate@example.invalid');
+  git('config', 'user.name', 'gate');
+  const rows: string[] = [];
+  const tally = { 'A/A': { failed: 0, n: 0 }, slowed: { failed: 0, n: 0 } };
+  for (let i = 0; i < Number(args.pairs); i++) {
+    for (const kind of i % 2 === 0 ? (['A/A', 'slowed'] as const) : (['slowed', 'A/A'] as const)) {
+      writeFileSync(path.join(repo, 'bench/graph.bench.ts'), bench(1));
+      git('add', '-A');
+      git('commit', '-qm', `base ${kind} ${i}`, '--allow-empty');
+      writeFileSync(path.join(repo, 'bench/graph.bench.ts'), bench(kind === 'A/A' ? 1 : Number(args.slowdown)));
+      git('add', '-A');
+      git('commit', '-qm', `head ${kind} ${i}`, '--allow-empty');
+      const started = Date.now();
+      const r = spawnSync(
+        process.execPath,
+        [path.join(root, 'dist/cli.js'), 'ab', '--base', 'HEAD~1', '--json', 'v.json'],
+        {
+          cwd: repo,
+          env: { ...process.env, NO_COLOR: '1' },
+          encoding: 'utf8',
+        },
+      );
+      const v = parseVerdict(readFileSync(path.join(repo, 'v.json'), 'utf8'), 'v.json');
+      const pairs = v.comparisons[0]?.evidence?.nHead ?? 0;
+      tally[kind].n++;
+      if (r.status === 1) tally[kind].failed++;
+      const line = `${kind} ${i}: exit ${r.status}, ${v.comparisons.filter((c) => c.verdict === 'regressed').length} regressed, ${pairs} pairs, ${((Date.now() - started) / 1000).toFixed(0)} s`;
+      process.stderr.write(`${line}\n`);
+      rows.push(line);
+    }
+  }
+  neighbour?.kill('SIGKILL');
+  const table = [
+    `npm run bench:gate -- --ab: quickstart, same-runner pairs (perf-action ab), ${args.pairs} unchanged and ${args.pairs} x${args.slowdown} heads, ${args.quiet ? 'quiet machine' : 'a CPU-burning neighbour on one core'}`,
+    '',
+    '| | perf-action (same runner) |',
+    '|---|---|',
+    `| unchanged heads failed | ${tally['A/A'].failed} of ${tally['A/A'].n} |`,
+    `| heads x${args.slowdown} failed | ${tally.slowed.failed} of ${tally.slowed.n} |`,
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  writeFileSync(path.join(dir, 'summary.md'), `${table}\n\n${rows.join('\n')}\n`);
+}
 
 const main = path.join(dir, 'main.json');
 const H = Number(args.history);

@@ -31,7 +31,7 @@ import {
   tally,
 } from '../tools/simulate.ts';
 
-const AB_PLAN = { first: 10, max: 30 }; // ab.rounds and ab.max-rounds defaults (config/schema.ts)
+const AB_PLAN = { first: 10, max: 90 }; // ab.rounds and ab.max-rounds defaults (config/schema.ts)
 const options = DEFAULT_COMPARE_OPTIONS;
 
 interface Row {

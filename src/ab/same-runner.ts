@@ -17,7 +17,7 @@ import { AbSetupError, addWorktree, repoRoot, resolveBase, runSetup } from './wo
 
 export const DEFAULT_AB: AbOptions = {
   rounds: 10,
-  maxRounds: 30,
+  maxRounds: 90,
   timeBudget: 1_200_000,
   order: 'abba',
   compareTo: 'auto',

@@ -85,6 +85,8 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
     const monitor = serviceError ? undefined : startResourceMonitor(services);
     for (const suite of selected) {
       if (signal.aborted) break;
+      const dead = services.find((s) => s.exited() !== undefined);
+      if (!serviceError && dead) serviceError = `service ${dead.name} ${dead.exited()}; its log: ${dead.logFile}`;
       if (serviceError) {
         // Without its services no suite can measure anything meaningful: each says why it did not run.
         results.suites.push({
@@ -127,6 +129,13 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
         // A suite that measured nothing (a bench that exited early, a filter that matches no case) must not
         // pass, nor replace a baseline with an empty run.
+        // A service that died under the suite leaves numbers about its absence (refused requests, timeouts).
+        const gone = services.find((s) => s.exited() !== undefined);
+        if (gone) {
+          throw new Error(
+            `service ${gone.name} ${gone.exited()} while the suite ran; its log: ${gone.logFile}`,
+          );
+        }
         if (entry.metrics.length === 0) {
           throw new Error(
             'produced no metrics: did a benchmark exit early (process.exit) or a filter match nothing? Check the suite’s file, filter and output',
@@ -135,7 +144,13 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
       } catch (err) {
         entry.ok = false;
         // The error may carry a tool's output tail, which may carry a token it printed.
-        entry.error = redactSecrets((err as Error)?.message ?? String(err));
+        let message = (err as Error)?.message ?? String(err);
+        // A service that died under the suite is the cause to name first, not the failures it caused.
+        const gone = services.find((x) => x.exited() !== undefined);
+        if (gone && !message.startsWith(`service ${gone.name} `)) {
+          message = `service ${gone.name} ${gone.exited()} while the suite ran; its log: ${gone.logFile} (then: ${message})`;
+        }
+        entry.error = redactSecrets(message);
         if (err instanceof SuiteSetupError) setupErrors.push(`suite ${suite.name}: ${entry.error}`);
       } finally {
         clearTimeout(timer);

@@ -11,6 +11,8 @@ export interface RunningService {
   name: string;
   pid: number;
   logFile: string;
+  /** Why the service is no longer running (its exit code or signal), once it has exited on its own. */
+  exited(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,16 @@ async function probe(target: string, signal: AbortSignal): Promise<void> {
 }
 
 /** Wait until `target` answers, polling; rejects with the last failure after `timeoutMs`. */
+/** Whether `target` answers right now (one quick probe). */
+async function answers(target: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await probe(target, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function waitReady(
   target: string,
   timeoutMs: number,
@@ -104,6 +116,14 @@ export async function startService(
   svc: ServiceConfig,
   opts: { configDir: string; logDir: string; env: NodeJS.ProcessEnv; signal: AbortSignal },
 ): Promise<RunningService> {
+  // Something already answering where this service will be ready is a stale server (or another job's): the
+  // suites would measure it instead, and a service that cannot bind its port would look ready.
+  if (svc.ready && (await answers(svc.ready, opts.signal))) {
+    const url = new URL(svc.ready);
+    throw new ServiceError(
+      `service ${svc.name}: port ${url.port || '(default)'} on ${url.hostname} already answers (${svc.ready}) before the service started: stop the stale server or give the service another port`,
+    );
+  }
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${svc.name}.log`);
   const log = createWriteStream(logFile);
@@ -115,11 +135,18 @@ export async function startService(
   });
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
+  let stopping = false;
+  let exitedWith: string | undefined;
+  child.once('exit', (code, sig) => {
+    if (!stopping) exitedWith = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+  });
   const running: RunningService = {
     name: svc.name,
     pid: child.pid ?? -1,
     logFile,
+    exited: () => exitedWith,
     stop: async () => {
+      stopping = true;
       await stopTree(child);
       log.end();
     },

@@ -23,7 +23,7 @@ function ab(args: string[]) {
     cwd: repo,
     env: { ...process.env, NO_COLOR: '1' },
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 900_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -127,7 +127,7 @@ describe('perf-action ab', () => {
         cwd: repo,
         env: { ...process.env, NO_COLOR: '1' },
         encoding: 'utf8',
-        timeout: 120_000,
+        timeout: 900_000,
       });
       expect(r.status).toBe(0);
     } finally {

@@ -18,7 +18,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     cwd: work,
     env: { ...process.env, NO_COLOR: '1', ...env },
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 900_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -181,7 +181,8 @@ for (const kind of ['A/A', 'slowed'] as const) {
       failed[rule] = (failed[rule] ?? 0) + (flagged.length > 0 ? 1 : 0);
     }
   }
-  const label = kind === 'A/A' ? 'unchanged heads: any metric regressed' : `heads x${args.slowdown}: any metric regressed`;
+  const label =
+    kind === 'A/A' ? 'unchanged heads: any metric regressed' : `heads x${args.slowdown}: any metric regressed`;
   rows.push(`| ${label} | ${rules.map((r) => `${failed[r] ?? 0} of ${of.length}`).join(' | ')} |`);
 }
 const meanMs = heads.reduce((a, h) => a + h.ms, 0) / Math.max(1, heads.length);

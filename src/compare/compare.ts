@@ -330,6 +330,7 @@ function toComparison(
     ...(shift.sd !== undefined ? { sd: shift.sd } : {}),
     ...(shift.df !== undefined ? { df: shift.df } : {}),
     ...(shift.covariate !== undefined ? { covariate: shift.covariate } : {}),
+    ...(shift.slowSpell ? { slowSpell: true } : {}),
     ...(decision.alpha !== undefined ? { alpha: decision.alpha } : {}),
     ...(shift.pWorse !== undefined ? { family: { size: family.size, rejected: family.rejected, looks } } : {}),
     ...(shift.test === 'threshold' ? { threshold: options.threshold } : {}),

@@ -26,6 +26,8 @@ export interface Shift {
   sd?: number;
   df?: number;
   covariate?: number;
+  /** The history's slowest run was left out as a slow spell. */
+  slowSpell?: boolean;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -80,6 +82,30 @@ export interface HistoryFit {
   factor: (k: number, reference?: number) => number;
   runs: number;
   slope?: number;
+  /** A slow-spell run left out of the history (slowSpell). */
+  slowSpell?: boolean;
+}
+
+/** Runs a history needs before its slowest may be left out as a slow spell (slowSpell). */
+export const MIN_RUNS_FOR_SLOW_SPELL = 5;
+
+/**
+ * The index of the slowest run when it is a slow outlier against the others: its externally studentized
+ * residual beyond Student's one-sided quantile at 0.01/H (H − 2 degrees of freedom; Bonferroni over the runs
+ * it could have been). Only the slow side: no contention makes a run faster.
+ */
+export function slowSpell(levels: readonly number[]): number | undefined {
+  const h = levels.length;
+  if (h < MIN_RUNS_FOR_SLOW_SPELL) return undefined;
+  let j = 0;
+  for (let i = 1; i < h; i++) if ((levels[i] as number) > (levels[j] as number)) j = i;
+  const rest = levels.filter((_, i) => i !== j);
+  const m = mean(rest);
+  const sd = Math.sqrt(rest.reduce((a, v) => a + (v - m) ** 2, 0) / (h - 2));
+  const x = levels[j] as number;
+  if (!(sd > 0)) return x > m ? j : undefined;
+  const t = (x - m) / (sd * Math.sqrt(1 + 1 / (h - 1)));
+  return studentSf(t, h - 2) < 0.01 / h ? j : undefined;
 }
 
 /** Earlier runs needed for a history test (two degrees of freedom for the variance). */
@@ -92,7 +118,12 @@ export const MIN_COVARIATE_RUNS = 6;
  * a least-squares line on it, kept only when it explains more than it costs (its residual variance per
  * degree of freedom is below the plain one: adjusted R² > 0). Decided from the history alone.
  */
-export function fitHistory(levels: readonly number[], references?: readonly number[]): HistoryFit | undefined {
+export function fitHistory(all: readonly number[], allReferences?: readonly number[]): HistoryFit | undefined {
+  // One slow spell in the history (the whole machine slowed for a run) would inflate the spread of every
+  // later comparison; contention only slows, so the slowest run is left out when it is an outlier.
+  const slow = slowSpell(all);
+  const levels = slow === undefined ? all : all.filter((_, i) => i !== slow);
+  const references = slow === undefined ? allReferences : allReferences?.filter((_, i) => i !== slow);
   const h = levels.length;
   if (h < MIN_HISTORY_RUNS) return undefined;
   const m = mean(levels);
@@ -103,6 +134,7 @@ export function fitHistory(levels: readonly number[], references?: readonly numb
     df: h - 1,
     factor: (k) => 1 / k + 1 / h,
     runs: h,
+    ...(slow !== undefined ? { slowSpell: true } : {}),
   };
   if (!references || references.length !== h || h < MIN_COVARIATE_RUNS) return plain;
   const rm = mean(references);
@@ -125,6 +157,7 @@ export function fitHistory(levels: readonly number[], references?: readonly numb
     factor: (k, r) => 1 / k + 1 / h + ((r ?? rm) - rm) ** 2 / sxx,
     runs: h,
     slope,
+    ...(slow !== undefined ? { slowSpell: true } : {}),
   };
 }
 
@@ -176,6 +209,7 @@ export function historyShift(
     sd: Math.sqrt(moderated.variance),
     df,
     ...(fit.slope !== undefined ? { covariate: fit.slope } : {}),
+    ...(fit.slowSpell ? { slowSpell: true } : {}),
   };
 }
 

@@ -50,7 +50,13 @@ export const abSchema = z.strictObject({
     .optional()
     .describe('Shell command run in the base worktree before measuring (install, build), e.g. "npm ci"'),
   rounds: z.number().int().min(2).max(1000).default(10).describe('Pairs at the first look; later looks at multiples'),
-  'max-rounds': z.number().int().min(2).max(10_000).default(90).describe('Never more pairs than this (ab.time-budget bounds them too)'),
+  'max-rounds': z
+    .number()
+    .int()
+    .min(2)
+    .max(10_000)
+    .default(90)
+    .describe('Never more pairs than this (ab.time-budget bounds them too)'),
   'time-budget': duration.default(1_200_000).describe('Stop starting rounds after this long (default 20m)'),
   order: z.enum(['abba', 'random']).default('abba').describe('Which side runs first in each round'),
   'compare-to': z

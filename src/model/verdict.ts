@@ -50,6 +50,8 @@ export interface Evidence {
   df?: number;
   /** history: the slope on the suite's reference workload when it was used as a covariate. */
   covariate?: number;
+  /** history: its slowest run was a slow outlier (a slow spell of the machine) and was left out. */
+  slowSpell?: boolean;
   /** One-sided level each end of the interval was computed at (after the multiple-comparison adjustment). */
   alpha?: number;
   /** Benjamini-Hochberg across the run: tests in the family, rejections on the worse side, looks planned. */
@@ -127,6 +129,7 @@ const evidenceShape = z.object({
   sd: num.optional(),
   df: num.optional(),
   covariate: num.optional(),
+  slowSpell: z.boolean().optional(),
   alpha: num.optional(),
   family: z.object({ size: num, rejected: num, looks: num }).optional(),
   threshold: num.optional(),

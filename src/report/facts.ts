@@ -303,6 +303,7 @@ export function evidenceText(c: Comparison): string {
       }
       if (e.df !== undefined && Number.isFinite(e.df)) parts.push(`t df ${round(e.df)}`);
       if (e.covariate !== undefined && Number.isFinite(e.covariate)) parts.push(`ref slope ${round(e.covariate)}`);
+      if (e.slowSpell) parts.push('a slow-spell run left out');
       if (runs) parts.push(runs);
       break;
     }

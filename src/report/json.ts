@@ -20,6 +20,7 @@ const ORDER = {
     'sd',
     'df',
     'covariate',
+    'slowSpell',
     'alpha',
     'family',
     'threshold',

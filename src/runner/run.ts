@@ -132,9 +132,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         // A service that died under the suite leaves numbers about its absence (refused requests, timeouts).
         const gone = services.find((s) => s.exited() !== undefined);
         if (gone) {
-          throw new Error(
-            `service ${gone.name} ${gone.exited()} while the suite ran; its log: ${gone.logFile}`,
-          );
+          throw new Error(`service ${gone.name} ${gone.exited()} while the suite ran; its log: ${gone.logFile}`);
         }
         if (entry.metrics.length === 0) {
           throw new Error(

@@ -164,7 +164,7 @@ describe('perf-action CLI bundle', () => {
       ],
     });
     const levels = [100, 102, 99, 101, 98];
-    levels.forEach((v, i) => writeFileSync(path.join(work, `h${i}.json`), JSON.stringify(doc(i, v))));
+    for (const [i, v] of levels.entries()) writeFileSync(path.join(work, `h${i}.json`), JSON.stringify(doc(i, v)));
     writeFileSync(path.join(work, 'h-head.json'), JSON.stringify(doc(9, 115)));
     const history = levels.slice(0, -1).flatMap((_, i) => ['--history', `h${i}.json`]);
     const withHistory = run(['compare', '--base', 'h4.json', '--head', 'h-head.json', ...history, '--json', 'vh.json']);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benjaminiHochberg } from '../src/stats/fdr.ts';
-import { hodgesLehmannShift } from '../src/stats/hodges-lehmann.ts';
 import { normalSf } from '../src/stats/normal.ts';
-import { median } from '../src/stats/quantile.ts';
 import { normalDraw } from '../src/stats/random.ts';
 import { makeRng } from '../src/stats/rng.ts';
 

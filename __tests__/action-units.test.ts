@@ -54,6 +54,17 @@ describe('event planning', () => {
       defaultBranch: 'main',
     });
     expect(sched).toMatchObject({ maySave: true, saveBranch: 'main', baseBranch: 'main' });
+    // A bare schedule payload (no repository): a schedule runs on the default branch, so it still saves.
+    const bare = planEvent({
+      eventName: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      ref: 'refs/heads/main',
+      sha: 'x',
+    });
+    expect(bare).toMatchObject({ maySave: true, saveBranch: 'main', baseBranch: 'main' });
+    // A manual run with no repository in its payload does not guess.
+    const manual = planEvent({ eventName: 'workflow_dispatch', payload: {}, ref: 'refs/heads/topic', sha: 'x' });
+    expect(manual.maySave).toBe(false);
   });
 
   it('unknown events run without comparing and say so', () => {

@@ -572,6 +572,25 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(r.outputs['baseline-sha']).toBe(MAIN1);
   });
 
+  it('a base commit with no baseline of its own: compared with the newest on main, and the report says so', async () => {
+    const payload = prPayload(9, PR_HEAD1);
+    const other = 'c'.repeat(40);
+    payload.pull_request.base.sha = other;
+    api.addPull({ number: 9, headSha: PR_HEAD1, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: other });
+    const r = await job({
+      event: 'pull_request',
+      payload,
+      ref: 'refs/pull/9/merge',
+      sha: PR_HEAD1,
+      inputs: { 'github-token': WRITE_TOKEN },
+      cacheEnv: cacheSvc.env(prCache(9)),
+      env: { E2E_REPLICATES: '1' },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    const body = ours(9)[0]?.body ?? '';
+    expect(body).toMatch(/no baseline was saved for the base commit ccccccc; compared with the newest on main/);
+  });
+
   it('pull_request_target is refused before any pull-request code runs, and never writes the cache', async () => {
     const entries = cacheSvc.entries().length;
     const before = api.requests.length;

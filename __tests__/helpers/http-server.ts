@@ -124,6 +124,8 @@ export interface HttpRun {
   byId: (id: string) => Metric;
   /** Wall time of the whole run, ms. */
   wallMs: number;
+  /** The error the suite ended with, after its metrics (the runner then marks it failed). */
+  error?: string;
 }
 
 export async function runHttp(
@@ -134,21 +136,27 @@ export async function runHttp(
   const metrics: Metric[] = [];
   const warnings: string[] = [];
   const started = performance.now();
-  for await (const m of httpKind.run({
-    suite: 'api',
-    config: config as never,
-    configDir: '.',
-    signal: opts.signal ?? new AbortController().signal,
-    progress: (message, fraction) => opts.onProgress?.(message, fraction),
-    warn: (w) => warnings.push(w),
-    env: process.env,
-  })) {
-    metrics.push(m);
+  let error: string | undefined;
+  try {
+    for await (const m of httpKind.run({
+      suite: 'api',
+      config: config as never,
+      configDir: '.',
+      signal: opts.signal ?? new AbortController().signal,
+      progress: (message, fraction) => opts.onProgress?.(message, fraction),
+      warn: (w) => warnings.push(w),
+      env: process.env,
+    })) {
+      metrics.push(m);
+    }
+  } catch (err) {
+    // The runner marks the suite failed with this error and keeps what was yielded before it.
+    error = (err as Error).message;
   }
   const byId = (id: string) => {
     const m = metrics.find((x) => x.id === id);
     if (!m) throw new Error(`no metric ${id}; have ${metrics.map((x) => x.id).join(', ')}`);
     return m;
   };
-  return { metrics, warnings, byId, wallMs: performance.now() - started };
+  return { metrics, warnings, byId, wallMs: performance.now() - started, ...(error ? { error } : {}) };
 }

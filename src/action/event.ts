@@ -40,8 +40,12 @@ function get<T>(obj: unknown, ...keys: string[]): T | undefined {
 const branchOf = (ref: string | undefined) => (ref?.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : ref);
 
 export function planEvent(e: EventInput): EventPlan {
-  const defaultBranch = e.defaultBranch ?? get<string>(e.payload, 'repository', 'default_branch');
   const branch = branchOf(e.ref);
+  // A schedule always runs on the default branch; its payload may carry no repository to say which it is.
+  const defaultBranch =
+    e.defaultBranch ??
+    get<string>(e.payload, 'repository', 'default_branch') ??
+    (e.eventName === 'schedule' ? branch : undefined);
   const onDefault = !!defaultBranch && branch === defaultBranch;
   switch (e.eventName) {
     case 'pull_request':

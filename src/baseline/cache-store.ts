@@ -98,6 +98,11 @@ export class CacheBaselineStore implements BaselineStore {
       source: `Actions cache: ${exact ? 'base commit' : `newest on ${baseBranch}`}${sha ? ` (${sha.slice(0, 7)})` : ''}`,
       ...(history ? { history } : {}),
       ...(problem ? { historyProblem: problem } : {}),
+      ...(baseSha && !exact
+        ? {
+            fallback: `no baseline was saved for the base commit ${baseSha.slice(0, 7)}; compared with the newest on ${baseBranch}${sha ? ` (${sha.slice(0, 7)})` : ''}, so changes that landed on ${baseBranch} since then count as this pull request's`,
+          }
+        : {}),
     };
   }
 

@@ -11,6 +11,8 @@ export interface LoadedBaseline {
   history?: HistoryDocument;
   /** Why a stored history could not be read; the comparison goes on without it and the report says so. */
   historyProblem?: string;
+  /** The baseline is not the one asked for (no baseline for the base commit: the branch's newest instead). */
+  fallback?: string;
 }
 
 export interface BaselineStore {

@@ -26,6 +26,7 @@ export function judge(input: JudgeInput): VerdictDocument {
     ...(input.baseline ? { base: input.baseline.results, baselineSource: input.baseline.source } : {}),
     ...(input.baseline?.history ? { history: input.baseline.history } : {}),
     ...(input.baseline?.historyProblem ? { historyProblem: input.baseline.historyProblem } : {}),
+    ...(input.baseline?.fallback ? { baselineFallback: input.baseline.fallback } : {}),
     criteria,
     options: input.options ?? DEFAULT_COMPARE_OPTIONS,
   });

@@ -22,6 +22,8 @@ export interface BuildVerdictArgs {
   history?: HistoryDocument;
   /** Why a history that exists could not be used (reported as a warning). */
   historyProblem?: string;
+  /** The baseline is not the one asked for (reported as a warning). */
+  baselineFallback?: string;
   criteria: CriterionResult[];
   options: CompareOptions;
 }
@@ -71,6 +73,7 @@ export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {
       );
     }
     if (args.historyProblem) warnings.push(warning('history-unusable', args.historyProblem));
+    if (args.baselineFallback) warnings.push(warning('baseline-fallback', args.baselineFallback));
   }
   warnings.push(...outcome.warnings);
   return {

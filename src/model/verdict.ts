@@ -90,6 +90,7 @@ export type WarningCode =
   | 'suite-failed'
   | 'no-baseline'
   | 'baseline-incomplete'
+  | 'baseline-fallback'
   | 'history-unusable'
   | 'environment'
   | 'unit-mismatch'
@@ -145,6 +146,7 @@ const warningShape = z.object({
     'suite-failed',
     'no-baseline',
     'baseline-incomplete',
+    'baseline-fallback',
     'history-unusable',
     'environment',
     'unit-mismatch',

@@ -121,5 +121,13 @@ export const httpKind = defineSuiteKind({
     // Thrown after the survivors' metrics, as broker suites keep their rounds: the runner marks the suite
     // failed with this error and keeps what was yielded.
     if (deaths.length > 0) throw new Error(describeThreadDeaths(deaths, workers));
+    // A target that never answered (down, wrong port) is not a load test: refusals are not throughput.
+    const answered = agg.metrics.some((m) => m.name.endsWith('/latency'));
+    if (agg.totals.requests > 0 && !answered && !ctx.signal.aborted) {
+      const reasons = describeFailures(agg.failures).slice(0, 2).join('; ');
+      throw new Error(
+        `${cfg.target} never answered: all ${agg.totals.requests} requests failed without a response${reasons ? ` (${reasons})` : ''}; is the service up on that address?`,
+      );
+    }
   },
 });

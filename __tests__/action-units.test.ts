@@ -181,9 +181,9 @@ describe('sticky comment', () => {
       { id: 2, body: '<!-- perf-action:other -->\nx' },
     ]);
     const a = await upsertComment(api, 7, 'quick', '<!-- perf-action:quick -->\nfirst');
-    expect(a.action).toBe('created');
+    expect(a?.action).toBe('created');
     const b = await upsertComment(api, 7, 'quick', '<!-- perf-action:quick -->\nsecond');
-    expect(b).toMatchObject({ action: 'updated', id: a.id });
+    expect(b).toMatchObject({ action: 'updated', id: a?.id });
     expect(comments.filter((c) => c.body.includes('perf-action:quick'))).toHaveLength(1);
     expect(comments.find((c) => c.id === 2)?.body).toContain('perf-action:other');
   });
@@ -193,7 +193,7 @@ describe('sticky comment', () => {
       { id: 9, body: '<!-- perf-action:quick -->\nforged', user: { login: 'mallory' } },
     ]);
     const r = await upsertComment(api, 7, 'quick', '<!-- perf-action:quick -->\nbody');
-    expect(r.action).toBe('created');
+    expect(r?.action).toBe('created');
     expect(comments.find((c) => c.id === 9)?.body).toContain('forged');
     // A token of another identity (a PAT, an app) finds its own comments by the viewer's login.
     const app = fakeApi(
@@ -206,9 +206,21 @@ describe('sticky comment', () => {
     });
   });
 
+  it('with create: false, refreshes our comment but never starts one', async () => {
+    const none = fakeApi([]);
+    expect(await upsertComment(none.api, 7, 'quick', '<!-- perf-action:quick -->\npassed', { create: false })).toBe(
+      undefined,
+    );
+    expect(none.comments).toHaveLength(0);
+    const red = fakeApi([{ id: 4, body: '<!-- perf-action:quick -->\nfailed' }]);
+    const r = await upsertComment(red.api, 7, 'quick', '<!-- perf-action:quick -->\npassed', { create: false });
+    expect(r).toMatchObject({ action: 'updated', id: 4 });
+    expect(red.comments[0]?.body).toContain('passed');
+  });
+
   it('does not treat a quoted marker inside another comment as its own', async () => {
     const { api } = fakeApi([{ id: 5, body: 'someone wrote `<!-- perf-action:quick -->` here' }]);
     const r = await upsertComment(api, 7, 'quick', '<!-- perf-action:quick -->\nbody');
-    expect(r.action).toBe('created');
+    expect(r?.action).toBe('created');
   });
 });

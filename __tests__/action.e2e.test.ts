@@ -591,6 +591,38 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(body).toMatch(/no baseline was saved for the base commit ccccccc; compared with the newest on main/);
   });
 
+  it('comment: on-failure posts on a failure and refreshes that comment when the next run passes', async () => {
+    api.addPull({ number: 11, headSha: PR_HEAD3, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 });
+    const spec = (head: string, env: Record<string, string>) => ({
+      event: 'pull_request',
+      payload: prPayload(11, head),
+      ref: 'refs/pull/11/merge',
+      sha: head,
+      inputs: { 'github-token': WRITE_TOKEN, comment: 'on-failure' },
+      cacheEnv: cacheSvc.env(prCache(11)),
+      env,
+    });
+    const red = await job(spec(PR_HEAD3, SLOW));
+    expect(red.code).toBe(1);
+    expect(ours(11)).toHaveLength(1);
+    expect(ours(11)[0]?.body).toMatch(/failed\*\*/);
+    const fixed = await job(spec(PR_HEAD1, { E2E_REPLICATES: '1' }));
+    expect(fixed.code, fixed.stdout).toBe(0);
+    const mine = ours(11);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]?.body).toMatch(/passed\*\*/);
+    expect(mine[0]?.body).not.toMatch(/failed\*\*/);
+    // A pull request that never failed gets no comment under on-failure.
+    const quiet = await job({
+      ...spec(PR_HEAD1, { E2E_REPLICATES: '1' }),
+      payload: prPayload(12, PR_HEAD1),
+      ref: 'refs/pull/12/merge',
+      cacheEnv: cacheSvc.env(prCache(12)),
+    });
+    expect(quiet.code).toBe(0);
+    expect(ours(12)).toHaveLength(0);
+  });
+
   it('pull_request_target is refused before any pull-request code runs, and never writes the cache', async () => {
     const entries = cacheSvc.entries().length;
     const before = api.requests.length;

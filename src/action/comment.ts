@@ -29,12 +29,14 @@ export interface UpsertResult {
   url?: string;
 }
 
+/** Updates our comment, or creates one unless `create` is false (then undefined when there is none). */
 export async function upsertComment(
   api: CommentApi,
   pr: number,
   configId: string,
   body: string,
-): Promise<UpsertResult> {
+  opts: { create?: boolean } = {},
+): Promise<UpsertResult | undefined> {
   const marker = markerFor(configId);
   // Ours: written by this token's identity (the default GITHUB_TOKEN's when it cannot be told) and starting with
   // the marker; the marker in anyone else's comment, at its start or quoted later, does not count.
@@ -44,6 +46,7 @@ export async function upsertComment(
     const r = await api.updateComment(existing.id, body);
     return { action: 'updated', id: r.id, ...(r.html_url ? { url: r.html_url } : {}) };
   }
+  if (opts.create === false) return undefined;
   const r = await api.createComment(pr, body);
   return { action: 'created', id: r.id, ...(r.html_url ? { url: r.html_url } : {}) };
 }

@@ -170,18 +170,26 @@ async function publish(p: Published): Promise<void> {
     });
   }
   let commentUrl = '';
-  if (p.pr && p.octokit && shouldComment(p.inputs.comment, verdict)) {
+  // Under on-failure / on-change a run that need not comment still refreshes a comment an earlier run left,
+  // so a red report never outlives the fix.
+  const createNew = shouldComment(p.inputs.comment, verdict);
+  if (p.pr && p.octokit && p.inputs.comment !== 'never') {
     if (p.fork) {
-      core.notice(
-        'perf-action: this pull request comes from a fork, whose token cannot comment. The gate still applies; ' +
-          'to comment, upload the results and use a workflow_run workflow with mode: report (see the README).',
-      );
+      if (createNew)
+        core.notice(
+          'perf-action: this pull request comes from a fork, whose token cannot comment. The gate still applies; ' +
+            'to comment, upload the results and use a workflow_run workflow with mode: report (see the README).',
+        );
     } else {
       try {
         const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT });
-        const r = await upsertComment(commentApi(p.octokit, p.repo.owner, p.repo.repo), p.pr, configId, body);
-        commentUrl = r.url ?? '';
-        core.info(`${r.action} the perf-action comment on #${p.pr}${r.url ? `: ${r.url}` : ''}`);
+        const r = await upsertComment(commentApi(p.octokit, p.repo.owner, p.repo.repo), p.pr, configId, body, {
+          create: createNew,
+        });
+        if (r) {
+          commentUrl = r.url ?? '';
+          core.info(`${r.action} the perf-action comment on #${p.pr}${r.url ? `: ${r.url}` : ''}`);
+        }
       } catch (err) {
         const e = err as { status?: number; message?: string };
         core.warning(

@@ -3,7 +3,7 @@
 // Each peer judges the first head run only (none of them adds runs), and flags a metric "regressed" when its
 // rule would alert or fail on it. A "higher is better" metric is judged mirrored, as each peer does for rates.
 
-import type { Better } from '../src/model/results.ts';
+import type { Better, ResultsDocument } from '../src/model/results.ts';
 import { mannWhitney } from '../src/stats/mann-whitney.ts';
 import { median } from '../src/stats/quantile.ts';
 import { studentQuantile } from '../src/stats/student.ts';
@@ -184,11 +184,20 @@ const valuesOf = (m: { samples?: number[]; stats: { median: number } }): number[
 
 /** Each metric of a world as the peers see it: baseline, first head run, main runs. */
 export function peerInputs(world: World): Map<string, PeerInput> {
+  return peerInputsOf(world.base, world.head(0), world.mains);
+}
+
+/** The same from results documents: the baseline, a head run and the main runs (oldest first). */
+export function peerInputsOf(
+  baseDoc: ResultsDocument,
+  headDoc: ResultsDocument,
+  mainDocs: readonly ResultsDocument[],
+): Map<string, PeerInput> {
   const out = new Map<string, PeerInput>();
-  const byId = (doc: World['base']) => new Map(doc.suites.flatMap((s) => s.metrics).map((m) => [m.id, m]));
-  const base = byId(world.base);
-  const head = byId(world.head(0));
-  const mains = world.mains.map(byId);
+  const byId = (doc: ResultsDocument) => new Map(doc.suites.flatMap((s) => s.metrics).map((m) => [m.id, m]));
+  const base = byId(baseDoc);
+  const head = byId(headDoc);
+  const mains = mainDocs.map(byId);
   for (const [id, h] of head) {
     const b = base.get(id);
     if (!b) continue;

@@ -301,18 +301,14 @@ function toComparison(
   // Oriented differences back to the metric's direction: ratios on the log scale, differences on the linear.
   const back = (x: number) => (scale === 'log' ? Math.exp(better === 'lower' ? x : -x) : better === 'lower' ? x : -x);
   // An interval with an unbounded end (too few replicates at this level) is not shown: JSON has no infinity.
-  const iv = decision.interval?.every(Number.isFinite) ? decision.interval : undefined;
-  const interval: [number, number] | undefined = iv
-    ? better === 'lower'
-      ? [back(iv[0]), back(iv[1])]
-      : [back(iv[1]), back(iv[0])]
-    : undefined;
-  const eq = decision.equivalence?.every(Number.isFinite) ? decision.equivalence : undefined;
-  const equivalence: [number, number] | undefined = eq
-    ? better === 'lower'
-      ? [back(eq[0]), back(eq[1])]
-      : [back(eq[1]), back(eq[0])]
-    : undefined;
+  const backInterval = (iv?: [number, number]): [number, number] | undefined =>
+    iv?.every(Number.isFinite)
+      ? better === 'lower'
+        ? [back(iv[0]), back(iv[1])]
+        : [back(iv[1]), back(iv[0])]
+      : undefined;
+  const interval = backInterval(decision.interval);
+  const equivalence = backInterval(decision.equivalence);
   const detectable =
     decision.detectable === undefined
       ? undefined

@@ -168,12 +168,11 @@ export function compareResults(input: CompareInput): CompareOutcome {
         usable ? (refs as number[]) : undefined,
       );
       if (fit) {
-        const heads = headLevels.map(o);
+        const oriented = headLevels.map(o);
         rows.push({
           ...rowBase,
-          level: levelName(headRuns[0] as RunValues, h.better),
-          shift: historyShift(fit, fit, heads),
-          history: { fit, heads, ...(usable ? { reference: mean(headRefs as number[]) } : {}) },
+          shift: historyShift(fit, fit, oriented),
+          history: { fit, heads: oriented, ...(usable ? { reference: mean(headRefs as number[]) } : {}) },
         });
         continue;
       }

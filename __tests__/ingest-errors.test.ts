@@ -86,7 +86,7 @@ describe('bad entries are skipped with a warning that says where and why', () =>
       ingest({ text: JSON.stringify(doc), source: 'p.json' }, { suite: 's', format: 'pytest-benchmark' }),
     );
     expect(err.message).toBe(
-      'p.json: expected at least one benchmark in "benchmarks", found no usable entry (first problem: p.json at $.benchmarks[0].stats: expected a "mean" or "median" time, or "data", found nothing; entry skipped)',
+      'p.json at $.benchmarks: expected at least one benchmark in "benchmarks", found no usable entry (first problem: p.json at $.benchmarks[0].stats: expected a "mean" or "median" time, or "data", found nothing; entry skipped)',
     );
   });
 
@@ -111,7 +111,7 @@ describe('bad entries are skipped with a warning that says where and why', () =>
     expect(out.warnings[0]).toMatch(/^go\.txt at line 11: expected `<value> <unit>` pairs/);
     const err = failure(() => ingest({ text: 'goos: linux\nPASS\n', source: 'go.txt' }, { suite: 's', format: 'go' }));
     expect(err.message).toBe(
-      'go.txt: expected at least one result line (BenchmarkName  <iterations>  <value> ns/op), found none',
+      'go.txt at lines 1-2: expected at least one result line (BenchmarkName  <iterations>  <value> ns/op), found none',
     );
   });
 
@@ -121,7 +121,7 @@ describe('bad entries are skipped with a warning that says where and why', () =>
     expect(out.metrics.some((m) => m.id.startsWith('s/health/'))).toBe(false);
     expect(out.metrics.some((m) => m.id === 's/create_workflow/latency')).toBe(true);
     expect(out.warnings).toEqual([
-      'run_stats.csv at line 3: expected a number in "Request Count", found "lots"; entry skipped',
+      'run_stats.csv at line 3, column 3 ("Request Count"): expected a number, found "lots"; entry skipped',
     ]);
     const noName = read('locust/run_stats.csv').replace('Type,Name,', 'Type,Endpoint,');
     expect(failure(() => ingest({ text: noName, source: 'x.csv' }, { suite: 's', format: 'locust' })).message).toBe(
@@ -195,19 +195,179 @@ describe('bad entries are skipped with a warning that says where and why', () =>
       `${rel} at $: expected criterion estimates (<benchmark>/new/estimates.json, or the whole target/criterion directory), found criterion's sample.json, which has none`,
     );
     const est = read('criterion/target/criterion/fib 20/new/estimates.json');
-    expect(failure(() => ingest({ text: est, source: 'estimates.json' }, { suite: 's' })).message).toMatch(
-      /^estimates\.json: expected the path of a criterion estimates file/,
+    expect(failure(() => ingest({ text: est, source: 'estimates.json' }, { suite: 's' })).message).toBe(
+      'estimates.json at $: expected criterion estimates named by their folder (target/criterion/<benchmark>/new/estimates.json), found a file outside such a folder; pass the new/estimates.json or the whole target/criterion directory',
     );
+    const base = 'criterion/target/criterion/fib 20/base/estimates.json';
+    expect(failure(() => ingest({ text: read(base), source: base }, { suite: 's' })).message).toMatch(
+      /at \$: .*found criterion's base\/ folder, its comparison with the previous run; pass the new\/estimates\.json/,
+    );
+    // a lone sample.json outside new/ is still called what it is
+    expect(failure(() => ingest({ text: read(rel), source: 'sample.json' }, { suite: 's' })).message).toMatch(
+      /^sample\.json at \$: .*found criterion's sample\.json, which has none$/,
+    );
+  });
+});
+
+describe('Locust CSV rows that do not fit the header', () => {
+  const stats = read('locust/run_stats.csv');
+  const history = read('locust/run_stats_history.csv');
+  const cutAt = (text: string, marker: string) => text.slice(0, text.lastIndexOf(marker) + marker.length);
+
+  it('a stats file cut off in its last row is an error naming the line, the first missing column and the fix', () => {
+    // The Aggregated row ends after its Requests/s value: Failures/s and every percentile are gone.
+    const cut = cutAt(stats, ',181.93514343228264');
+    const err = failure(() => ingest({ text: cut, source: 'run_stats.csv' }, { suite: 's' }));
+    expect(err.source).toBe('run_stats.csv');
+    expect(err.location).toBe('line 5, column 11 ("Failures/s")');
+    expect(err.message).toBe(
+      'run_stats.csv at line 5, column 11 ("Failures/s"): expected 22 fields like the header, found 10: the file looks cut off; re-run Locust with --csv and let it finish',
+    );
+    // the same with the format given
+    expect(
+      failure(() => ingest({ text: cut, source: 'run_stats.csv' }, { suite: 's', format: 'locust' })).message,
+    ).toBe(err.message);
+  });
+
+  it('a row with more fields than the header, or fewer in the middle of the file, is an error too', () => {
+    const wide = stats.replace('GET,/health,740,0,', 'GET,/health,740,0,0,');
+    expect(failure(() => ingest({ text: wide, source: 'x.csv' }, { suite: 's' })).message).toBe(
+      'x.csv at line 3, column 23: expected 22 fields like the header, found 23: more fields than the header (an unquoted comma in a name?); re-run Locust with --csv rather than editing its files',
+    );
+    const lines = stats.split('\n');
+    lines[2] = (lines[2] as string).split(',').slice(0, 6).join(',');
+    expect(failure(() => ingest({ text: lines.join('\n'), source: 'x.csv' }, { suite: 's' })).message).toBe(
+      'x.csv at line 3, column 7 ("Min Response Time"): expected 22 fields like the header, found 6: a broken row; re-run Locust with --csv rather than editing its files',
+    );
+  });
+
+  it('an empty or non-numeric required number skips the row with its line and column', () => {
+    const text = stats.replace('GET,/health,740,0,', 'GET,/health,740,,');
+    const out = ingest({ text, source: 'run_stats.csv' }, { suite: 's' });
+    expect(out.metrics.some((m) => m.id.startsWith('s/health/'))).toBe(false);
+    expect(out.warnings).toEqual([
+      'run_stats.csv at line 3, column 4 ("Failure Count"): expected a number, found an empty field; entry skipped',
+    ]);
+    const rps = stats.replace(',30.794145960633386,', ',fast,');
+    expect(ingest({ text: rps, source: 'run_stats.csv' }, { suite: 's' }).warnings).toEqual([
+      'run_stats.csv at line 3, column 10 ("Requests/s"): expected a number, found "fast"; entry skipped',
+    ]);
+  });
+
+  it('a history cut off mid-row costs the samples with a warning naming it; given alone it is an error', async () => {
+    const tmp = scratchDir('ingest');
+    writeFileSync(path.join(tmp, 'run_stats.csv'), stats);
+    const cut = history.slice(0, history.trimEnd().lastIndexOf(',') - 3);
+    const historyFile = path.join(tmp, 'run_stats_history.csv');
+    writeFileSync(historyFile, cut);
+    const lastLine = cut.split('\n').length;
+    const out = await ingestFiles([path.join(tmp, 'run')], { suite: 's' });
+    expect(out.metrics).toHaveLength(12);
+    expect(out.metrics.every((m) => m.samples === undefined)).toBe(true);
+    expect(out.warnings).toEqual([
+      `${historyFile} at line ${lastLine}, column 24 ("Total Average Content Size"): expected 24 fields like the header, found 23: the file looks cut off; re-run Locust with --csv and let it finish; the history is not used, so these metrics have no per-window samples`,
+    ]);
+    const alone = failure(() => ingest({ text: cut, source: 'h.csv' }, { suite: 's' }));
+    expect(alone.location).toBe(`line ${lastLine}, column 24 ("Total Average Content Size")`);
+  });
+
+  it('a history row with an empty timestamp or count is skipped with its column, not silently', () => {
+    const lines = history.split('\n');
+    lines[3] = (lines[3] as string).replace(/^\d+,/, ',');
+    const out = ingest({ text: lines.join('\n'), source: 'h.csv' }, { suite: 's' });
+    expect(out.warnings).toEqual([
+      'h.csv at line 4, column 1 ("Timestamp"): expected a number, found an empty field; row skipped',
+    ]);
+    expect(out.metrics.find((m) => m.id === 's/all/latency')).toBeDefined();
+  });
+});
+
+describe('input the fuzzer (tools/fuzz/ingest.ts) found mishandled', () => {
+  it('Locust --json: a per-second key that is no unix second is an error at its path, not a huge allocation', () => {
+    const doc = JSON.parse(read('locust/run.json'));
+    doc[0].num_reqs_per_sec['17954010e4'] = 1;
+    const out = ingest({ text: JSON.stringify(doc), source: 'run.json' }, { suite: 's' });
+    expect(out.warnings).toEqual([
+      'run.json at $[0].num_reqs_per_sec["17954010e4"]: expected a key that is a unix time in whole seconds, found "17954010e4"; entry skipped',
+    ]);
+    expect(out.metrics.some((m) => m.id === 's/health/latency')).toBe(false);
+    expect(out.metrics.find((m) => m.id === 's/all/throughput')?.samples?.length).toBeGreaterThan(10);
+    // seconds of two different runs in one file: each entry keeps its samples, the aggregate its totals
+    const apart = JSON.parse(read('locust/run.json'));
+    apart[0].num_reqs_per_sec = { 1000000000: 5, 1000000001: 6, 1000000002: 7 };
+    const merged = ingest({ text: JSON.stringify(apart), source: 'run.json' }, { suite: 's' });
+    expect(merged.warnings).toEqual([
+      'run.json at $[*].num_reqs_per_sec: expected the seconds of one run, found entries 9206 days apart; "all" has no per-second samples',
+    ]);
+    expect(merged.metrics.find((m) => m.id === 's/all/throughput')?.samples).toBeUndefined();
+    expect(merged.metrics.find((m) => m.id === 's/health/throughput')?.samples).toEqual([6]);
+  });
+
+  it('a unit named like an Object.prototype member is an unknown unit, not a function used as a factor', () => {
+    const text = 'pkg: x\nBenchmarkA-8   \t 100\t 1500 ns/op\t 3 constructor\t 4 __proto__\n';
+    const out = ingest({ text, source: 'go.txt' }, { suite: 's', format: 'go' });
+    expect(out.metrics.map((m) => [m.id, m.unit, m.samples])).toEqual([
+      ['s/A', 'ms', [0.0015]],
+      ['s/A/constructor', 'constructor', [3]],
+      ['s/A/__proto__', '__proto__', [4]],
+    ]);
+    expect(out.warnings).toEqual([
+      'go.txt: unit "constructor" is not one perf-action knows; kept as is, lower taken as better',
+      'go.txt: unit "__proto__" is not one perf-action knows; kept as is, lower taken as better',
+    ]);
+  });
+
+  it('values that overflow once converted, or overflow their stats, leave that metric out with a warning', () => {
+    const custom = ingest(
+      {
+        text: '[{"name": "a", "unit": "min", "value": 1e308}, {"name": "b", "unit": "ms", "value": 2}]',
+        source: 'c.json',
+      },
+      { suite: 's' },
+    );
+    expect(custom.metrics.map((m) => m.id)).toEqual(['s/b']);
+    expect(custom.warnings).toEqual(['c.json: no value of a is a finite number; it is left out']);
+    const jmh = JSON.parse(read('jmh/jmh-result.json'));
+    jmh[2].primaryMetric.rawData = [[1e308, -1e308, 1e308]];
+    const out = ingest({ text: JSON.stringify(jmh), source: 'j.json' }, { suite: 's' });
+    expect(out.warnings).toEqual([
+      'j.json: s/GraphBench.plan/avgt[nodes=100] has values too large to summarise (stats.sd is Infinity); it is left out',
+    ]);
+    expect(out.metrics.every((m) => Object.values(m.stats).every(Number.isFinite))).toBe(true);
+  });
+
+  it('parameters: a value no double holds stays text, an empty or "__proto__" key gets a name', () => {
+    const custom = ingest(
+      {
+        text: '[{"name": "a[n=1e309]", "unit": "ms", "value": 1}, {"name": "b[n=9007199254740993]", "unit": "ms", "value": 1}, {"name": "c[n=2.50]", "unit": "ms", "value": 1}]',
+        source: 'c.json',
+      },
+      { suite: 's' },
+    );
+    expect(custom.metrics.map((m) => m.params)).toEqual([{ n: '1e309' }, { n: '9007199254740993' }, { n: 2.5 }]);
+    // written as text: an object literal would take "__proto__" as its prototype, not as a key
+    const text =
+      '{"results": [{"command": "sleep 0.1", "parameters": {"": "1"}, "mean": 0.1},' +
+      ' {"command": "sleep 0.2", "parameters": {"__proto__": "2"}, "mean": 0.2}]}';
+    const h = ingest({ text, source: 'h.json' }, { suite: 's', format: 'hyperfine' });
+    expect(h.metrics.map((m) => m.params)).toEqual([{ param: 1 }, { proto: 2 }]);
   });
 });
 
 describe('options and unknown input', () => {
   it('an empty file, unrecognised content, an unknown format or a bad suite name', () => {
     expect(failure(() => ingest({ text: '  \n', source: 'e.json' }, { suite: 's', format: 'jmh' })).message).toBe(
-      'e.json: expected a JMH -rf json report, found an empty file',
+      'e.json at line 1: expected a JMH -rf json report, found an empty file',
     );
     expect(failure(() => ingest({ text: 'hello world\n', source: 'x.txt' }, { suite: 's' })).message).toBe(
-      'x.txt: expected output of one of pytest-benchmark, locust, k6, hyperfine, go, google-benchmark, criterion, benchmarkjs, jmh, vitest, custom (could not tell which tool wrote it; pass --format), found "hello world\\n"',
+      'x.txt: expected output of one of pytest-benchmark, locust, k6, hyperfine, go, google-benchmark, criterion, benchmarkjs, jmh, vitest, custom (could not tell which tool wrote it; pass --format), found "hello world\\n" from line 1',
+    );
+    expect(failure(() => ingest({ text: '\n\n  hello', source: 'x.txt' }, { suite: 's' })).message).toMatch(
+      /found "hello" from line 3$/,
+    );
+    // A text format given an empty file says so at its first line, as the JSON formats do.
+    expect(failure(() => ingest({ text: '\n', source: 'g.txt' }, { suite: 's', format: 'go' })).message).toBe(
+      'g.txt at line 1: expected at least one result line (BenchmarkName  <iterations>  <value> ns/op), found an empty file',
     );
     expect(
       failure(() => ingest({ text: '[]', source: 'x.json' }, { suite: 's', format: 'nunit' as IngestFormat })).message,

@@ -55,9 +55,16 @@ export class Collector {
   }
 
   add(draft: MetricDraft): Metric | undefined {
-    let samples = draft.samples?.filter((v) => Number.isFinite(v));
+    // Copy only when something must go: a large run's samples are kept as they are.
+    let samples = draft.samples?.every(Number.isFinite) ? draft.samples : draft.samples?.filter(Number.isFinite);
     let stats = draft.stats;
     if (samples && samples.length === 0) samples = undefined;
+    if (!samples && !stats) {
+      // Every value overflowed or was not a number (1e309 ns, say): nothing to compare, and no reason to fail
+      // the other results for it.
+      this.warn(`${this.source}: no value of ${draft.name} is a finite number; it is left out`);
+      return undefined;
+    }
     if (samples && samples.length > MAX_SAMPLES) {
       // Stats describe every value; the kept samples are quantiles standing for them.
       stats ??= makeMetric({
@@ -79,6 +86,14 @@ export class Collector {
       ...(samples ? { samples, windows: !draft.replicates } : {}),
       ...(stats ? { stats } : {}),
     });
+    const overflow = nonFinite(metric.stats);
+    if (overflow) {
+      // Finite values near the largest double can still overflow a sum or a spread.
+      this.warn(
+        `${this.source}: ${metric.id} has values too large to summarise (stats.${overflow} is ${metric.stats[overflow]}); it is left out`,
+      );
+      return undefined;
+    }
     if (this.byId.has(metric.id)) {
       this.warn(`${this.source}: two results are both named ${metric.id}; kept the first`);
       return undefined;
@@ -87,8 +102,11 @@ export class Collector {
     return metric;
   }
 
-  /** The metrics read; a file that yields none is an error, never an empty pass. */
-  finish(expected: string): Metric[] {
+  /**
+   * The metrics read; a file that yields none is an error, never an empty pass. `where` is what the reader
+   * searched (a JSON path, or the file's lines), `empty` that there was nothing to search.
+   */
+  finish(expected: string, where = '', empty = false): Metric[] {
     if (this.reduced > 0) {
       this.warnings.push(
         `${this.source}: ${this.reduced} metric(s) had more than ${MAX_SAMPLES} raw values; kept ${MAX_SAMPLES} evenly spaced quantiles of each (their stats use every value)`,
@@ -97,8 +115,18 @@ export class Collector {
     if (this.unshown > 0) this.warnings.push(`${this.source}: ${this.unshown} more warning(s) not shown`);
     if (this.byId.size === 0) {
       const why = this.warnings.find((w) => w.endsWith('entry skipped'));
-      throw new IngestError(this.source, '', expected, why ? `no usable entry (first problem: ${why})` : 'none');
+      const found = why ? `no usable entry (first problem: ${why})` : empty ? 'an empty file' : 'none';
+      throw new IngestError(this.source, where, expected, found);
     }
     return [...this.byId.values()];
   }
+}
+
+/** The first stats field that is not a finite number (a loop, not Object.entries: it runs once per metric). */
+function nonFinite(stats: MetricStats): keyof MetricStats | undefined {
+  for (const key in stats) {
+    const v = stats[key as keyof MetricStats];
+    if (v !== undefined && !Number.isFinite(v)) return key as keyof MetricStats;
+  }
+  return undefined;
 }

@@ -49,6 +49,28 @@ const WHAT: Record<IngestFormat, string> = {
   custom: 'at least one {name, unit, value} entry',
 };
 
+/** Where each JSON format keeps its results: what a file with none of them points at. */
+const COLLECTION: Partial<Record<IngestFormat, string>> = {
+  'pytest-benchmark': '$.benchmarks',
+  locust: '$',
+  k6: '$.metrics',
+  hyperfine: '$.results',
+  'google-benchmark': '$.benchmarks',
+  criterion: '$',
+  jmh: '$',
+  vitest: '$.files',
+  custom: '$',
+};
+
+/** The place a "no result at all" error points at: the JSON collection searched, or every line of a text. */
+export function wholeFile(format: IngestFormat, text: string): string {
+  const path = isJson(text) ? COLLECTION[format] : undefined;
+  if (path) return path;
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < text.length - 1; i = text.indexOf('\n', i + 1)) lines++;
+  return lines === 1 ? 'line 1' : `lines 1-${lines}`;
+}
+
 /** Check the options and settle the format (detecting it for 'auto'). */
 export function resolveFormat(input: IngestInput, opts: IngestOptions): IngestFormat {
   if (!opts.suite || opts.suite.includes('/')) {
@@ -73,11 +95,13 @@ export function resolveFormat(input: IngestInput, opts: IngestOptions): IngestFo
   }
   const detected = detectFormat(input);
   if (!detected) {
+    const start = input.text.search(/\S/);
+    const line = start < 0 ? 1 : input.text.slice(0, start).split('\n').length;
     throw new IngestError(
       input.source,
-      '',
+      start < 0 ? 'line 1' : '',
       `output of one of ${INGEST_FORMATS.join(', ')} (could not tell which tool wrote it; pass --format)`,
-      JSON.stringify(input.text.trimStart().slice(0, 40)),
+      start < 0 ? 'an empty file' : `${JSON.stringify(input.text.slice(start, start + 40))} from line ${line}`,
     );
   }
   return detected;
@@ -88,8 +112,9 @@ export function ingest(input: IngestInput, opts: IngestOptions): IngestOutput {
   const format = resolveFormat(input, opts);
   const out = new Collector(opts.suite, input.source, opts.better);
   // Windows tools may start a file with a byte-order mark, which JSON.parse and the line readers reject.
-  READERS[format](input.text.replace(/^\uFEFF/, ''), out);
-  const metrics = out.finish(WHAT[format]);
+  const text = input.text.replace(/^\uFEFF/, '');
+  READERS[format](text, out);
+  const metrics = out.finish(WHAT[format], wholeFile(format, text), text.trim() === '');
   return { format, metrics, warnings: out.warnings };
 }
 
@@ -99,9 +124,10 @@ export function collect(
   format: IngestFormat,
   opts: IngestOptions,
   read: (out: Collector) => void,
+  where = '',
 ): IngestOutput {
   resolveFormat({ text: '', source }, { ...opts, format });
   const out = new Collector(opts.suite, source, opts.better);
   read(out);
-  return { format, metrics: out.finish(WHAT[format]), warnings: out.warnings };
+  return { format, metrics: out.finish(WHAT[format], where), warnings: out.warnings };
 }

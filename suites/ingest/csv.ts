@@ -49,3 +49,21 @@ export function parseCsv(text: string): { rows: CsvRow[]; unterminated?: number 
   if (cell !== '' || cells.length > 0) endRow();
   return { rows };
 }
+
+export interface RaggedRow {
+  row: CsvRow;
+  /** Its place among the rows after the header (the last row is the one a cut-off file breaks). */
+  index: number;
+  /** The first field (1-based) the row lacks, or its first field beyond the header. */
+  column: number;
+}
+
+/** The first row with more or fewer fields than the header: a file cut off mid-row, or one edited by hand. */
+export function raggedRow(header: CsvRow, rows: readonly CsvRow[]): RaggedRow | undefined {
+  const width = header.cells.length;
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index] as CsvRow;
+    if (row.cells.length !== width) return { row, index, column: Math.min(row.cells.length, width) + 1 };
+  }
+  return undefined;
+}

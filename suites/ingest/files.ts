@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Metric } from '../../src/model/results.ts';
 import { type CriterionBenchmark, readCriterionBenchmark, type TextFile } from './adapters/criterion.ts';
 import { readLocustCsv } from './adapters/locust-csv.ts';
-import { collect, ingest, resolveFormat } from './core.ts';
+import { collect, ingest, resolveFormat, wholeFile } from './core.ts';
 import { detectFormat } from './detect.ts';
 import { IngestError } from './errors.ts';
 import type { IngestFormat, IngestOptions, IngestOutput } from './types.ts';
@@ -26,6 +26,8 @@ export async function ingestFiles(paths: string[], opts: IngestOptions): Promise
   }
   if (outputs.length === 0) throw new IngestError(paths.join(', '), '', 'at least one readable file', 'none');
   const format = (outputs[0] as { output: IngestOutput }).output.format;
+  // One file's ids are already unique (the collector saw to it): nothing to merge.
+  if (outputs.length === 1) return (outputs[0] as { output: IngestOutput }).output;
   const metrics: Metric[] = [];
   const warnings: string[] = [];
   const seen = new Set<string>();
@@ -85,7 +87,13 @@ async function locustPair(
   const history = (await isFile(historyPath))
     ? { text: await readFile(historyPath, 'utf8'), source: historyPath }
     : undefined;
-  return collect(statsPath, 'locust', opts, (out) => readLocustCsv(statsText, out, history));
+  return collect(
+    statsPath,
+    'locust',
+    opts,
+    (out) => readLocustCsv(statsText, out, history),
+    wholeFile('locust', statsText),
+  );
 }
 
 async function criterionTree(dir: string, opts: IngestOptions): Promise<IngestOutput> {

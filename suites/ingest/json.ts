@@ -6,7 +6,7 @@ export type JsonObject = Record<string, unknown>;
 
 /** Parse JSON text; a syntax error (typically a truncated file) names the line and column. */
 export function parseJson(text: string, source: string, what: string): unknown {
-  if (text.trim() === '') throw new IngestError(source, '', what, 'an empty file');
+  if (text.trim() === '') throw new IngestError(source, 'line 1', what, 'an empty file');
   try {
     return JSON.parse(text);
   } catch (err) {

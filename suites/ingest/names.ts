@@ -26,11 +26,27 @@ export function cleanParam(raw: string): string {
   return raw.trim().replace(/[\s,=[\]]+/g, '_');
 }
 
-/** "1000" -> 1000, "fast" -> "fast": numeric values stay numbers so scaling fits and `[n=1000]` work. */
+/**
+ * A parameter's key: cleaned like a value, never empty (`[=2]` is no id), and never "__proto__", which an
+ * object silently refuses as a key, so the parameter would vanish.
+ */
+export function paramKey(raw: string): string {
+  const key = cleanParam(raw);
+  return key === '' ? 'param' : key === '__proto__' ? 'proto' : key;
+}
+
+/**
+ * "1000" -> 1000, "fast" -> "fast": numeric values stay numbers so scaling fits and `[n=1000]` work. A number
+ * no double holds exactly enough to tell apart ("1e309" is Infinity, "9007199254740993" an integer past 2^53)
+ * stays text, so it neither breaks the gate's arithmetic nor merges with its neighbour.
+ */
 export function paramValue(raw: string | number | boolean): string | number {
-  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : cleanParam(String(raw));
   const text = String(raw).trim();
-  return text !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : cleanParam(text);
+  if (text === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) return cleanParam(text);
+  const value = Number(text);
+  const exact = Number.isFinite(value) && (/[.eE]/.test(text) || Number.isSafeInteger(value));
+  return exact ? value : cleanParam(text);
 }
 
 /**
@@ -44,7 +60,7 @@ export function kvParams(text: string, separator: RegExp = /,|;|-(?=[A-Za-z_][\w
   for (const piece of pieces) {
     const m = /^\s*([A-Za-z_][\w.]*)\s*[=:]\s*(.*?)\s*$/.exec(piece);
     if (!m || m[2] === '') return undefined;
-    params[cleanParam(m[1] as string)] = paramValue(m[2] as string);
+    params[paramKey(m[1] as string)] = paramValue(m[2] as string);
   }
   return params;
 }

@@ -23,12 +23,18 @@ const OPTIONAL = ['sd', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999'] as const;
 /**
  * Stats from a tool's summary. A missing centre falls back to the other one (median <-> p50 <-> mean); a
  * missing min or max to the most extreme value known, so the block stays valid without inventing spread.
+ * Values that are not finite (a time in seconds near the largest double, turned into ms) count as missing;
+ * with none left there are no stats, and the collector leaves the metric out with a warning.
  */
-export function statsFromSummary(s: SummaryInput): MetricStats {
+export function statsFromSummary(summary: SummaryInput): MetricStats | undefined {
+  const s: SummaryInput = {};
+  for (const [key, v] of Object.entries(summary) as Array<[keyof SummaryInput, number | undefined]>) {
+    if (v !== undefined && Number.isFinite(v)) s[key] = v;
+  }
   const known = [s.min, s.p50, s.median, s.mean, s.p75, s.p90, s.p95, s.p99, s.p999, s.max].filter(
-    (v): v is number => v !== undefined && Number.isFinite(v),
+    (v): v is number => v !== undefined,
   );
-  if (known.length === 0) throw new Error('a summary needs at least one value');
+  if (known.length === 0) return undefined;
   const mean = s.mean ?? s.median ?? s.p50 ?? (known[0] as number);
   const median = s.median ?? s.p50 ?? mean;
   const stats: MetricStats = {
@@ -40,14 +46,14 @@ export function statsFromSummary(s: SummaryInput): MetricStats {
   };
   for (const key of OPTIONAL) {
     const v = s[key];
-    if (v !== undefined && Number.isFinite(v)) stats[key] = v;
+    if (v !== undefined) stats[key] = v;
   }
   if (stats.p50 === undefined && s.median !== undefined) stats.p50 = s.median;
   return stats;
 }
 
 /** One value and nothing about its spread (benchmark.js text, a custom entry, a counter's rate). */
-export function pointStats(value: number, n = 1): MetricStats {
+export function pointStats(value: number, n = 1): MetricStats | undefined {
   return statsFromSummary({ n, mean: value, median: value, min: value, max: value });
 }
 

@@ -14,70 +14,83 @@ export interface NormalUnit {
   kind: UnitKind;
 }
 
+// Maps, not object literals: a unit read from a file ("constructor", "__proto__") must not find
+// Object.prototype's members and come back as a factor that is a function.
+
 /** Milliseconds per unit of time. */
-const TIME_MS: Record<string, number> = {
-  ps: 1e-9,
-  ns: 1e-6,
-  us: 1e-3,
-  µs: 1e-3,
-  μs: 1e-3,
-  ms: 1,
-  s: 1000,
-  sec: 1000,
-  secs: 1000,
-  second: 1000,
-  seconds: 1000,
-  min: 60_000,
-  minute: 60_000,
-  minutes: 60_000,
-  h: 3_600_000,
-  hour: 3_600_000,
-};
+const TIME_MS = new Map<string, number>(
+  Object.entries({
+    ps: 1e-9,
+    ns: 1e-6,
+    us: 1e-3,
+    µs: 1e-3,
+    μs: 1e-3,
+    ms: 1,
+    s: 1000,
+    sec: 1000,
+    secs: 1000,
+    second: 1000,
+    seconds: 1000,
+    min: 60_000,
+    minute: 60_000,
+    minutes: 60_000,
+    h: 3_600_000,
+    hour: 3_600_000,
+  }),
+);
 
 /** Bytes per unit of size. */
-const SIZE_B: Record<string, number> = {
-  B: 1,
-  b: 1,
-  byte: 1,
-  bytes: 1,
-  KB: 1e3,
-  kB: 1e3,
-  MB: 1e6,
-  GB: 1e9,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-};
+const SIZE_B = new Map<string, number>(
+  Object.entries({
+    B: 1,
+    b: 1,
+    byte: 1,
+    bytes: 1,
+    KB: 1e3,
+    kB: 1e3,
+    MB: 1e6,
+    GB: 1e9,
+    KiB: 1024,
+    MiB: 1024 ** 2,
+    GiB: 1024 ** 3,
+  }),
+);
 
 const PER_OP = /\/(op|ops|iter|iteration|call|run|invocation)$/;
 const COUNTS = new Set(['', 'count', 'counts', '#', 'x', 'times', 'allocs', 'allocs/op', 'objects', 'items']);
 const PERCENT = new Set(['%', 'percent', 'percentage', 'pct']);
-const SI: Record<string, number> = { K: 1e3, k: 1e3, M: 1e6, G: 1e9 };
+const SI = new Map<string, number>(Object.entries({ K: 1e3, k: 1e3, M: 1e6, G: 1e9 }));
 
 export function normalizeUnit(raw: string): NormalUnit {
   const u = raw.trim();
-  if (u in TIME_MS) return { unit: 'ms', factor: TIME_MS[u] as number, kind: 'time' };
+  const time = TIME_MS.get(u);
+  if (time !== undefined) return { unit: 'ms', factor: time, kind: 'time' };
   if (PERCENT.has(u.toLowerCase())) return { unit: '%', factor: 1, kind: 'percent' };
   if (COUNTS.has(u.toLowerCase())) return { unit: 'count', factor: 1, kind: 'count' };
-  if (u in SIZE_B) return { unit: 'B', factor: SIZE_B[u] as number, kind: 'size' };
+  const size = SIZE_B.get(u);
+  if (size !== undefined) return { unit: 'B', factor: size, kind: 'size' };
   // "ns/op", "ms/iter", "B/op": a time or size per operation is just that time or size.
   const perOp = PER_OP.exec(u);
   if (perOp) {
     const head = u.slice(0, perOp.index);
-    if (head in TIME_MS) return { unit: 'ms', factor: TIME_MS[head] as number, kind: 'time' };
-    if (head in SIZE_B) return { unit: 'B', factor: SIZE_B[head] as number, kind: 'size' };
+    const headTime = TIME_MS.get(head);
+    if (headTime !== undefined) return { unit: 'ms', factor: headTime, kind: 'time' };
+    const headSize = SIZE_B.get(head);
+    if (headSize !== undefined) return { unit: 'B', factor: headSize, kind: 'size' };
     if (COUNTS.has(head.toLowerCase())) return { unit: 'count', factor: 1, kind: 'count' };
   }
   // Rates: "<what>/<time>", the time converted to seconds; byte rates to MB/s (Go's and most tools' unit).
   const rate = /^(.*?)\/\s*([A-Za-zµμ]+)$/.exec(u);
-  if (rate && (rate[2] as string) in TIME_MS) {
-    const perSecond = 1000 / (TIME_MS[rate[2] as string] as number);
+  const per = rate ? TIME_MS.get(rate[2] as string) : undefined;
+  if (rate && per !== undefined) {
+    const perSecond = 1000 / per;
     const what = (rate[1] as string).trim();
-    if (what in SIZE_B) return { unit: 'MB/s', factor: ((SIZE_B[what] as number) / 1e6) * perSecond, kind: 'rate' };
+    const bytes = SIZE_B.get(what);
+    if (bytes !== undefined) return { unit: 'MB/s', factor: (bytes / 1e6) * perSecond, kind: 'rate' };
     // "Kelem/s", "Mops/s": an SI prefix on the counted thing (criterion, Google Benchmark's text).
     const prefixed = /^([KkMG])(elem|ops|op|req|items|events)$/.exec(what);
     if (prefixed) {
-      return { unit: `${prefixed[2]}/s`, factor: (SI[prefixed[1] as string] as number) * perSecond, kind: 'rate' };
+      return { unit: `${prefixed[2]}/s`, factor: (SI.get(prefixed[1] as string) as number) * perSecond, kind: 'rate' };
     }
     const word = what === '' ? '' : /^[A-Za-z_]+$/.test(what) ? what : undefined;
     if (word !== undefined) return { unit: `${word}/s`, factor: perSecond, kind: 'rate' };

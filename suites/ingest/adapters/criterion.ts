@@ -38,30 +38,36 @@ export function readCriterionEstimates(text: string, out: Collector): void {
   const crit = parts.lastIndexOf('criterion');
   const dirParts = at > 0 ? parts.slice(crit >= 0 && crit < at ? crit + 1 : at - 1, at) : [];
   if (dirParts.length === 0) {
+    // What the file holds says more than where it lies: sample.json and benchmark.json get their own answer.
+    refuseCompanion(text, out.source);
+    const folder = parts.at(-2);
     throw new IngestError(
       out.source,
-      '',
-      'the path of a criterion estimates file (target/criterion/<benchmark>/new/estimates.json) to name the benchmark',
-      'no such path; pass the target/criterion directory instead',
+      '$',
+      'criterion estimates named by their folder (target/criterion/<benchmark>/new/estimates.json)',
+      `${folder === 'base' || folder === 'change' ? `criterion's ${folder}/ folder, its comparison with the previous run` : 'a file outside such a folder'}; pass the new/estimates.json or the whole target/criterion directory`,
     );
   }
   readCriterionBenchmark({ dir: dirParts.join('/'), estimates: { text, source: out.source } }, out);
 }
 
+/** sample.json and benchmark.json alone carry no estimate: point the user at what to pass. */
+function refuseCompanion(text: string, source: string): void {
+  const est = new JsonReader(source).object(parseJson(text, source, 'criterion estimates'), '$');
+  if (!('iters' in est || 'group_id' in est)) return;
+  throw new IngestError(
+    source,
+    '$',
+    'criterion estimates (<benchmark>/new/estimates.json, or the whole target/criterion directory)',
+    `criterion's ${'iters' in est ? 'sample.json' : 'benchmark.json'}, which has none`,
+  );
+}
+
 export function readCriterionBenchmark(files: CriterionBenchmark, out: Collector): void {
   const { name, params, throughput } = identify(files);
   const json = new JsonReader(files.estimates.source);
+  refuseCompanion(files.estimates.text, files.estimates.source);
   const est = json.object(parseJson(files.estimates.text, files.estimates.source, 'criterion estimates'), '$');
-  if ('iters' in est || 'group_id' in est) {
-    // sample.json and benchmark.json alone carry no estimate: point the user at what to pass.
-    const which = 'iters' in est ? 'sample.json' : 'benchmark.json';
-    throw new IngestError(
-      files.estimates.source,
-      '$',
-      'criterion estimates (<benchmark>/new/estimates.json, or the whole target/criterion directory)',
-      `criterion's ${which}, which has none`,
-    );
-  }
   const point = (key: string) => {
     if (est[key] === undefined || est[key] === null) return undefined;
     const e = json.object(est[key], `$.${key}`);

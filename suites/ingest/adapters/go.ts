@@ -13,54 +13,65 @@
 import type { Params } from '../../../src/model/metric-id.ts';
 import type { Collector } from '../collector.ts';
 import { describeProblem } from '../errors.ts';
-import { isObject } from '../json.ts';
-import { cleanName, cleanParam, paramValue } from '../names.ts';
-import { betterFor, normalizeUnit } from '../units.ts';
+import { cleanName, paramKey, paramValue } from '../names.ts';
+import { betterFor, type NormalUnit, normalizeUnit } from '../units.ts';
+import { forEachGoLine } from './go-lines.ts';
 
-interface Line {
-  text: string;
-  /** Where to point a user: "line 12" of the file. */
-  where: string;
-}
-
-interface Result {
+/**
+ * One benchmark as printed (package, name, -P suffix) with every value of its result lines. Repetitions
+ * (-count) land in the same group, so the work after parsing follows the distinct benchmarks, not the lines.
+ */
+interface Group {
   pkg: string;
   name: string;
   procs?: number;
-  pairs: Array<{ value: number; unit: string }>;
+  /** Result lines read for it: the weight of its -P suffix when choosing the run's usual one. */
+  lines: number;
+  /** Units as printed, in order of appearance, and the values of each (parallel arrays). */
+  units: string[];
+  values: number[][];
+  /** unit -> index, only for a group printing many units, where a scan of `units` would cost too much. */
+  index?: Map<string, number>;
 }
+
+/** Above this many units a group looks its units up in a Map instead of scanning them. */
+const SCAN_UNITS = 8;
 
 const RESULT = /^(Benchmark\S*)\s+(\d+)\s+(\S.*)$/;
 const CONTINUATION = /^\s+(\d+)\s+([-+\d.].*)$/;
 
 export function readGoBench(text: string, out: Collector): void {
-  const lines = looksLikeTest2Json(text) ? fromTest2Json(text) : plainLines(text);
-  const results: Result[] = [];
+  // package -> printed name -> group; `order` keeps the groups in order of appearance.
+  const groups = new Map<string, Map<string, Group>>();
+  const order: Group[] = [];
+  // One string per unit for the whole file, not one per line and group.
+  const unitNames = new Map<string, string>();
   let pkg = '';
   let pending: string | undefined;
-  for (const { text: line, where } of lines) {
+  const where = (line: number) => `line ${line}`;
+  forEachGoLine(text, (line, n) => {
     const header = /^pkg:\s*(\S+)/.exec(line);
     if (header) {
       pkg = header[1] as string;
-      continue;
+      return;
     }
     const failed = /^--- FAIL: (Benchmark\S*)/.exec(line);
     if (failed) {
-      out.warn(`${out.source} at ${where}: ${failed[1]} failed; it has no result`);
-      continue;
+      out.warn(`${out.source} at ${where(n)}: ${failed[1]} failed; it has no result`);
+      return;
     }
     const buildFailed = /^FAIL\s+(\S+)\s+\[(.*)\]/.exec(line);
     if (buildFailed) {
-      out.warn(`${out.source} at ${where}: package ${buildFailed[1]} did not run (${buildFailed[2]})`);
-      continue;
+      out.warn(`${out.source} at ${where(n)}: package ${buildFailed[1]} did not run (${buildFailed[2]})`);
+      return;
     }
     if (/^Benchmark\S*\s+\d+\s*$/.test(line)) {
       // the name and the iteration count, then nothing: output cut off mid-line
       out.warn(
-        `${describeProblem(out.source, where, '`<value> <unit>` pairs after the iteration count', JSON.stringify(line.slice(0, 80)))}; entry skipped`,
+        `${describeProblem(out.source, where(n), '`<value> <unit>` pairs after the iteration count', JSON.stringify(line.slice(0, 80)))}; entry skipped`,
       );
       pending = undefined;
-      continue;
+      return;
     }
     const m = RESULT.exec(line);
     const cont = pending ? CONTINUATION.exec(line) : null;
@@ -76,88 +87,121 @@ export function readGoBench(text: string, out: Collector): void {
     } else {
       const named = /^(Benchmark[^a-z\s]\S*|Benchmark)(\s|$)/.exec(line);
       pending = named ? named[1] : pending;
-      continue;
+      return;
     }
     pending = undefined;
     const pairs = parsePairs(rest);
     if (!pairs) {
       out.warn(
-        `${describeProblem(out.source, where, '`<value> <unit>` pairs after the iteration count', JSON.stringify(line.slice(0, 80)))}; entry skipped`,
+        `${describeProblem(out.source, where(n), '`<value> <unit>` pairs after the iteration count', JSON.stringify(line.slice(0, 80)))}; entry skipped`,
       );
-      continue;
+      return;
     }
-    results.push({ pkg, ...splitProcs(name), pairs });
-  }
-  resolveProcs(results);
-  const prefixes = packagePrefixes(results.map((r) => r.pkg));
-  const series = new Map<string, { name: string; params: Params; unit: string; raw: string; values: number[] }>();
-  const unknownUnits = new Set<string>();
-  for (const r of results) {
-    const { name, params } = nameAndParams(r.name);
-    const prefix = prefixes.get(r.pkg);
-    const base = prefix ? `${prefix}/${name}` : name;
-    if (r.procs !== undefined) params.procs = r.procs;
-    for (const { value, unit } of r.pairs) {
-      const norm = normalizeUnit(unit);
-      if (norm.kind === 'unknown') unknownUnits.add(unit);
-      const metricName = unit === 'ns/op' ? base : `${base}/${suffixFor(unit)}`;
-      const key = `${metricName}${JSON.stringify(params)}`;
-      const entry = series.get(key) ?? { name: metricName, params: { ...params }, unit, raw: unit, values: [] };
-      entry.values.push(value * norm.factor);
-      series.set(key, entry);
+    const inPackage = getOrMake(groups, pkg, () => new Map());
+    let group = inPackage.get(name);
+    const first = !group;
+    if (!group) {
+      const split = splitProcs(name);
+      group = { pkg, name: split.name, procs: split.procs, lines: 0, units: [], values: [] };
+      inPackage.set(name, group);
+      order.push(group);
     }
+    group.lines++;
+    for (let i = 0; i < pairs.length; i += 2) {
+      addValue(
+        group,
+        getOrMake(unitNames, pairs[i + 1] as string, () => pairs[i + 1] as string),
+        i / 2,
+        pairs[i],
+      );
+    }
+    if (first) {
+      // Arrays grown by push keep room for 16 more; a group is kept until the end, so it keeps exact ones.
+      group.units = group.units.slice();
+      group.values = group.values.slice();
+    }
+  });
+  resolveProcs(order);
+  addGroups(order, out);
+}
+
+/** File a value under its unit; `at` is the unit's place on the line, which is nearly always its slot too. */
+function addValue(group: Group, unit: string, at: number, text: string | undefined): void {
+  const value = Number(text);
+  if (group.units[at] === unit) {
+    (group.values[at] as number[]).push(value);
+    return;
   }
-  for (const unit of unknownUnits) {
+  const slot = group.index ? group.index.get(unit) : group.units.indexOf(unit);
+  if (slot !== undefined && slot >= 0) {
+    (group.values[slot] as number[]).push(value);
+    return;
+  }
+  group.index?.set(unit, group.units.length);
+  group.units.push(unit);
+  // A literal holds exactly one value: with -count 1 (one value each) nothing more is ever allocated.
+  group.values.push([value]);
+  if (!group.index && group.units.length > SCAN_UNITS) group.index = new Map(group.units.map((u, i) => [u, i]));
+}
+
+/**
+ * Groups -> metrics, one per benchmark and unit, named and converted once per group. Two printed names that
+ * clean up to one id (names cut at 200 characters, `n=1` and `n=01`) stay two results: the collector keeps the
+ * first and warns.
+ */
+function addGroups(groups: Group[], out: Collector): void {
+  const prefixes = packagePrefixes(groups.map((g) => g.pkg));
+  const units = new UnitCache();
+  // Warnings about units come before the metrics are added, so they are not crowded out by duplicates.
+  for (const g of groups) for (const unit of g.units) units.get(unit);
+  for (const unit of units.unknown) {
     out.warn(`${out.source}: unit "${unit}" is not one perf-action knows; kept as is, lower taken as better`);
   }
-  for (const s of series.values()) {
-    const norm = normalizeUnit(s.raw);
-    out.add({ name: s.name, params: s.params, unit: norm.unit, better: betterFor(norm.kind), samples: s.values });
+  for (const g of groups) {
+    // The params object is shared by the group's metrics (ns/op, B/op, ...): nothing changes it afterwards.
+    const { name, params } = nameAndParams(g.name);
+    const prefix = prefixes.get(g.pkg);
+    const base = prefix ? `${prefix}/${name}` : name;
+    if (g.procs !== undefined) params.procs = g.procs;
+    g.units.forEach((unit, i) => {
+      const { norm, suffix } = units.get(unit);
+      const raw = g.values[i] as number[];
+      out.add({
+        name: unit === 'ns/op' ? base : `${base}/${suffix}`,
+        params,
+        unit: norm.unit,
+        better: betterFor(norm.kind),
+        // slice and map make exact-size arrays: the samples live as long as the results.
+        samples: norm.factor !== 1 ? raw.map((v) => v * norm.factor) : raw.length > 1 ? raw.slice() : raw,
+      });
+    });
   }
 }
 
-function plainLines(text: string): Line[] {
-  return text.split(/\r?\n/).map((t, i) => ({ text: t, where: `line ${i + 1}` }));
-}
+/** A run prints a handful of units on every line: convert and name each once. */
+class UnitCache {
+  readonly unknown = new Set<string>();
+  private readonly known = new Map<string, { norm: NormalUnit; suffix: string }>();
 
-function looksLikeTest2Json(text: string): boolean {
-  const first = text.trimStart().split('\n', 1)[0] ?? '';
-  return first.startsWith('{') && first.includes('"Action"');
-}
-
-/** test2json: rebuild each package's text from its output events; lines point at the event that ended them. */
-function fromTest2Json(text: string): Line[] {
-  const byPackage = new Map<string, { buffer: string; lines: Line[] }>();
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (!raw.trim()) return;
-    let event: unknown;
-    try {
-      event = JSON.parse(raw);
-    } catch {
-      return; // a truncated last event: the lines before it still count
+  get(unit: string): { norm: NormalUnit; suffix: string } {
+    let entry = this.known.get(unit);
+    if (!entry) {
+      entry = { norm: normalizeUnit(unit), suffix: suffixFor(unit) };
+      if (entry.norm.kind === 'unknown') this.unknown.add(unit);
+      this.known.set(unit, entry);
     }
-    if (!isObject(event) || event.Action !== 'output' || typeof event.Output !== 'string') return;
-    const pkg = typeof event.Package === 'string' ? event.Package : '';
-    const state = byPackage.get(pkg) ?? { buffer: '', lines: [] };
-    state.buffer += event.Output;
-    const parts = state.buffer.split('\n');
-    state.buffer = parts.pop() as string;
-    for (const part of parts) state.lines.push({ text: part, where: `line ${i + 1}` });
-    byPackage.set(pkg, state);
-  });
-  return [...byPackage.values()].flatMap((s) => s.lines);
+    return entry;
+  }
 }
 
-function parsePairs(rest: string): Array<{ value: number; unit: string }> | undefined {
+/** The `<value> <unit>` fields after the iteration count, checked: values at even places, units at odd. */
+function parsePairs(rest: string): string[] | undefined {
   const fields = rest.trim().split(/\s+/);
   if (fields.length < 2 || fields.length % 2 !== 0) return undefined;
-  const pairs: Array<{ value: number; unit: string }> = [];
   for (let i = 0; i < fields.length; i += 2) {
-    const value = Number(fields[i]);
-    if (!Number.isFinite(value) || fields[i] === '') return undefined;
-    pairs.push({ value, unit: fields[i + 1] as string });
+    if (fields[i] === '' || !Number.isFinite(Number(fields[i]))) return undefined;
   }
-  return pairs;
+  return fields;
 }
 
 function splitProcs(raw: string): { name: string; procs?: number } {
@@ -170,25 +214,37 @@ function splitProcs(raw: string): { name: string; procs?: number } {
  * (-cpu 1,2,4; no suffix means 1), keep it as a parameter. A suffix that is not the run's usual one on a
  * benchmark that appears once was part of its name (`n=-5`), so it goes back.
  */
-function resolveProcs(results: Result[]): void {
+function resolveProcs(list: Group[]): void {
   const counts = new Map<number, number>();
-  for (const r of results) if (r.procs !== undefined) counts.set(r.procs, (counts.get(r.procs) ?? 0) + 1);
+  for (const g of list) if (g.procs !== undefined) counts.set(g.procs, (counts.get(g.procs) ?? 0) + g.lines);
   const usual = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const states = new Map<string, Set<number>>();
-  for (const r of results) {
-    const key = `${r.pkg} ${r.name}`;
-    const set = states.get(key) ?? new Set();
-    set.add(r.procs ?? 1);
-    states.set(key, set);
+  // package -> name without the suffix -> the suffixes it was printed with (none counts as 1)
+  const states = new Map<string, Map<string, Set<number>>>();
+  const sets = list.map((g) =>
+    getOrMake(
+      getOrMake(states, g.pkg, () => new Map()),
+      g.name,
+      () => new Set<number>(),
+    ).add(g.procs ?? 1),
+  );
+  list.forEach((g, i) => {
+    const several = (sets[i] as Set<number>).size > 1;
+    if (several) g.procs ??= 1;
+    else if (g.procs !== undefined && g.procs !== usual) {
+      g.name = `${g.name}-${g.procs}`;
+      g.procs = undefined;
+    } else g.procs = undefined;
+  });
+}
+
+/** The map's value for key, made and stored first when there is none. */
+function getOrMake<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
   }
-  for (const r of results) {
-    const several = (states.get(`${r.pkg} ${r.name}`)?.size ?? 0) > 1;
-    if (several) r.procs ??= 1;
-    else if (r.procs !== undefined && r.procs !== usual) {
-      r.name = `${r.name}-${r.procs}`;
-      r.procs = undefined;
-    } else r.procs = undefined;
-  }
+  return value;
 }
 
 /** With several packages, each gets its path below their common prefix (a lone package: none). */
@@ -212,7 +268,7 @@ function nameAndParams(raw: string): { name: string; params: Params } {
   const names: string[] = [];
   for (const seg of segments) {
     const kv = /^([A-Za-z_][\w.]*)=(.+)$/.exec(seg);
-    if (kv) params[cleanParam(kv[1] as string)] = paramValue(kv[2] as string);
+    if (kv) params[paramKey(kv[1] as string)] = paramValue(kv[2] as string);
     else names.push(seg);
   }
   return { name: cleanName(names.join('/') || 'Benchmark'), params };

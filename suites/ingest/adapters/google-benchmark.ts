@@ -15,7 +15,7 @@
 import type { Params } from '../../../src/model/metric-id.ts';
 import type { Collector } from '../collector.ts';
 import { childPath, type JsonObject, JsonReader, parseJson } from '../json.ts';
-import { cleanName, cleanParam, paramValue } from '../names.ts';
+import { cleanName, paramKey, paramValue } from '../names.ts';
 import { statsFromSummary } from '../stats.ts';
 import { normalizeUnit } from '../units.ts';
 
@@ -148,7 +148,7 @@ function nameAndParams(runName: string): { name: string; params: Params } {
   for (const seg of segments) {
     const kv = /^([A-Za-z_]\w*):(.+)$/.exec(seg);
     if (kv) {
-      if (!SETTINGS.has(kv[1] as string)) params[cleanParam(kv[1] as string)] = paramValue(kv[2] as string);
+      if (!SETTINGS.has(kv[1] as string)) params[paramKey(kv[1] as string)] = paramValue(kv[2] as string);
     } else if (MODIFIERS.has(seg)) {
       // how the time was measured, not what
     } else if (/^-?\d+(\.\d+)?$/.test(seg)) {

@@ -9,7 +9,7 @@
 import type { Params } from '../../../src/model/metric-id.ts';
 import type { Collector } from '../collector.ts';
 import { childPath, type JsonObject, JsonReader, parseJson } from '../json.ts';
-import { cleanName, cleanParam, paramValue } from '../names.ts';
+import { cleanName, paramKey, paramValue } from '../names.ts';
 import { statsFromSummary } from '../stats.ts';
 
 const S_TO_MS = 1000;
@@ -31,12 +31,13 @@ export function readHyperfine(text: string, out: Collector): void {
     out.entry(() => {
       const result = json.object(raw, path);
       const command = json.string(result.command, `${path}.command`);
-      const parameters: Record<string, string> = {};
-      if (result.parameters !== undefined && result.parameters !== null) {
-        for (const [k, v] of Object.entries(json.object(result.parameters, `${path}.parameters`))) {
-          parameters[k] = String(v);
-        }
-      }
+      // fromEntries defines own keys, so even a parameter named "__proto__" is kept (assignment would drop it).
+      const parameters: Record<string, string> =
+        result.parameters === undefined || result.parameters === null
+          ? {}
+          : Object.fromEntries(
+              Object.entries(json.object(result.parameters, `${path}.parameters`)).map(([k, v]) => [k, String(v)]),
+            );
       runs.push({ command, parameters, result, path });
     });
   });
@@ -54,7 +55,7 @@ export function readHyperfine(text: string, out: Collector): void {
       if (failed > 0)
         out.warn(`${out.source} at ${path}: ${failed} of ${exits.length} runs of "${run.command}" failed`);
       const params: Params = {};
-      for (const [k, v] of Object.entries(run.parameters)) params[cleanParam(k)] = paramValue(v);
+      for (const [k, v] of Object.entries(run.parameters)) params[paramKey(k)] = paramValue(v);
       const mean = s('mean');
       if (!times?.length && mean === undefined) json.fail(path, '"times" or a "mean"', undefined);
       out.add({
@@ -84,7 +85,11 @@ function templateNames(runs: Run[]): string[] {
   const groups = new Map<string, number[]>();
   runs.forEach((run, i) => {
     const keys = Object.keys(run.parameters).sort().join(',');
-    if (keys) groups.set(keys, [...(groups.get(keys) ?? []), i]);
+    if (!keys) return;
+    // One array per parameter set, appended to: copying it for every run made a long sweep quadratic.
+    const members = groups.get(keys);
+    if (members) members.push(i);
+    else groups.set(keys, [i]);
   });
   const names = runs.map((run) => cleanName(run.command));
   for (const [keys, members] of groups) {
@@ -123,7 +128,8 @@ function aroundCommonParts(commands: string[], key: string): string | undefined 
     while (j < suf && j < c.length && c[c.length - 1 - j] === first[first.length - 1 - j]) j++;
     suf = j;
   }
-  const shortest = Math.min(...commands.map((c) => c.length));
+  // A loop, not Math.min(...): spreading a sweep of 100k+ commands overflows the call stack.
+  const shortest = commands.reduce((min, c) => Math.min(min, c.length), Infinity);
   if (pre + suf > shortest) suf = shortest - pre;
   return `${first.slice(0, pre)}{${key}}${first.slice(first.length - suf)}`;
 }

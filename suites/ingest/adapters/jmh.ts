@@ -14,7 +14,7 @@
 import type { Params } from '../../../src/model/metric-id.ts';
 import type { Collector, MetricDraft } from '../collector.ts';
 import { childPath, type JsonObject, JsonReader, parseJson } from '../json.ts';
-import { cleanName, cleanParam, paramValue } from '../names.ts';
+import { cleanName, paramKey, paramValue } from '../names.ts';
 import { statsFromSummary } from '../stats.ts';
 import { betterFor, normalizeUnit } from '../units.ts';
 
@@ -68,7 +68,7 @@ function readEntry(json: JsonReader, raw: unknown, path: string): Entry {
   const params: Params = {};
   if (e.params !== undefined && e.params !== null) {
     for (const [k, v] of Object.entries(json.object(e.params, `${path}.params`))) {
-      params[cleanParam(k)] = paramValue(String(v));
+      params[paramKey(k)] = paramValue(String(v));
     }
   }
   const drafts = [readMetric(json, e.primaryMetric, `${path}.primaryMetric`, '', mode)];

@@ -18,7 +18,7 @@ import type { Params } from '../../../src/model/metric-id.ts';
 import type { Better } from '../../../src/model/results.ts';
 import type { Collector } from '../collector.ts';
 import { childPath, type JsonObject, JsonReader, parseJson } from '../json.ts';
-import { cleanName, cleanParam, paramValue } from '../names.ts';
+import { cleanName, paramKey, paramValue } from '../names.ts';
 import { type SummaryInput, statsFromSummary } from '../stats.ts';
 
 type K6Type = 'trend' | 'counter' | 'rate' | 'gauge';
@@ -146,7 +146,7 @@ function splitTags(key: string): { base: string; params: Params } {
   const params: Params = {};
   for (const pair of (m[2] as string).split(',')) {
     const i = pair.indexOf(':');
-    if (i > 0) params[cleanParam(pair.slice(0, i))] = paramValue(pair.slice(i + 1));
+    if (i > 0) params[paramKey(pair.slice(0, i))] = paramValue(pair.slice(i + 1));
   }
   return { base: (m[1] as string).trim(), params };
 }

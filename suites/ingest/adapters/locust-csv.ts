@@ -9,9 +9,12 @@
 // windows, which become the samples: requests/s, failed %, and mean latency of each window. Its percentile
 // columns are Locust's sliding 10 s view, so they are not used. A history file given alone yields the same
 // metrics from its last row (without percentiles).
+// Checks: every row is as wide as its header (a short last row is a file cut off mid-write: an error naming the
+// line and the first missing column); an empty or non-numeric count, average, Requests/s or Timestamp skips its
+// row with a warning naming the line and column ("N/A", Locust's "no data yet", is accepted).
 
 import type { Collector } from '../collector.ts';
-import { type CsvRow, parseCsv } from '../csv.ts';
+import { type CsvRow, parseCsv, raggedRow } from '../csv.ts';
 import { IngestError } from '../errors.ts';
 import { addEndpoints, type Endpoint, type Windows } from './locust-common.ts';
 
@@ -60,15 +63,46 @@ class Table {
     return col === undefined ? '' : (row.cells[col] ?? '').trim();
   }
 
-  /** A number; "N/A" (Locust's "no data yet") and blanks are undefined; anything else is an error. */
-  number(row: CsvRow, col: number | undefined, what: string): number | undefined {
+  /** Where a field is, for messages: its line, and its column by number and header. */
+  where(row: CsvRow, col: number): string {
+    const name = this.header.cells[col]?.trim();
+    return `line ${row.line}, column ${col + 1}${name ? ` (${JSON.stringify(name)})` : ''}`;
+  }
+
+  /**
+   * A number. "N/A" (Locust's "no data yet") is undefined, and so is a blank in a column that may be blank
+   * (percentiles, median, min, max); a blank where a number is required, or anything else, is an error.
+   */
+  number(row: CsvRow, col: number | undefined, required = false): number | undefined {
+    if (col === undefined) return undefined;
     const raw = this.text(row, col);
-    if (raw === '' || raw === 'N/A') return undefined;
-    const v = Number(raw);
+    if (raw === 'N/A' || (raw === '' && !required)) return undefined;
+    const v = raw === '' ? Number.NaN : Number(raw);
     if (!Number.isFinite(v)) {
-      throw new IngestError(this.source, `line ${row.line}`, `a number in "${what}"`, JSON.stringify(raw));
+      throw new IngestError(
+        this.source,
+        this.where(row, col),
+        'a number',
+        raw === '' ? 'an empty field' : JSON.stringify(raw),
+      );
     }
     return v;
+  }
+
+  /** Every row as wide as the header: a short last row is a file cut off while Locust wrote it. */
+  checkWidths(): void {
+    const bad = raggedRow(this.header, this.rows);
+    if (!bad) return;
+    const width = this.header.cells.length;
+    const count = bad.row.cells.length;
+    const why =
+      count > width
+        ? 'more fields than the header (an unquoted comma in a name?); re-run Locust with --csv rather than editing its files'
+        : bad.index === this.rows.length - 1
+          ? 'the file looks cut off; re-run Locust with --csv and let it finish'
+          : 'a broken row; re-run Locust with --csv rather than editing its files';
+    const location = count > width ? `line ${bad.row.line}, column ${bad.column}` : this.where(bad.row, bad.column - 1);
+    throw new IngestError(this.source, location, `${width} fields like the header`, `${count}: ${why}`);
   }
 }
 
@@ -78,7 +112,7 @@ function readTable(text: string, source: string): Table {
     throw new IngestError(source, `line ${unterminated}`, 'a closing quote', 'the end of the file: was it truncated?');
   }
   const [header, ...body] = rows;
-  if (!header) throw new IngestError(source, '', 'a Locust CSV header', 'an empty file');
+  if (!header) throw new IngestError(source, 'line 1', 'a Locust CSV header', 'an empty file');
   return new Table(source, header, body);
 }
 
@@ -95,6 +129,7 @@ export function readLocustCsv(text: string, out: Collector, history?: LocustHist
       );
     }
   }
+  table.checkWidths();
   if (table.has('Timestamp') && table.has('Total Request Count')) {
     addEndpoints(fromHistoryAlone(table, out), out);
     return;
@@ -102,7 +137,9 @@ export function readLocustCsv(text: string, out: Collector, history?: LocustHist
   let windows: Map<string, Windows> | undefined;
   if (history) {
     try {
-      windows = historyWindows(readTable(history.text, history.source), out);
+      const historyTable = readTable(history.text, history.source);
+      historyTable.checkWidths();
+      windows = historyWindows(historyTable, out);
     } catch (err) {
       // A broken history costs the per-window samples, not the run's results.
       if (!(err instanceof IngestError)) throw err;
@@ -120,23 +157,24 @@ export function readLocustCsv(text: string, out: Collector, history?: LocustHist
     max: table.column(['Max Response Time'], false),
     rps: table.column(['Requests/s']) as number,
   };
-  const percentiles = PERCENTILE_COLUMNS.map(([h, slot]) => [table.column([h], false), slot, h] as const);
+  const percentiles = PERCENTILE_COLUMNS.map(([h, slot]) => [table.column([h], false), slot] as const);
   const endpoints: Endpoint[] = [];
   for (const row of table.rows) {
     out.entry(() => {
       const name = table.text(row, col.name);
       const method = table.text(row, col.type);
       const aggregate = isAggregate(method, name);
-      const requests = table.number(row, col.requests, 'Request Count');
-      if (requests === undefined) throw new IngestError(out.source, `line ${row.line}`, 'a request count', 'none');
+      const requests = table.number(row, col.requests, true);
+      if (requests === undefined)
+        throw new IngestError(out.source, table.where(row, col.requests), 'a request count', '"N/A"');
       const latency: Endpoint['latency'] = {
-        mean: table.number(row, col.avg, 'Average Response Time'),
-        median: table.number(row, col.median, 'Median Response Time'),
-        min: table.number(row, col.min, 'Min Response Time'),
-        max: table.number(row, col.max, 'Max Response Time'),
+        mean: table.number(row, col.avg, true),
+        median: table.number(row, col.median),
+        min: table.number(row, col.min),
+        max: table.number(row, col.max),
       };
-      for (const [c, slot, header] of percentiles) {
-        const v = table.number(row, c, header);
+      for (const [c, slot] of percentiles) {
+        const v = table.number(row, c);
         if (v !== undefined && !(slot === 'max' && latency.max !== undefined)) latency[slot] = v;
       }
       endpoints.push({
@@ -144,9 +182,9 @@ export function readLocustCsv(text: string, out: Collector, history?: LocustHist
         name,
         aggregate,
         requests,
-        failures: table.number(row, col.failures, 'Failure Count') ?? 0,
+        failures: table.number(row, col.failures, true) ?? 0,
         latency,
-        rps: table.number(row, col.rps, 'Requests/s') ?? 0,
+        rps: table.number(row, col.rps, true) ?? 0,
         ...(windows?.has(key(method, name, aggregate)) ? { windows: windows.get(key(method, name, aggregate)) } : {}),
       });
     });
@@ -187,8 +225,8 @@ function historySeries(
     try {
       const method = table.text(row, col.type);
       const name = table.text(row, col.name);
-      const time = table.number(row, col.time, 'Timestamp');
-      const count = table.number(row, col.count, 'Total Request Count');
+      const time = table.number(row, col.time, true);
+      const count = table.number(row, col.count, true);
       if (time === undefined || count === undefined) continue;
       const k = key(method, name, isAggregate(method, name));
       const s = series.get(k) ?? { method, name, points: [] };
@@ -196,8 +234,8 @@ function historySeries(
         line: row.line,
         time,
         count,
-        failures: table.number(row, col.failures, 'Total Failure Count') ?? 0,
-        avg: table.number(row, col.avg, 'Total Average Response Time') ?? 0,
+        failures: table.number(row, col.failures, true) ?? 0,
+        avg: table.number(row, col.avg, true) ?? 0,
       });
       series.set(k, s);
     } catch (err) {
@@ -253,9 +291,9 @@ function fromHistoryAlone(table: Table, out: Collector): Endpoint[] {
       failures: last.failures,
       latency: {
         mean: last.avg,
-        median: table.number(row, col.median, 'Total Median Response Time'),
-        min: table.number(row, col.min, 'Total Min Response Time'),
-        max: table.number(row, col.max, 'Total Max Response Time'),
+        median: table.number(row, col.median),
+        min: table.number(row, col.min),
+        max: table.number(row, col.max),
       },
       rps: last.time > first.time ? (last.count - first.count) / (last.time - first.time) : 0,
       windows: toWindows(s.points),

@@ -37,20 +37,39 @@ export function readLocustJson(text: string, out: Collector): void {
     out.entry(() => entries.push(readEntry(json, raw, path)));
   });
   const endpoints = entries.map((e) => toEndpoint(e, false));
-  if (entries.length > 0) endpoints.push(toEndpoint(merge(entries), true));
+  if (entries.length > 0) {
+    const all = merge(entries);
+    const days = spanDays(all.perSecond);
+    if (days > MAX_SPAN_DAYS) {
+      // Each entry is one run's seconds, but together they are not: the aggregate keeps its totals only.
+      out.warn(
+        `${out.source} at $[*].num_reqs_per_sec: expected the seconds of one run, found entries ${days.toFixed(0)} days apart; "all" has no per-second samples`,
+      );
+      all.perSecond.clear();
+    }
+    endpoints.push(toEndpoint(all, true));
+  }
   addEndpoints(endpoints, out);
 }
 
 function readEntry(json: JsonReader, raw: unknown, path: string): Entry {
   const e = json.object(raw, path);
-  const counts = (field: string): Map<number, number> => {
+  const counts = (field: string, seconds: boolean): Map<number, number> => {
     const m = new Map<number, number>();
     if (e[field] === undefined || e[field] === null) return m;
     for (const [k, v] of Object.entries(json.object(e[field], `${path}.${field}`))) {
       const at = childPath(`${path}.${field}`, k);
       const keyNum = Number(k);
       if (!Number.isFinite(keyNum)) json.fail(at, 'a numeric key', k);
+      if (seconds && !isUnixSecond(keyNum)) json.fail(at, 'a key that is a unix time in whole seconds', k);
       m.set(keyNum, json.number(v, at));
+    }
+    if (seconds && spanDays(m) > MAX_SPAN_DAYS) {
+      json.fail(
+        `${path}.${field}`,
+        `seconds of one run (at most ${MAX_SPAN_DAYS} days apart)`,
+        `${spanDays(m).toFixed(0)} days`,
+      );
     }
     return m;
   };
@@ -62,9 +81,9 @@ function readEntry(json: JsonReader, raw: unknown, path: string): Entry {
     totalTime: json.optionalNumber(e.total_response_time, `${path}.total_response_time`) ?? 0,
     min: json.optionalNumber(e.min_response_time, `${path}.min_response_time`),
     max: json.optionalNumber(e.max_response_time, `${path}.max_response_time`),
-    histogram: counts('response_times'),
-    perSecond: counts('num_reqs_per_sec'),
-    failPerSecond: counts('num_fail_per_sec'),
+    histogram: counts('response_times', false),
+    perSecond: counts('num_reqs_per_sec', true),
+    failPerSecond: counts('num_fail_per_sec', true),
     start: json.optionalNumber(e.start_time, `${path}.start_time`),
     last: json.optionalNumber(e.last_request_timestamp, `${path}.last_request_timestamp`),
   };
@@ -91,6 +110,22 @@ function toEndpoint(e: Entry, aggregate: boolean): Endpoint {
     rps: span > 0 ? e.requests / span : 0,
     windows: perSecondWindows(e),
   };
+}
+
+/** Per-second samples cover every second of the run: a longer span is not one load test's (and would be huge). */
+const MAX_SPAN_DAYS = 7;
+/** Locust's keys are int(time.time()): whole, and before the year 2286. */
+const isUnixSecond = (t: number) => Number.isInteger(t) && t >= 0 && t < 1e10;
+
+function spanDays(perSecond: Map<number, number>): number {
+  if (perSecond.size < 2) return 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const t of perSecond.keys()) {
+    first = Math.min(first, t);
+    last = Math.max(last, t);
+  }
+  return (last - first) / 86_400;
 }
 
 /** Whole seconds between the first and the last (both partial, so left out); quiet seconds count as 0. */

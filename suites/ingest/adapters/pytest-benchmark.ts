@@ -11,7 +11,7 @@
 import type { Params } from '../../../src/model/metric-id.ts';
 import type { Collector, MetricDraft } from '../collector.ts';
 import { childPath, type JsonObject, JsonReader, parseJson } from '../json.ts';
-import { cleanName, cleanParam, kvParams, paramValue, splitBracket } from '../names.ts';
+import { cleanName, kvParams, paramKey, paramValue, splitBracket } from '../names.ts';
 import { statsFromSummary } from '../stats.ts';
 
 const S_TO_MS = 1000;
@@ -93,7 +93,7 @@ function paramsOf(inside: string, b: JsonObject): Params {
     const entries = Object.entries(declared as JsonObject);
     const scalar = entries.every(([, v]) => ['string', 'number', 'boolean'].includes(typeof v));
     if (entries.length > 0 && scalar && entries.map(([, v]) => String(v)).join('-') === inside) {
-      return Object.fromEntries(entries.map(([k, v]) => [cleanParam(k), paramValue(v as string | number)]));
+      return Object.fromEntries(entries.map(([k, v]) => [paramKey(k), paramValue(v as string | number)]));
     }
   }
   return { case: paramValue(inside) };

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { expandEnv } from '../src/config/env.ts';
 import { ConfigError, deriveId, loadConfig, parseConfigText } from '../src/config/load.ts';
 import { editDistance, suggest } from '../src/config/suggest.ts';
@@ -36,7 +36,11 @@ describe('config parsing', () => {
     expect(cfg.compare.minEffect).toBeCloseTo(0.03);
     expect(cfg.compare.confidence).toBeCloseTo(0.95);
     expect(cfg.compare.failOn).toEqual(['criteria', 'regression']);
-    expect(cfg.criteria).toEqual([{ expect: 'graph/plan p95 < 1s' }, { name: 'label', expect: 'graph/plan n >= 5' }]);
+    // Each criterion keeps its place, for errors only the measured metrics reveal.
+    expect(cfg.criteria).toEqual([
+      { expect: 'graph/plan p95 < 1s', where: 'perf.yml:12:5' },
+      { name: 'label', expect: 'graph/plan n >= 5', where: 'perf.yml:14:13' },
+    ]);
     expect(cfg.services).toEqual([]);
   });
 
@@ -87,6 +91,133 @@ describe('config parsing', () => {
     expect(long?.line).toBe(6);
     const [neg] = problemsOf(() => parseConfigText(`${minimal}    time: -5s\n`, 'perf.yml'));
     expect(neg?.path).toBe('suites[0].time');
+    // A bare number is milliseconds: the same limits apply, at 2^31 - 1 exactly.
+    const [minus] = problemsOf(() => parseConfigText(`${minimal}    timeout: -1\n`, 'perf.yml'));
+    expect(minus?.message).toMatch(/cannot be negative/);
+    expect(minus?.line).toBe(6);
+    expect(() => parseConfigText(`${minimal}    timeout: ${2 ** 31 - 1}\n`, 'perf.yml')).not.toThrow();
+    const [over] = problemsOf(() => parseConfigText(`${minimal}    timeout: ${2 ** 31}\n`, 'perf.yml'));
+    expect(over?.message).toMatch(/at most 596h/);
+    const [svc] = problemsOf(() =>
+      parseConfigText(`${minimal}services:\n  - name: api\n    run: x\n    timeout: -5s\n`, 'perf.yml'),
+    );
+    expect(svc?.path).toBe('services[0].timeout');
+  });
+
+  it('rejects negative, endless and timer-overflowing think-times and latency limits', () => {
+    const http = (load: string, expectLatency = '100ms') =>
+      `version: 1\nsuites:\n  - name: web\n    kind: http\n    target: http://127.0.0.1:8080\n    load: { users: 2, duration: 1s, ${load} }\n    requests:\n      - { name: a, expect: { latency: ${expectLatency} } }\n`;
+    expect(() => parseConfigText(http('think-time: 10ms..50ms'), 'perf.yml')).not.toThrow();
+    const [neg] = problemsOf(() => parseConfigText(http('think-time: -1'), 'perf.yml'));
+    expect(neg?.path).toBe('suites[0].load.think-time');
+    expect(neg?.message).toMatch(/cannot be negative/);
+    const [long] = problemsOf(() => parseConfigText(http('think-time: 10ms..700h'), 'perf.yml'));
+    expect(long?.message).toMatch(/at most 596h/);
+    const [lat] = problemsOf(() => parseConfigText(http('think-time: 1ms', '"<-5ms"'), 'perf.yml'));
+    expect(lat?.path).toBe('suites[0].requests[0].expect.latency');
+    expect(lat?.message).toMatch(/cannot be negative/);
+    const [inf] = problemsOf(() => parseConfigText(http('think-time: .inf'), 'perf.yml'));
+    expect(inf?.message).toBe('expected a duration or a range such as 10ms or 10ms..50ms, found Infinity');
+  });
+
+  it('rejects negative percentages', () => {
+    const [p] = problemsOf(() => parseConfigText(`${minimal}compare:\n  min-effect: -0.5\n`, 'perf.yml'));
+    expect(p?.path).toBe('compare.min-effect');
+    expect(p?.line).toBe(7);
+    expect(p?.message).toMatch(/cannot be negative/);
+  });
+
+  it('says what a value may be where zod would only say "Invalid input"', () => {
+    const [inf] = problemsOf(() => parseConfigText(`${minimal}    time: .inf\n`, 'perf.yml'));
+    expect(inf?.message).toBe('expected a duration such as 250ms, 30s or 5m, found Infinity');
+    const [list] = problemsOf(() => parseConfigText(`${minimal}compare:\n  confidence: [99%]\n`, 'perf.yml'));
+    expect(list?.message).toBe('expected a percentage such as 5%, found a list');
+    const [crit] = problemsOf(() => parseConfigText(`${minimal}criteria:\n  - [graph/plan < 1s]\n`, 'perf.yml'));
+    expect(crit?.path).toBe('criteria[0]');
+    expect(crit?.message).toBe('expected a mapping or text, found a list');
+    // When one form fits the type (ready: {...}), its own problem is the one to fix.
+    const cmd = 'version: 1\nsuites:\n  - name: c\n    kind: command\n    run: x\n';
+    const [ready] = problemsOf(() => parseConfigText(`${cmd}    ready: { url: 5 }\n`, 'perf.yml'));
+    expect(ready?.path).toBe('suites[0].ready.url');
+    expect(ready?.line).toBe(6);
+    expect(ready?.message).toMatch(/expected string/);
+    const [kind] = problemsOf(() => parseConfigText(minimal.replace('    kind: bench\n', ''), 'perf.yml'));
+    expect(kind?.message).toBe('missing required key "kind": one of bench, command, http, redis-streams, amqp');
+    expect(kind?.line).toBe(3);
+  });
+
+  it('reports a criterion that cannot be parsed at its line, naming it, before anything runs', () => {
+    const text = `${minimal}criteria:\n  - graph/plan p95 < 1s\n  - name: budget\n    expect: graph/plan p95 < 5 parsecs\n  - graph/plan p59 < 1s\n`;
+    const problems = problemsOf(() => parseConfigText(text, 'perf.yml'));
+    expect(problems).toHaveLength(2);
+    const [unit, stat] = problems;
+    expect(unit?.line).toBe(9);
+    expect(unit?.path).toBe('criteria[1].expect');
+    expect(unit?.message).toMatch(
+      /^criterion 2 \(budget\) "graph\/plan p95 < 5 parsecs": column 20: unknown unit "parsecs"/,
+    );
+    expect(stat?.line).toBe(10);
+    expect(stat?.message).toMatch(/criterion 3 .*did you mean "p95"/);
+    const err = (() => {
+      try {
+        parseConfigText(text, 'perf.yml');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toMatch(/^perf\.yml:9:13: criteria\[1\]\.expect: criterion 2 \(budget\)/);
+  });
+
+  it('places alias errors at the alias: undefined, recursive and billion-laughs aliases', () => {
+    const [u] = problemsOf(() => parseConfigText(`${minimal}    time: *nowhere\n`, 'perf.yml'));
+    expect(u?.line).toBe(6);
+    expect(u?.message).toMatch(/\*nowhere names no anchor/);
+    // An HTTP body accepts any value: an alias inside its own anchor would load as an endless one.
+    const selfRef =
+      'version: 1\nsuites:\n  - name: web\n    kind: http\n    target: http://x\n    load: { users: 1, duration: 1s }\n    requests:\n      - { name: a, json: &body { inner: *body } }\n';
+    const [r] = problemsOf(() => parseConfigText(selfRef, 'perf.yml'));
+    expect(r?.line).toBe(8);
+    expect(r?.message).toMatch(/inside the value it names/);
+    const laughs = [`${minimal}criteria:`, '  - &a0 { expect: "graph/plan < 1s" }'];
+    for (let i = 1; i <= 6; i++)
+      laughs.push(
+        `  - &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const [b] = problemsOf(() => parseConfigText(laughs.join('\n'), 'perf.yml'));
+    expect(b?.line).toBe(13);
+    expect(b?.message).toMatch(/expand to .* values \(at most 100000\)/);
+    // Aliases used as intended still load.
+    const shared = `${minimal}    time: &t 40ms\n    warmup: *t\n`;
+    expect((parseConfigText(shared, 'perf.yml').suites[0] as Record<string, unknown>).warmup).toBe(40);
+  });
+
+  it('places problems with the document itself: empty, not a mapping, a list as a key, absurd nesting', () => {
+    for (const empty of ['', '# only a comment\n', '---\n']) {
+      const [e] = problemsOf(() => parseConfigText(empty, 'perf.yml'));
+      expect(e?.line).toBe(1);
+      expect(e?.message).toMatch(/start it with "version: 1"/);
+    }
+    const [list] = problemsOf(() => parseConfigText('\n- version: 1\n', 'perf.yml'));
+    expect(list?.line).toBe(2);
+    expect(list?.message).toMatch(/found a list/);
+    // A mapping as a key would be stringified by the parser, with a warning on stderr.
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    onTestFinished(() => {
+      process.off('warning', onWarning);
+    });
+    const [key] = problemsOf(() => parseConfigText(`${minimal}? { a: 1 }\n: 2\n`, 'perf.yml'));
+    expect(key?.line).toBe(6);
+    expect(key?.message).toMatch(/a key must be a plain name/);
+    const [deep] = problemsOf(() =>
+      parseConfigText(`version: 1\nsuites: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'perf.yml'),
+    );
+    expect(deep?.line).toBe(2);
+    expect(deep?.message).toMatch(/nested too deeply/);
+    expect(warnings).toEqual([]);
   });
 
   it('reads the gate options and pass-env; recheck: false still means one run', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigText } from '../src/config/load.ts';
 import {
   CriteriaConfigError,
   CriterionSyntaxError,
@@ -228,6 +229,52 @@ describe('checkCriteria', () => {
       checkCriteria([{ expect: 'graph/plan p95 < 1s' }, { expect: 'scaling(a/b, n) <= 1.2' }]),
     ).not.toThrow();
     expect(() => checkCriteria([])).not.toThrow();
+  });
+});
+
+describe('criteria errors name the file and line', () => {
+  const text = `version: 1
+suites:
+  - name: api
+    kind: bench
+    file: api.bench.ts
+criteria:
+  - api/x/latency p95 < 1s
+  - name: tp
+    expect: api/x/throughput >= 1s
+`;
+
+  it('leads with where the criterion is written, from checkCriteria and from evaluation', () => {
+    const e = configError(() => checkCriteria([{ expect: 'a/b p59 < 1s', where: 'perf.yml:7:5' }]));
+    expect(e.problems[0]?.where).toBe('perf.yml:7:5');
+    expect(e.message).toMatch(/^perf\.yml:7:5: criterion 1 "a\/b p59 < 1s": column 5: unknown statistic/);
+    // A unit of the wrong dimension shows only against the measured metric: it still points at the line.
+    const { criteria } = parseConfigText(text, 'perf.yml');
+    const metrics = [metric('api/x/latency', 'ms', 5), metric('api/x/throughput', 'req/s', 500, {}, 'higher')];
+    const mismatch = configError(() => evaluateCriteria(criteria, metrics));
+    expect(mismatch.message).toMatch(
+      /^perf\.yml:9:13: criterion 2 \(tp\) "api\/x\/throughput >= 1s": 1s is a duration/,
+    );
+  });
+
+  it('rejects a criterion with a syntax error or an unknown unit when the config loads, at its line', () => {
+    for (const [bad, why] of [
+      ['api/x/latency p95 < 5 parsecs', /unknown unit "parsecs"/],
+      ['api/x/latency p95 =< 1s', /did you mean "<="/],
+    ] as const) {
+      let err: unknown;
+      try {
+        parseConfigText(text.replace('api/x/throughput >= 1s', bad), 'perf.yml');
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      const [p] = (err as ConfigError).problems;
+      expect(p?.line).toBe(9);
+      expect(p?.path).toBe('criteria[1].expect');
+      expect(p?.message).toMatch(why);
+      expect((err as Error).message).toMatch(/^perf\.yml:9:13: criteria\[1\]\.expect: criterion 2 \(tp\)/);
+    }
   });
 });
 

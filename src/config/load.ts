@@ -4,10 +4,23 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import {
+  type Alias,
+  type Document,
+  isAlias,
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { z } from 'zod';
 import { suiteKinds } from '../../suites/index.ts';
 import type { CompareOptions } from '../compare/options.ts';
+import { CriterionSyntaxError, describeCriterion, parseCriterion, syntaxProblem } from '../criteria/parse.ts';
 import type { CriterionConfig } from '../criteria/types.ts';
 import { formatPath } from '../model/documents.ts';
 import { importUserModule } from '../runner/import-user-module.ts';
@@ -15,6 +28,7 @@ import type { SuiteKind } from '../runner/suite-kind.ts';
 import { EnvExpansionError, expandEnv } from './env.ts';
 import { buildConfigSchema } from './schema.ts';
 import { suggest } from './suggest.ts';
+import { describeValue } from './units-schema.ts';
 
 export const CONFIG_FILES = [
   'perf.yml',
@@ -41,9 +55,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** `perf.yml:12:5`, or the file alone when the line is not known (a TS config). */
+export function formatPlace(file: string, pos: { line?: number; column?: number }): string {
+  return pos.line !== undefined ? `${file}:${pos.line}:${pos.column ?? 1}` : file;
+}
+
 export function formatProblem(p: ConfigProblem): string {
-  const where = p.line !== undefined ? `${p.file}:${p.line}:${p.column ?? 1}` : p.file;
-  return `${where}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
+  return `${formatPlace(p.file, p)}: ${p.path ? `${p.path}: ` : ''}${p.message}`;
 }
 
 export interface ServiceConfig {
@@ -156,24 +174,108 @@ function typedPlain(text: string): string | number | boolean {
   return text;
 }
 
+/** Values a file may expand to through aliases: far above any real config, far below a "billion laughs". */
+const MAX_EXPANDED_VALUES = 100_000;
+
+type At = (offset: number | undefined) => { line?: number; column?: number };
+
+/**
+ * Aliases the loader will not expand, each reported at the alias: one naming no earlier anchor, one inside the
+ * node it names (an endless value), and the one that expands most when the file would grow beyond
+ * MAX_EXPANDED_VALUES values. Checked before toJS, which would only say what went wrong, not where.
+ */
+function aliasProblems(doc: Document, file: string, at: At): ConfigProblem[] {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node>();
+  const problems: ConfigProblem[] = [];
+  visit(doc, {
+    Node(_key, node, path) {
+      if (isAlias(node)) {
+        const target = anchors.get(node.source);
+        if (!target) {
+          problems.push({
+            file,
+            ...at(node.range?.[0]),
+            message: `alias *${node.source} names no anchor &${node.source} above it; define the anchor first, or write the value out`,
+          });
+        } else if ((path as readonly unknown[]).includes(target)) {
+          problems.push({
+            file,
+            ...at(node.range?.[0]),
+            message: `alias *${node.source} is inside the value it names, which would never end; write the value out`,
+          });
+        } else targets.set(node, target);
+      } else if (node.anchor) anchors.set(node.anchor, node);
+    },
+  });
+  if (problems.length > 0) return problems;
+  // Sizes are memoised per node, so counting the expansion of a "billion laughs" costs only its text's size.
+  const sizes = new Map<unknown, number>();
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      return target ? size(target) : 1;
+    }
+    let n = sizes.get(node);
+    if (n !== undefined) return n;
+    n = 1;
+    if (isCollection(node)) {
+      for (const item of node.items) n += isPair(item) ? size(item.key) + size(item.value) : size(item);
+    }
+    sizes.set(node, n);
+    return n;
+  };
+  if (size(doc.contents) <= MAX_EXPANDED_VALUES) return [];
+  let worst: Alias | undefined;
+  for (const alias of targets.keys()) if (!worst || size(alias) > size(worst)) worst = alias;
+  return [
+    {
+      file,
+      ...at(worst?.range?.[0]),
+      message: `aliases make this file expand to ${size(doc.contents).toPrecision(2)} values (at most ${MAX_EXPANDED_VALUES}); ${
+        worst ? `*${worst.source} alone is ${size(worst).toPrecision(2)}; ` : ''
+      }write the values out instead`,
+    },
+  ];
+}
+
+const NO_SETTINGS = 'the file has no settings; start it with "version: 1" and a "suites:" list';
+
+/** What a YAML error says, with the parser's own stack overflow on absurd nesting put in the user's terms. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] || 'syntax error';
+  return /maximum call stack/i.test(first) ? 'nested too deeply to read; flatten the structure' : first;
+}
+
 /** Parse YAML or JSON text into a validated config. Pure apart from reading `env`. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = {}): PerfConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const at = (offset: number | undefined) => {
+  // logLevel "error": the parser's warnings go nowhere near stderr; what matters is turned into errors below.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  const at: At = (offset) => {
     if (offset === undefined) return {};
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
   if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: e.message.split('\n')[0] ?? 'syntax error' })),
-    );
+    throw new ConfigError(doc.errors.map((e) => ({ file, ...at(e.pos[0]), message: yamlMessage(e.message) })));
   }
+  if (doc.contents === null) throw new ConfigError([{ file, line: 1, column: 1, message: NO_SETTINGS }]);
   const problems: ConfigProblem[] = [];
   // Expand variables in values and list items (not keys) before validation, so units and numbers see the
   // final text. The value is never parsed as YAML again: a "#" or ": " in it stays part of it.
   visit(doc, {
+    Pair(_key, pair) {
+      // A list or mapping as a key ("? [a, b]: 1", "{a: 1}: 2") has no name to look up; JS would stringify it.
+      if (pair.key !== null && !isScalar(pair.key)) {
+        const node = pair.key as Node;
+        problems.push({
+          file,
+          ...at(node.range?.[0]),
+          message: 'a key must be a plain name, not a list, a mapping or an alias',
+        });
+      }
+    },
     Scalar(key, v) {
       if (key === 'key' || typeof v.value !== 'string' || !v.value.includes('${')) return;
       try {
@@ -186,14 +288,23 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       }
     },
   });
+  problems.push(...aliasProblems(doc, file, at));
   if (problems.length > 0) throw new ConfigError(problems);
   let data: unknown;
   try {
-    // Aliases: an undefined one, or a "billion laughs" of them, is a config error, not a crash.
-    data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+    // aliasProblems bounds the expansion; the parser's own limit stays as a second guard.
+    data = doc.toJS({ maxAliasCount: MAX_EXPANDED_VALUES }) as unknown;
   } catch (err) {
+    // What toJS refuses here is aliases (aliasProblems should have caught them first): point at the first.
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
     throw new ConfigError([
-      { file, message: `${(err as Error).message}; write the values out instead of using YAML aliases` },
+      { file, line: 1, column: 1, ...at(offset), message: `${(err as Error).message}; write the values out instead` },
     ]);
   }
   return validateConfig(data, file, (p, key) => {
@@ -218,12 +329,31 @@ type Locate = (path: PropertyKey[], key?: string) => { line?: number; column?: n
 export function validateConfig(data: unknown, file: string, locate: Locate = () => ({})): PerfConfig {
   const kinds = suiteKinds;
   const problems: ConfigProblem[] = [];
+  if (data === null || data === undefined) {
+    throw new ConfigError([{ file, line: 1, column: 1, ...locate([]), message: NO_SETTINGS }]);
+  }
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([
+      {
+        file,
+        ...locate([]),
+        message: `expected settings such as "version: 1" and a "suites:" list, found ${describeValue(data)}`,
+      },
+    ]);
+  }
   // Unknown kinds first: the union's own error would only say "invalid input".
   const suites = (data as { suites?: unknown })?.suites;
   if (Array.isArray(suites)) {
     suites.forEach((s, i) => {
       const kind = (s as { kind?: unknown })?.kind;
-      if (typeof kind === 'string' && !kinds.some((k) => k.name === kind)) {
+      if (kind === undefined && s && typeof s === 'object' && !Array.isArray(s)) {
+        problems.push({
+          file,
+          ...locate(['suites', i]),
+          path: `suites[${i}]`,
+          message: `missing required key "kind": one of ${kinds.map((k) => k.name).join(', ')}`,
+        });
+      } else if (typeof kind === 'string' && !kinds.some((k) => k.name === kind)) {
         const hint = suggest(
           kind,
           kinds.map((k) => k.name),
@@ -274,6 +404,26 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
     }
     serviceNames.add(svc.name);
   });
+  // Criteria are parsed here too, so a typo in one is reported at its line before anything runs; each keeps
+  // its place, for the errors only the measured metrics can reveal (a unit of the wrong dimension).
+  const criteria = out.criteria.map((c, i): CriterionConfig => {
+    const p = typeof c === 'string' ? ['criteria', i] : ['criteria', i, 'expect'];
+    const pos = locate(p);
+    const criterion = { ...(typeof c === 'string' ? { expect: c } : c), where: formatPlace(file, pos) };
+    try {
+      parseCriterion(criterion.expect);
+    } catch (err) {
+      if (!(err instanceof CriterionSyntaxError)) throw err;
+      const { message } = syntaxProblem(i + 1, criterion, err);
+      problems.push({
+        file,
+        ...pos,
+        path: formatKeyPath(p),
+        message: `${describeCriterion(i + 1, criterion)}: ${message}`,
+      });
+    }
+    return criterion;
+  });
   if (problems.length > 0) throw new ConfigError(problems);
   const cmp = out.compare;
   return {
@@ -282,7 +432,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
     passEnv: out['pass-env'],
     services: out.services as ServiceConfig[],
     suites: out.suites as SuiteConfig[],
-    criteria: out.criteria.map((c) => (typeof c === 'string' ? { expect: c } : c)),
+    criteria,
     compare: {
       minEffect: cmp['min-effect'],
       confidence: cmp.confidence,
@@ -332,9 +482,37 @@ function describeIssue(
   }
   let message = issue.message;
   const value = valueAt(data, p);
-  if (issue.code === 'invalid_type' && value === undefined)
+  if (issue.code === 'invalid_union' && issue.errors.length > 0 && issue.message === 'Invalid input') {
+    // Zod says only "Invalid input" when no form of a value fits. A form whose type matched is the one the
+    // user meant: its own problems say what to fix. Otherwise name the forms allowed and what was found.
+    const meant = issue.errors.filter((alt) => alt.some((i) => i.path.length > 0 || i.code !== 'invalid_type'));
+    if (meant.length === 1) {
+      return (meant[0] ?? []).flatMap((i) =>
+        describeIssue({ ...i, path: [...p, ...i.path] } as z.core.$ZodIssue, data, schema, file, locate),
+      );
+    }
+    const forms = new Set<string>();
+    for (const alt of issue.errors) {
+      for (const i of alt) if (i.code === 'invalid_type' && i.path.length === 0) forms.add(typeWord(i.expected));
+    }
+    const list = [...forms];
+    message = `expected ${list.length > 1 ? `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}` : (list[0] ?? 'another value')}, found ${describeValue(value)}`;
+  }
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union'))
     message = `missing required key "${String(p[p.length - 1])}"`;
   return [{ file, ...locate(p), path: formatKeyPath(p), message }];
+}
+
+/** Zod's type names as the config's words. */
+function typeWord(type: string): string {
+  const words: Record<string, string> = {
+    string: 'text',
+    number: 'a number',
+    boolean: 'true/false',
+    object: 'a mapping',
+    array: 'a list',
+  };
+  return words[type] ?? type;
 }
 
 function formatKeyPath(p: readonly PropertyKey[]): string {

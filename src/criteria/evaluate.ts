@@ -88,7 +88,13 @@ function thresholdFor(index: number, config: CriterionConfig, parsed: ParsedCrit
   const metricDim = dimensionOf(m.unit);
   const bad = (message: string): never => {
     throw new CriteriaConfigError([
-      { index, ...(config.name ? { name: config.name } : {}), expect: config.expect, message },
+      {
+        index,
+        ...(config.where ? { where: config.where } : {}),
+        ...(config.name ? { name: config.name } : {}),
+        expect: config.expect,
+        message,
+      },
     ]);
   };
   if (value.unit === '') {

@@ -52,6 +52,8 @@ export class CriterionSyntaxError extends Error {
 /** A problem with one configured criterion; `index` is 1-based, as users count. */
 export interface CriterionProblem {
   index: number;
+  /** The criterion's place in the config file (CriterionConfig.where), when known. */
+  where?: string;
   name?: string;
   expect: string;
   message: string;
@@ -63,7 +65,7 @@ export class CriteriaConfigError extends Error {
   readonly problems: CriterionProblem[];
 
   constructor(problems: CriterionProblem[]) {
-    const lines = problems.map((p) => `${describeCriterion(p.index, p)}: ${p.message}`);
+    const lines = problems.map((p) => `${p.where ? `${p.where}: ` : ''}${describeCriterion(p.index, p)}: ${p.message}`);
     super(lines.length === 1 ? (lines[0] as string) : `${lines.length} invalid criteria:\n${lines.join('\n')}`);
     this.problems = problems;
   }
@@ -78,6 +80,7 @@ export function describeCriterion(index: number, c: { name?: string; expect: str
 export function syntaxProblem(index: number, c: CriterionConfig, err: CriterionSyntaxError): CriterionProblem {
   return {
     index,
+    ...(c.where ? { where: c.where } : {}),
     ...(c.name ? { name: c.name } : {}),
     expect: c.expect,
     message: `column ${err.column}: ${err.reason}\n${pointAt(err.text, err.column)}`,
@@ -89,7 +92,12 @@ export function checkCriteria(criteria: readonly CriterionConfig[] | undefined):
   const problems: CriterionProblem[] = [];
   (criteria ?? []).forEach((c, i) => {
     if (typeof c?.expect !== 'string') {
-      problems.push({ index: i + 1, expect: String(c?.expect), message: 'expect must be a string' });
+      problems.push({
+        index: i + 1,
+        ...(c?.where ? { where: c.where } : {}),
+        expect: String(c?.expect),
+        message: 'expect must be a string',
+      });
       return;
     }
     try {

@@ -3,7 +3,7 @@
 // in plan.ts where the message can name the request.
 
 import { z } from 'zod';
-import { duration, rate } from '../../src/config/units-schema.ts';
+import { duration, MAX_DURATION_MS, numberOrText, rate } from '../../src/config/units-schema.ts';
 import { convert, parseQuantity, UnitError } from '../../src/model/units.ts';
 
 const ms = (raw: string): number => {
@@ -12,14 +12,16 @@ const ms = (raw: string): number => {
 };
 
 /** `10ms` (fixed) or `10ms..50ms` (uniform), in ms. */
-export const thinkTime = z.union([z.number(), z.string()]).transform((raw, ctx) => {
-  if (typeof raw === 'number') return { min: raw, max: raw };
+export const thinkTime = numberOrText('duration or a range', '10ms or 10ms..50ms').transform((raw, ctx) => {
   try {
-    const [a = '', b, ...rest] = raw.split('..');
+    const [a = '', b, ...rest] = typeof raw === 'number' ? [raw, raw] : raw.split('..');
     if (rest.length > 0) throw new UnitError('more than one ".."');
-    const min = ms(a);
-    const max = b === undefined ? min : ms(b);
-    if (min < 0 || max < min) throw new UnitError('the range must be MIN..MAX with 0 <= MIN <= MAX');
+    const min = typeof a === 'number' ? a : ms(a);
+    const max = b === undefined ? min : typeof b === 'number' ? b : ms(b);
+    if (min < 0) throw new UnitError('a pause cannot be negative');
+    if (max < min) throw new UnitError('the range must be MIN..MAX with MIN <= MAX');
+    // A pause is a timer: a longer one would fire at once.
+    if (max > MAX_DURATION_MS) throw new UnitError('at most 596h');
     return { min, max };
   } catch (err) {
     ctx.addIssue({
@@ -31,11 +33,11 @@ export const thinkTime = z.union([z.number(), z.string()]).transform((raw, ctx) 
 });
 
 /** `<100ms`, `<=100ms` or `100ms` (same as <=): a response slower than this counts as failed. */
-export const latencyLimit = z.union([z.number(), z.string()]).transform((raw, ctx) => {
-  if (typeof raw === 'number') return { ms: raw, inclusive: true };
-  const m = /^\s*(<=?)?\s*(.+)$/.exec(raw);
+export const latencyLimit = numberOrText('limit', '"<100ms" or "<=2s"').transform((raw, ctx) => {
+  const m = typeof raw === 'number' ? undefined : /^\s*(<=?)?\s*(.+)$/.exec(raw);
   try {
-    const value = ms((m?.[2] ?? raw).trim());
+    const value = typeof raw === 'number' ? raw : ms((m?.[2] ?? raw).trim());
+    if (value < 0) throw new UnitError('a latency limit cannot be negative');
     return { ms: value, inclusive: m?.[1] !== '<' };
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: `expected a limit such as "<100ms" or "<=2s": ${(err as Error).message}` });

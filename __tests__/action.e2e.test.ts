@@ -165,6 +165,7 @@ const failure = (r: JobResult) =>
     .at(-1)?.message;
 
 let forkResults = '';
+let forkVerdict = '';
 
 // Generous per-test limits: a job is a few seconds on a quiet machine, but the machine is shared.
 describe.sequential('the action bundle through a repository story', { timeout: 150_000 }, () => {
@@ -304,6 +305,8 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(since(before).filter((q) => q.method !== 'GET')).toEqual([]);
     expect(api.comments(8)).toHaveLength(0);
     forkResults = readFileSync(r.outputs.results ?? '', 'utf8');
+    forkVerdict = readFileSync(r.outputs['verdict-file'] ?? '', 'utf8');
+    expect(JSON.parse(forkVerdict)).toMatchObject({ schema: 'perf-action/verdict@2', status: 'fail' });
     expect(JSON.parse(forkResults).git.sha).toBe(FORK_HEAD);
   });
 
@@ -325,6 +328,28 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(api.requests.some((q) => q.route === 'listPullsForCommit' && q.path.includes(FORK_HEAD))).toBe(true);
     // Report mode runs nothing: the uploaded results are the head.
     expect(r.stdout).not.toMatch(/▶ spin/);
+    // Without the run's verdict file it judged again, and says what it could not see.
+    expect(r.summary).toMatch(/no verdict file was uploaded with the results, so they were judged again here/);
+  });
+
+  it('report mode reports the verdict the pull request run decided, so the comment never contradicts the check', async () => {
+    // As if the run's extra runs had shown the first run's regressions to be noise: the run passed. Judging the
+    // first run again here would fail it; the uploaded verdict is what is reported.
+    const decided = JSON.parse(forkVerdict);
+    decided.status = 'pass';
+    for (const c of decided.comparisons) c.verdict = 'unchanged';
+    for (const c of decided.criteria) c.status = 'pass';
+    const r = await reportJob(FORK_HEAD, forkResults, JSON.stringify(decided));
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', regressions: '0', 'failed-criteria': '0' });
+    expect(r.stdout).toMatch(/reporting the verdict the pull request run decided/);
+    const body = ours(8)[0]?.body ?? '';
+    expect(body).toMatch(/perf-action \(e2e\): passed/);
+    expect(body).not.toMatch(/judged again/);
+    // A verdict that is not one is refused with its name, never taken for a pass.
+    const bad = await reportJob(FORK_HEAD, forkResults, '{"schema":"perf-action/verdict@2","status":"pass"}');
+    expect(bad.code).not.toBe(0);
+    expect(failure(bad)).toMatch(/uploaded verdict file verdict\.json/);
   });
 
   it('GitHub 5xx: passing errors are retried; a comment that still fails is a warning and the verdict stands', async () => {
@@ -345,6 +370,54 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(failure(failed)).toMatch(/^perf-action: the performance gate failed: .*2 metrics regressed$/);
     expect(failed.summary).toContain('2 metrics regressed');
     expect(api.requests.filter((q) => q.route === 'updateComment' && q.status === 503)).toHaveLength(5);
+  });
+
+  it('a 502 for a comment GitHub did write: looked for before creating again, so still one comment', async () => {
+    api.addPull({ number: 31, headSha: PR_HEAD1, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 });
+    api.inject('createComment', { kind: 'server-error', status: 502, afterWrite: true });
+    const before = api.requests.length;
+    const r = await prJob(31, PR_HEAD1, { env: { E2E_REPLICATES: '1' } });
+    expect(r.code, r.stdout).toBe(0);
+    const mine = ours(31);
+    expect(mine).toHaveLength(1);
+    expect(r.stdout).toMatch(/creating the comment failed \(502: .*\); looking whether it was written/);
+    expect(since(before).map((q) => `${q.route}:${q.status}`)).toEqual([
+      'viewer:200',
+      'listComments:200',
+      'createComment:502',
+      'listComments:200',
+      'updateComment:200',
+    ]);
+    expect(r.outputs['comment-url']).toBe(`https://github.com/${REPOSITORY}/pull/31#issuecomment-${mine[0]?.id}`);
+  });
+
+  it('two matrix legs of one run with one config: the second fails and leaves the first report; own ids both comment', async () => {
+    api.addPull({ number: 32, headSha: PR_HEAD1, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 });
+    const leg = (inputs: Record<string, string> = {}) =>
+      prJob(32, PR_HEAD1, {
+        runId: 4242,
+        inputs: { 'github-token': WRITE_TOKEN, ...inputs },
+        env: { E2E_REPLICATES: '1' },
+      });
+    const first = await leg();
+    expect(first.code, first.stdout).toBe(0);
+    const written = ours(32);
+    expect(written).toHaveLength(1);
+    const second = await leg();
+    expect(second.code).toBe(1);
+    expect(failure(second)).toMatch(
+      /another job of this run already wrote the comment of config "e2e" on #32 .*Give each leg its own comment-id/,
+    );
+    // The first leg's report is untouched.
+    expect(ours(32)).toEqual(written);
+    // A re-run of the job is a new attempt, and may replace the comment.
+    const rerun = await prJob(32, PR_HEAD1, { runId: 4242, runAttempt: 2, env: { E2E_REPLICATES: '1' } });
+    expect(rerun.code, rerun.stdout).toBe(0);
+    expect(ours(32)[0]?.id).toBe(written[0]?.id);
+    // Legs with their own comment-id each get their own comment.
+    const own = await leg({ 'comment-id': 'e2e-leg-b' });
+    expect(own.code, own.stdout).toBe(0);
+    expect(api.comments(32).filter((c) => c.body.startsWith('<!-- perf-action:e2e-leg-b'))).toHaveLength(1);
   });
 
   it('report mode without a pull request to comment on still reports the verdict in the summary', async () => {
@@ -390,7 +463,7 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(r.outputs['comment-url']).toContain('#issuecomment-');
   });
 
-  it('the cache service down: a warning and a neutral "no baseline" comment, never a crash or a green pass', async () => {
+  it('the cache service down: a warning and "baseline unavailable", never "no baseline yet" or a green pass', async () => {
     cacheSvc.setFault('down');
     try {
       const r = await prJob(7, PR_HEAD3, { env: { E2E_REPLICATES: '1' } });
@@ -405,9 +478,11 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
         messages(r, 'notice')
           .map((c) => c.message)
           .join('\n'),
-      ).toMatch(/no baseline found/);
+      ).toMatch(/the baseline could not be loaded \(the Actions cache could not be read \(.+\)\)/);
       const body = ours(7)[0]?.body ?? '';
-      expect(body).toMatch(/^ℹ️ \*\*perf-action \(e2e\): passed\*\* — .*No baseline/m);
+      expect(body).toMatch(/^⚠️ \*\*perf-action \(e2e\): passed\*\* — .*Baseline unavailable \(the store failed/m);
+      expect(body).toMatch(/the baseline could not be loaded: the Actions cache could not be read/);
+      expect(body).not.toMatch(/No baseline for this branch yet/);
       expect(body).not.toMatch(/no regressions/i);
     } finally {
       cacheSvc.setFault(null);
@@ -446,7 +521,8 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
       expect(r.code, r.stdout).toBe(0);
       expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
       expect(messages(r, 'warning').length).toBeGreaterThan(0);
-      expect(r.summary).toMatch(/No baseline/);
+      expect(r.summary).toMatch(/Baseline unavailable/);
+      expect(r.summary).not.toMatch(/No baseline for this branch yet/);
       expect(r.summary).not.toMatch(/no regressions/i);
     } finally {
       cacheSvc.setFault(null);
@@ -666,7 +742,8 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
       expect(warning?.message).toMatch(/continuing without a baseline/);
       expect(r.outputs).toMatchObject({ verdict: 'pass', 'baseline-sha': '' });
       const body = ours(7)[0]?.body ?? '';
-      expect(body).toMatch(/No baseline/);
+      expect(body).toMatch(/Baseline unavailable/);
+      expect(body).toContain(`the Actions cache entry ${key} holds an unreadable baseline`);
       expect(body).not.toMatch(/no regressions/i);
     } finally {
       cacheSvc.evict((e) => e.key === key);
@@ -733,7 +810,7 @@ process.exit((await cache.saveCache(${JSON.stringify(paths)}, ${JSON.stringify(k
 }
 
 /** A workflow_run job in mode: report, with `results` as the downloaded artifact. */
-function reportJob(headSha: string, results: string): Promise<JobResult> {
+function reportJob(headSha: string, results: string, verdict?: string): Promise<JobResult> {
   return job({
     event: 'workflow_run',
     payload: {
@@ -745,7 +822,7 @@ function reportJob(headSha: string, results: string): Promise<JobResult> {
     sha: MAIN1,
     inputs: { 'github-token': WRITE_TOKEN, mode: 'report', results: 'artifact/results.json' },
     cacheEnv: cacheSvc.env(mainCache()),
-    files: { 'artifact/results.json': results },
+    files: { 'artifact/results.json': results, ...(verdict ? { 'artifact/verdict.json': verdict } : {}) },
     // The trusted checkout's criteria, with the limit the slowdown jobs use.
     env: { E2E_SPIN_LIMIT: SLOW.E2E_SPIN_LIMIT },
   });

@@ -30,8 +30,9 @@ export type RouteName =
   | 'viewer';
 
 export type ApiFault =
-  /** A 5xx; 502 and 504 come back as HTML pages like GitHub's front end sends. */
-  | { kind: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number }
+  /** A 5xx; 502 and 504 come back as HTML pages like GitHub's front end sends. With `afterWrite`, the request
+   * is carried out first and only its answer is lost (a proxy timing out on a write that went through). */
+  | { kind: 'server-error'; status?: 500 | 502 | 503 | 504; times?: number; afterWrite?: boolean }
   /** 403 (or 429) with retry-after and the documented secondary-rate-limit message. */
   | { kind: 'secondary-rate-limit'; status?: 403 | 429; retryAfter?: number; times?: number }
   /** 403 (or 429) with x-ratelimit-remaining: 0 and x-ratelimit-reset `resetAfter` seconds from now. */
@@ -388,7 +389,14 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
       'x-ratelimit-used': String(5000 - remaining),
       'x-ratelimit-resource': 'core',
     };
+    let lostAnswer: ApiFault | undefined;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      if (lostAnswer && status < 400) {
+        // The write went through; the client only sees the fault.
+        const fault = faultError(lostAnswer);
+        lostAnswer = undefined;
+        return send(fault.status, fault.body, fault.headers);
+      }
       record.status = status;
       if (status >= 502 && status !== 503) {
         res.writeHead(status, { ...common, 'content-type': 'text/html', ...headers });
@@ -429,7 +437,8 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
       const fault = takeFault(m.route);
       if (fault) {
         record.fault = fault.kind;
-        throw faultError(fault);
+        if (fault.kind === 'server-error' && fault.afterWrite) lostAnswer = fault;
+        else throw faultError(fault);
       }
       const docs = `${DOCS}/issues/comments`;
       if (m.write && !spec) {

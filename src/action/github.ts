@@ -8,8 +8,12 @@ export type Octokit = ReturnType<typeof github.getOctokit>;
 
 export function makeOctokit(token: string, retry: RetryOptions): Octokit {
   const octokit = github.getOctokit(token);
+  // Reads (and GraphQL queries) are retried here; a POST that creates something is not, since a 5xx may come
+  // back for a write that went through (comment.ts retries a create only after looking for what it made).
   octokit.hook.wrap('request', (request, options) =>
-    withRetries(async () => request(options), `GitHub API ${options.method} ${options.url}`, retry),
+    options.method === 'POST' && options.url !== '/graphql'
+      ? request(options)
+      : withRetries(async () => request(options), `GitHub API ${options.method} ${options.url}`, retry),
   );
   return octokit;
 }

@@ -17,6 +17,8 @@ export interface ActionInputs {
   commentId?: string;
   failOn?: Array<'criteria' | 'regression'>;
   results?: string;
+  /** mode: report: the uploaded verdict (default: verdict.json beside `results`). */
+  verdict?: string;
   workingDirectory: string;
   /** Overrides ab.compare-to of perf.yml when given. */
   compareTo?: CompareTo;
@@ -80,6 +82,7 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(commentId ? { commentId } : {}),
     ...(failOn ? { failOn } : {}),
     ...(results ? { results } : {}),
+    ...(get('verdict') ? { verdict: get('verdict') } : {}),
     workingDirectory: get('working-directory') || '.',
     ...(get('compare-to')
       ? { compareTo: oneOf('compare-to', get('compare-to'), ['baseline', 'base', 'auto'] as const, 'baseline') }

@@ -10,7 +10,7 @@ export interface RetryOptions {
   log?: (message: string) => void;
 }
 
-interface HttpErrorLike {
+export interface HttpErrorLike {
   status?: number;
   message?: string;
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown };

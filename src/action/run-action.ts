@@ -1,8 +1,9 @@
 // The action from inputs to a gated check: plan the event, restore the baseline, run (or, in report mode,
 // read uploaded results), judge, write summary/outputs/annotations, comment, save the baseline, fail.
 
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
@@ -16,19 +17,22 @@ import { loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import { type VerdictDocument, warning } from '../model/verdict.ts';
+import { parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
 import { loadScrubbed } from '../runner/scrub.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
-import { upsertComment } from './comment.ts';
+import { observedCacheClient } from './cache-client.ts';
+import { CommentCollisionError, STAMP_ROOM, upsertComment } from './comment.ts';
 import { type EventPlan, planEvent } from './event.ts';
 import { commentApi, findPullRequest, getPullRequest, makeOctokit, type Octokit } from './github.ts';
 import { type ActionInputs, readInputs } from './inputs.ts';
 
 const COMMENT_LIMIT = 65_536;
+/** This process among the jobs of one run (comment.ts CommentStamp). */
+const LEG = randomUUID().slice(0, 8);
 // GitHub's limits: comments in characters, the job summary in bytes (1 MiB).
 const SUMMARY_BYTES = 1_000_000;
 
@@ -75,7 +79,7 @@ function cacheStore(
 ): CacheBaselineStore {
   const sha = env.GITHUB_SHA ?? '';
   return new CacheBaselineStore({
-    client: cache,
+    client: observedCacheClient(cache),
     os: env.RUNNER_OS ?? process.platform,
     arch: env.RUNNER_ARCH ?? process.arch,
     configId: loaded.id,
@@ -96,13 +100,18 @@ function cacheStore(
   });
 }
 
-async function loadBaseline(store: BaselineStore | undefined): Promise<LoadedBaseline | undefined> {
-  if (!store) return undefined;
+/** The stored baseline, or why there is none when the store failed (as opposed to holding none yet). */
+async function loadBaseline(
+  store: BaselineStore | undefined,
+): Promise<{ baseline?: LoadedBaseline; baselineProblem?: string }> {
+  if (!store) return {};
   try {
-    return await store.load();
+    const baseline = await store.load();
+    if (baseline) return { baseline };
+    return store.problem ? { baselineProblem: store.problem } : {};
   } catch (err) {
     core.warning(`no baseline: ${(err as Error).message}`);
-    return undefined;
+    return { baselineProblem: (err as Error).message };
   }
 }
 
@@ -150,7 +159,8 @@ async function publish(p: Published): Promise<void> {
   }
   const reportFile = path.join(p.outDir, 'report.md');
   await writeFile(reportFile, full);
-  await writeFile(path.join(p.outDir, 'verdict.json'), `${JSON.stringify(verdict, null, 2)}\n`);
+  const verdictFile = path.join(p.outDir, 'verdict.json');
+  await writeFile(verdictFile, `${JSON.stringify(verdict, null, 2)}\n`);
   try {
     await core.summary.addRaw(full).write();
   } catch (err) {
@@ -163,7 +173,8 @@ async function publish(p: Published): Promise<void> {
   core.setOutput('failed-criteria', String(verdict.criteria.filter((c) => c.status !== 'pass').length));
   core.setOutput('results', p.resultsFile);
   core.setOutput('report', reportFile);
-  core.setOutput('baseline-sha', baseline?.results.git?.sha ?? '');
+  core.setOutput('verdict-file', verdictFile);
+  core.setOutput('baseline-sha', verdict.baseline?.sha ?? baseline?.results.git?.sha ?? '');
   for (const c of verdict.criteria.filter((c) => c.status !== 'pass')) {
     core.error(`${c.expect}: ${c.status}${c.detail ? ` (${c.detail})` : ''}`, {
       title: `perf-action: ${c.name ?? 'criterion'}`,
@@ -182,21 +193,27 @@ async function publish(p: Published): Promise<void> {
         );
     } else {
       try {
-        const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT });
+        const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT - STAMP_ROOM });
         const r = await upsertComment(commentApi(p.octokit, p.repo.owner, p.repo.repo), p.pr, configId, body, {
           create: createNew,
+          retry: retryOptions(process.env),
+          stamp: { run: `${process.env.GITHUB_RUN_ID ?? '0'}.${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`, leg: LEG },
         });
         if (r) {
           commentUrl = r.url ?? '';
           core.info(`${r.action} the perf-action comment on #${p.pr}${r.url ? `: ${r.url}` : ''}`);
         }
       } catch (err) {
-        const e = err as { status?: number; message?: string };
-        core.warning(
-          `could not comment on #${p.pr} (${e.status ?? 'network'}: ${e.message}); the verdict stands and is in the job summary${
-            e.status === 403 ? '. Does the workflow grant `pull-requests: write`?' : ''
-          }`,
-        );
+        // Two jobs reporting into one comment is a workflow mistake that hides results: the step fails.
+        if (err instanceof CommentCollisionError) core.setFailed(`perf-action: ${err.message}`);
+        else {
+          const e = err as { status?: number; message?: string };
+          core.warning(
+            `could not comment on #${p.pr} (${e.status ?? 'network'}: ${e.message}); the verdict stands and is in the job summary${
+              e.status === 403 ? '. Does the workflow grant `pull-requests: write`?' : ''
+            }`,
+          );
+        }
       }
     }
   }
@@ -239,9 +256,13 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
   else if (inputs.baseline === 'file' && inputs.baselineFile)
     store = new FileBaselineStore(path.resolve(cwd, inputs.baselineFile));
-  const baseline = plan.compare ? await loadBaseline(store) : undefined;
+  const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
   if (plan.compare && store && !baseline)
-    core.notice('perf-action: no baseline found; regressions are not checked in this run');
+    core.notice(
+      baselineProblem
+        ? `perf-action: the baseline could not be loaded (${baselineProblem}); regressions are not checked in this run`
+        : 'perf-action: no baseline found; regressions are not checked in this run',
+    );
   if (baseline) core.info(`baseline: ${baseline.source}, measured ${baseline.results.createdAt}`);
 
   const outDir = outDirFor(env, configId, cwd);
@@ -307,6 +328,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     const first = judge({
       head: results,
       ...(baseline ? { baseline } : {}),
+      ...(baselineProblem ? { baselineProblem } : {}),
       criteria: loaded.config.criteria,
       options,
     });
@@ -382,8 +404,38 @@ export function failReason(v: VerdictDocument): string {
   return parts.length > 0 ? `the performance gate failed: ${parts.join(', ')}` : 'the performance gate failed';
 }
 
-/** The most of an uploaded (untrusted) results file that report mode reads. */
+/** The most of an uploaded (untrusted) results or verdict file that report mode reads. */
 export const MAX_UPLOADED_RESULTS_BYTES = 64 * 1_048_576;
+
+function checkUploadSize(file: string, name: string): void {
+  const bytes = existsSync(file) ? statSync(file).size : 0;
+  if (bytes > MAX_UPLOADED_RESULTS_BYTES) {
+    throw new Error(
+      `the uploaded file ${name} is ${Math.round(bytes / 1_048_576)} MiB, over the ${MAX_UPLOADED_RESULTS_BYTES / 1_048_576} MiB a report reads; it is not used`,
+    );
+  }
+}
+
+/** The verdict uploaded with the results: named by the input, else verdict.json beside them when present. */
+async function readUploadedVerdict(
+  cwd: string,
+  results: string,
+  named: string | undefined,
+): Promise<VerdictDocument | undefined> {
+  const file = named ? path.resolve(cwd, named) : path.join(path.dirname(results), 'verdict.json');
+  if (!named && !existsSync(file)) return undefined;
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new Error(
+      `the uploaded verdict file ${named} was not found; upload the verdict-file output with the results`,
+    );
+  }
+  checkUploadSize(file, named ?? 'verdict.json');
+  return parseVerdict(await readFile(file, 'utf8'), `uploaded verdict file ${named ?? 'verdict.json'}`);
+}
+
+function withNote(verdict: VerdictDocument, message: string): VerdictDocument {
+  return { ...verdict, warnings: [...verdict.warnings, warning('note', message)] };
+}
 
 /** mode: report — in a workflow_run workflow, comment with results uploaded by an untrusted PR run. */
 async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
@@ -393,13 +445,9 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   const octokit = makeOctokit(inputs.githubToken, retryOptions(env));
   // The results come from an untrusted run: size-capped, parsed strictly, and nothing else is taken from it.
   const uploaded = path.resolve(cwd, inputs.results as string);
-  const bytes = existsSync(uploaded) ? statSync(uploaded).size : 0;
-  if (bytes > MAX_UPLOADED_RESULTS_BYTES) {
-    throw new Error(
-      `the uploaded results file ${inputs.results} is ${Math.round(bytes / 1_048_576)} MiB, over the ${MAX_UPLOADED_RESULTS_BYTES / 1_048_576} MiB a report reads; it is not used`,
-    );
-  }
+  checkUploadSize(uploaded, inputs.results as string);
   const head = await readResultsFile(uploaded, 'uploaded results file');
+  const decided = await readUploadedVerdict(cwd, uploaded, inputs.verdict);
   const headSha = (payload.workflow_run as { head_sha?: string } | undefined)?.head_sha ?? head.git?.sha;
   if (!headSha)
     throw new Error('mode: report could not tell which commit the results are for (no workflow_run.head_sha)');
@@ -435,14 +483,24 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
           false,
         )
       : undefined;
-  const baseline = await loadBaseline(store);
+  const { baseline, baselineProblem } = await loadBaseline(store);
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
-  const verdict = judge({
-    head,
-    ...(baseline ? { baseline } : {}),
-    criteria: loaded.config.criteria,
-    options,
-  });
+  // The pull request's run decided with everything it measured (extra runs, same-runner pairs): its verdict is
+  // reported as it is, so the comment never contradicts the check. Judging again is the fallback for uploads
+  // without one, and says what it could not see.
+  const verdict =
+    decided ??
+    withNote(
+      judge({
+        head,
+        ...(baseline ? { baseline } : {}),
+        ...(baselineProblem ? { baselineProblem } : {}),
+        criteria: loaded.config.criteria,
+        options,
+      }),
+      'no verdict file was uploaded with the results, so they were judged again here from the first run alone (without the extra runs or same-runner pairs the pull request run may have used); upload both files (see the README)',
+    );
+  if (decided) core.info('reporting the verdict the pull request run decided (its uploaded verdict file)');
   const outDir = outDirFor(env, configId, cwd);
   await mkdir(outDir, { recursive: true });
   await publish({

@@ -42,6 +42,8 @@ export class CacheBaselineStore implements BaselineStore {
   /** The history travels in the same cache entry, next to the baseline. */
   readonly historyRelPath: string;
   lastKey?: string;
+  /** Why load() found no baseline when the cache failed or held a broken entry (not when none was saved). */
+  problem?: string;
   /** The history restored with the baseline, carried forward by save(). */
   history?: HistoryDocument;
 
@@ -66,13 +68,17 @@ export class CacheBaselineStore implements BaselineStore {
     const { baseBranch, baseSha, client, warn } = this.opts;
     if (!baseBranch) return undefined;
     const keys = [...(baseSha ? [shaPrefix(this.opts, baseBranch, baseSha)] : []), branchPrefix(this.opts, baseBranch)];
+    this.problem = undefined;
     await rm(this.file, { force: true });
     await rm(this.historyFile, { force: true });
     let matched: string | undefined;
     try {
       matched = await client.restoreCache(this.paths, keys[0] as string, keys.slice(1));
     } catch (err) {
-      warn(`could not restore the baseline from the Actions cache: ${(err as Error).message}`);
+      // @actions/cache appends a multi-line help text; the first line names the fault.
+      const reason = firstLine((err as Error).message);
+      warn(`could not restore the baseline from the Actions cache: ${reason}`);
+      this.problem = `the Actions cache could not be read (${reason})`;
       return undefined;
     }
     if (!matched) return undefined;
@@ -82,6 +88,7 @@ export class CacheBaselineStore implements BaselineStore {
     if (history) this.history = history;
     if (!existsSync(this.file)) {
       warn(`the Actions cache entry ${matched} did not contain ${this.relPath}; continuing without a baseline`);
+      this.problem = `the Actions cache entry ${matched} did not contain the baseline`;
       return undefined;
     }
     let results: ResultsDocument;
@@ -89,6 +96,7 @@ export class CacheBaselineStore implements BaselineStore {
       results = parseResults(await readFile(this.file, 'utf8'), `baseline from cache key ${matched}`);
     } catch (err) {
       warn(`${(err as Error).message}; continuing without a baseline`);
+      this.problem = `the Actions cache entry ${matched} holds an unreadable baseline`;
       return undefined;
     }
     const sha = shaFromKey(this.opts, baseBranch, matched);
@@ -130,4 +138,8 @@ export class CacheBaselineStore implements BaselineStore {
     this.lastKey = key;
     this.history = history;
   }
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n', 1)[0] ?? '').trim() || text;
 }

@@ -18,5 +18,7 @@ export interface LoadedBaseline {
 export interface BaselineStore {
   /** The baseline, or undefined when there is none (a neutral outcome, not an error). */
   load(): Promise<LoadedBaseline | undefined>;
+  /** After load() found nothing: why, when the store failed (unreachable, corrupt) rather than held none. */
+  problem?: string;
   save(results: ResultsDocument): Promise<void>;
 }

@@ -17,6 +17,8 @@ export interface JudgeInput {
   baseline?: LoadedBaseline;
   criteria?: CriterionConfig[];
   options?: CompareOptions;
+  /** Why the baseline could not be loaded (a store that failed, not one that has none yet). */
+  baselineProblem?: string;
 }
 
 export function judge(input: JudgeInput): VerdictDocument {
@@ -27,6 +29,7 @@ export function judge(input: JudgeInput): VerdictDocument {
     ...(input.baseline?.history ? { history: input.baseline.history } : {}),
     ...(input.baseline?.historyProblem ? { historyProblem: input.baseline.historyProblem } : {}),
     ...(input.baseline?.fallback ? { baselineFallback: input.baseline.fallback } : {}),
+    ...(!input.baseline && input.baselineProblem ? { baselineProblem: input.baselineProblem } : {}),
     criteria,
     options: input.options ?? DEFAULT_COMPARE_OPTIONS,
   });

@@ -24,6 +24,8 @@ export interface BuildVerdictArgs {
   historyProblem?: string;
   /** The baseline is not the one asked for (reported as a warning). */
   baselineFallback?: string;
+  /** Why no baseline could be loaded although one may exist (the cache service failed, a corrupt entry). */
+  baselineProblem?: string;
   criteria: CriterionResult[];
   options: CompareOptions;
 }
@@ -54,10 +56,15 @@ export function buildVerdict(args: BuildVerdictArgs): VerdictDocument {
   if (!base) {
     const n = outcome.comparisons.length;
     warnings.push(
-      warning(
-        'no-baseline',
-        `no baseline: ${n} metric${n === 1 ? '' : 's'} recorded as new; regressions were not checked, only criteria`,
-      ),
+      args.baselineProblem
+        ? warning(
+            'baseline-unavailable',
+            `the baseline could not be loaded: ${args.baselineProblem}; regressions were not checked, only criteria`,
+          )
+        : warning(
+            'no-baseline',
+            `no baseline: ${n} metric${n === 1 ? '' : 's'} recorded as new; regressions were not checked, only criteria`,
+          ),
     );
   } else {
     for (const s of base.suites.filter((x) => !x.ok)) {

@@ -89,6 +89,7 @@ export type WarningCode =
   | 'note'
   | 'suite-failed'
   | 'no-baseline'
+  | 'baseline-unavailable'
   | 'baseline-incomplete'
   | 'baseline-fallback'
   | 'history-unusable'
@@ -145,6 +146,7 @@ const warningShape = z.object({
     'note',
     'suite-failed',
     'no-baseline',
+    'baseline-unavailable',
     'baseline-incomplete',
     'baseline-fallback',
     'history-unusable',

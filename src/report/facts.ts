@@ -65,6 +65,13 @@ export interface Headline {
   reason: Part[];
 }
 
+/** The headline's note when the baseline store failed: never "no baseline yet", which would hide an outage. */
+export function unavailableBaselineNote(criteria: number): string {
+  return criteria > 0
+    ? 'Baseline unavailable (the store failed, see the warnings): regressions were not checked; criteria were.'
+    : 'Baseline unavailable (the store failed, see the warnings): regressions were not checked, and no criteria are configured.';
+}
+
 export function noBaselineNote(criteria: number): string {
   return criteria > 0
     ? 'No baseline for this branch yet: regressions were not checked; criteria were.'
@@ -133,6 +140,7 @@ export function headline(input: ReportInput): Headline {
   const brokenSuites = input.head.suites.filter((s) => !s.ok).length;
   const baseline = hasBaseline(input);
   const fail = verdict.status === 'fail';
+  const unavailable = !baseline && verdict.warnings.some((w) => w.code === 'baseline-unavailable');
   // On a fail the first failed criterion and the worst regression are named: that is what a reviewer opens.
   const problems: Part[][] = [];
   const [firstFailed] = failed;
@@ -153,7 +161,7 @@ export function headline(input: ReportInput): Headline {
     reason = problems.length > 0 ? joinParts(problems) : ['see the details below'];
   } else {
     // A pass can still carry problems when the config does not gate on them (fail-on: []): say so.
-    tone = problems.length > 0 ? 'warn' : baseline ? 'pass' : 'neutral';
+    tone = problems.length > 0 || unavailable ? 'warn' : baseline ? 'pass' : 'neutral';
     const clauses: Part[][] = [];
     if (met > 0) clauses.push([`${plural(met, 'criterion', 'criteria')} met`]);
     else if (verdict.criteria.length === 0) clauses.push(['no criteria']);
@@ -174,7 +182,10 @@ export function headline(input: ReportInput): Headline {
       if (others.length > 0) reason.push(` (${others.join(', ')})`);
     }
   }
-  if (!baseline) reason.push(`. ${noBaselineNote(verdict.criteria.length)}`);
+  if (!baseline)
+    reason.push(
+      `. ${unavailable ? unavailableBaselineNote(verdict.criteria.length) : noBaselineNote(verdict.criteria.length)}`,
+    );
   const shownId = input.configId && input.configId !== 'default' ? input.configId : undefined;
   return { status: verdict.status, tone, reason, ...(shownId ? { configId: shownId } : {}) };
 }

@@ -311,6 +311,27 @@ describe('perf-action CLI bundle', () => {
     expect(v.comparisons.map((c) => c.verdict)).not.toContain('regressed');
   });
 
+  it('a large ingest lists a few metrics, and a reader that leaves early (| head) costs no stack or file', () => {
+    const lines = ['goos: linux', 'goarch: amd64', 'pkg: example.com/big'];
+    for (let i = 0; i < 2000; i++) lines.push(`BenchmarkB${i}-8\t1000\t${1000 + i} ns/op`);
+    writeFileSync(path.join(work, 'big.txt'), `${lines.concat('PASS', '').join('\n')}`);
+    const listed = run(['ingest', 'big.txt', '--out', 'big.json']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^go: 2000 metrics -> big\.json\n/);
+    expect(listed.stdout.trim().split('\n')).toHaveLength(1 + 50 + 1);
+    expect(listed.stdout).toMatch(/… and 1950 more in big\.json\n$/);
+    expect(parseResults(readFileSync(path.join(work, 'big.json'), 'utf8'), 'big.json').suites[0]?.metrics).toHaveLength(
+      2000,
+    );
+    // The document to stdout, read by a shell pipeline that takes one line and closes the pipe.
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cli}" ingest big.txt | head -n 1`], {
+      cwd: work,
+      encoding: 'utf8',
+    });
+    expect(r.stdout.split('\n')[0]).toBe('{');
+    expect(r.stderr).not.toMatch(/EPIPE|at .*\.js:\d+/);
+  });
+
   it('exits 2 on ingest input it cannot read, naming the file and the fix', () => {
     const missing = run(['ingest', 'nope.json']);
     expect(missing.code).toBe(2);

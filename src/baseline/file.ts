@@ -1,7 +1,7 @@
 // Baselines and results as JSON files, written atomically so a crash never leaves half a file.
 
 import { accessSync, constants, existsSync, lstatSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseResults, type ResultsDocument } from '../model/results.ts';
 import {
@@ -16,6 +16,7 @@ import {
   readHistoryFile,
   writeHistoryFile,
 } from './history.ts';
+import { jsonChunks } from './json-chunks.ts';
 import type { BaselineStore, LoadedBaseline } from './store.ts';
 
 export class BaselineFileError extends Error {
@@ -32,7 +33,16 @@ export async function writeJsonAtomic(file: string, data: unknown): Promise<void
   if (problem) throw new BaselineFileError(problem);
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`);
+  const handle = await open(tmp, 'w');
+  try {
+    for (const chunk of jsonChunks(data)) await handle.write(chunk);
+    await handle.write('\n');
+  } catch (err) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await handle.close();
   await rename(tmp, file);
 }
 

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { INGEST_FORMATS, IngestError, type IngestFormat, ingestFiles } from '../../suites/ingest/index.ts';
 import { writeJsonAtomic } from '../baseline/file.ts';
+import { jsonChunks } from '../baseline/json-chunks.ts';
 import { RESULTS_SCHEMA, type ResultsDocument } from '../model/results.ts';
 import { formatValue } from '../model/units.ts';
 import { describeEnvironment } from '../runner/environment.ts';
@@ -18,6 +19,9 @@ export interface IngestArgs {
   better?: string;
   out?: string;
 }
+
+/** Metrics listed on the terminal after an ingest into a file. */
+const LISTED_METRICS = 50;
 
 const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -60,18 +64,19 @@ export async function ingestCommand(io: Io, args: IngestArgs): Promise<number> {
     suites: [{ name: suite, kind: 'ingest', ok: true, durationMs: Date.now() - started, metrics: output.metrics }],
   };
   if (!args.out) {
-    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    for (const chunk of jsonChunks(doc)) io.stdout.write(chunk);
+    io.stdout.write('\n');
     return 0;
   }
   await writeJsonAtomic(path.resolve(io.cwd, args.out), doc);
-  const rows = output.metrics.map((m) => {
+  const count = output.metrics.length;
+  io.stdout.write(`${output.format}: ${count} metric${count === 1 ? '' : 's'} -> ${args.out}\n`);
+  // A listing of 100k rows helps no one: the first ones show the names and units were read right.
+  for (const m of output.metrics.slice(0, LISTED_METRICS)) {
     const n = m.samples?.length ?? m.stats.n;
-    return `  ${m.id}  ${formatValue(m.stats.median, m.unit)} (${m.better} is better, n=${n})`;
-  });
-  io.stdout.write(
-    `${output.format}: ${output.metrics.length} metric${output.metrics.length === 1 ? '' : 's'} -> ${args.out}\n` +
-      `${rows.join('\n')}\n`,
-  );
+    io.stdout.write(`  ${m.id}  ${formatValue(m.stats.median, m.unit)} (${m.better} is better, n=${n})\n`);
+  }
+  if (count > LISTED_METRICS) io.stdout.write(`  … and ${count - LISTED_METRICS} more in ${args.out}\n`);
   return 0;
 }
 

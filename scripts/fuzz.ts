@@ -47,7 +47,9 @@ async function main(): Promise<number> {
     const started = performance.now();
     const report = await fuzz({ mutants: args.mutants, seed: args.seed });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`${name}: ${report.cases} mutants, ${report.failures.length} failures, ${seconds} s (seed ${args.seed})`);
+    console.log(
+      `${name}: ${report.cases} mutants, ${report.failures.length} failures, ${seconds} s (seed ${args.seed})`,
+    );
     for (const f of report.failures.slice(0, 20)) {
       console.log(`  ✗ ${f.name}\n    ${f.problem}\n    input: ${JSON.stringify(f.input).slice(0, 400)}`);
     }

@@ -1,12 +1,12 @@
 // Evaluating criteria against measured metrics. A selector may pick many metrics (or, for scaling, many
-// series); each one is a check, and the criterion passes only when every check passes: a silent pass is a defect,
-// so anything that cannot be checked makes the criterion `missing`, never `pass`.
+// series; for ratio and diff, many pairs); each one is a check, and the criterion passes only when every check
+// passes: a silent pass is a defect, so anything that cannot be checked makes the criterion `missing`, never `pass`.
 
 import { selectorMatches } from '../model/glob.ts';
 import { formatParams, type Params, splitParams } from '../model/metric-id.ts';
 import type { Metric } from '../model/results.ts';
 import { convert, type Dimension, dimensionOf, exampleFor, formatValue } from '../model/units.ts';
-import type { CriterionResult, CriterionStatus } from '../model/verdict.ts';
+import type { CriterionStatus } from '../model/verdict.ts';
 import { logLogSlope } from '../stats/fit.ts';
 import { summarize } from '../stats/summary.ts';
 import {
@@ -15,18 +15,32 @@ import {
   closest,
   type ParsedCriterion,
   parseCriterion,
+  pointAt,
+  type RelativeKind,
+  type Selector,
   syntaxProblem,
 } from './parse.ts';
-import type { CriterionConfig, Op, Stat } from './types.ts';
+import type {
+  CriterionConfig,
+  EvaluatedCriterion,
+  Op,
+  RelativeEvidence,
+  RelativePair,
+  RelativeSide,
+  Stat,
+} from './types.ts';
 
 /** Relative tolerance for equality, so unit conversions (0.1s -> 100.00000000000001ms) do not flip a verdict. */
 const REL_TOL = 1e-9;
 
-export function evaluateCriteria(criteria: readonly CriterionConfig[], metrics: readonly Metric[]): CriterionResult[] {
+export function evaluateCriteria(
+  criteria: readonly CriterionConfig[],
+  metrics: readonly Metric[],
+): EvaluatedCriterion[] {
   return criteria.map((config, i) => evaluateOne(i + 1, config, metrics));
 }
 
-type Outcome = Omit<CriterionResult, 'name' | 'expect'>;
+type Outcome = Omit<EvaluatedCriterion, 'name' | 'expect'>;
 
 /** One metric (or one scaling series) checked against the criterion. */
 interface Check {
@@ -38,7 +52,7 @@ interface Check {
   text: string;
 }
 
-function evaluateOne(index: number, config: CriterionConfig, metrics: readonly Metric[]): CriterionResult {
+function evaluateOne(index: number, config: CriterionConfig, metrics: readonly Metric[]): EvaluatedCriterion {
   let parsed: ParsedCriterion;
   try {
     parsed = parseCriterion(config.expect);
@@ -46,10 +60,13 @@ function evaluateOne(index: number, config: CriterionConfig, metrics: readonly M
     if (err instanceof CriterionSyntaxError) throw new CriteriaConfigError([syntaxProblem(index, config, err)]);
     throw err;
   }
+  const { selector } = parsed;
   const outcome =
-    parsed.selector.kind === 'scaling'
-      ? evaluateScaling(parsed, parsed.selector.param, metrics)
-      : evaluateMetrics(index, config, parsed, metrics);
+    selector.kind === 'scaling'
+      ? evaluateScaling(parsed, selector.param, metrics)
+      : selector.kind === 'ratio' || selector.kind === 'diff'
+        ? evaluateRelative(index, config, parsed, selector, metrics)
+        : evaluateMetrics(index, config, parsed, metrics);
   return { ...(config.name !== undefined ? { name: config.name } : {}), expect: config.expect, ...outcome };
 }
 
@@ -86,17 +103,7 @@ function thresholdFor(index: number, config: CriterionConfig, parsed: ParsedCrit
   // The parser already insisted on a plain number for n, which counts samples whatever the metric's unit.
   if (stat === 'n') return value.value;
   const metricDim = dimensionOf(m.unit);
-  const bad = (message: string): never => {
-    throw new CriteriaConfigError([
-      {
-        index,
-        ...(config.where ? { where: config.where } : {}),
-        ...(config.name ? { name: config.name } : {}),
-        expect: config.expect,
-        message,
-      },
-    ]);
-  };
+  const bad = (message: string): never => configProblem(index, config, message);
   if (value.unit === '') {
     // Counts have no unit to give; an unknown metric unit leaves the number to be read in that unit.
     if (metricDim === 'count' || metricDim === undefined) return value.value;
@@ -113,6 +120,19 @@ function thresholdFor(index: number, config: CriterionConfig, parsed: ParsedCrit
     return bad(`${valueText} is ${dimensionName(valueDim)} but ${m.id} is measured in ${unitName(m.unit)}`);
   }
   return convert(value.value, value.unit, m.unit);
+}
+
+/** A criterion that cannot be checked as written, found only against the measured metrics. */
+function configProblem(index: number, config: CriterionConfig, message: string): never {
+  throw new CriteriaConfigError([
+    {
+      index,
+      ...(config.where ? { where: config.where } : {}),
+      ...(config.name ? { name: config.name } : {}),
+      expect: config.expect,
+      message,
+    },
+  ]);
 }
 
 function dimensionName(dim: Dimension | undefined): string {
@@ -333,4 +353,191 @@ function fitSeries(parsed: ParsedCriterion, param: string, points: Array<{ x: nu
 function showSlope(slope: number, limit: number): string {
   const two = slope.toFixed(2);
   return two === limit.toFixed(2) && !approxEqual(slope, limit) ? slope.toFixed(4) : two;
+}
+
+type RelativeSelector = Extract<Selector, { kind: RelativeKind }>;
+
+/** How the metrics of A and B were matched up. */
+interface Pairing {
+  pairs: Array<[Metric, Metric]>;
+  unpaired: RelativeEvidence['unpaired'];
+  ambiguous: RelativeEvidence['ambiguous'];
+}
+
+/** A metric's parameter set as a key that ignores the order parameters were declared in. */
+function paramKey(m: Metric): string {
+  const params = m.params ?? splitParams(m.id).params ?? {};
+  return Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(',');
+}
+
+/**
+ * One metric on each side pairs whatever its parameters. Otherwise metrics pair when their parameter sets are
+ * identical; a parameter set with one metric on one side and several on the other pairs the one with each of the
+ * several (a single reference), and one with several on both sides is ambiguous. A metric is never its own partner.
+ */
+function pairMetrics(as: readonly Metric[], bs: readonly Metric[]): Pairing {
+  if (as.length === 1 && bs.length === 1) {
+    const [a, b] = [as[0] as Metric, bs[0] as Metric];
+    return a.id === b.id
+      ? { pairs: [], unpaired: [], ambiguous: [] }
+      : { pairs: [[a, b]], unpaired: [], ambiguous: [] };
+  }
+  const groups = new Map<string, { a: Metric[]; b: Metric[] }>();
+  const group = (key: string) => {
+    let g = groups.get(key);
+    if (!g) {
+      g = { a: [], b: [] };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  for (const m of as) group(paramKey(m)).a.push(m);
+  for (const m of bs) group(paramKey(m)).b.push(m);
+  const out: Pairing = { pairs: [], unpaired: [], ambiguous: [] };
+  for (const { a, b } of groups.values()) {
+    if (b.length === 0) for (const m of a) out.unpaired.push({ side: 'a', id: m.id });
+    else if (a.length === 0) for (const m of b) out.unpaired.push({ side: 'b', id: m.id });
+    else if (a.length > 1 && b.length > 1) out.ambiguous.push({ a: a.map((m) => m.id), b: b.map((m) => m.id) });
+    else for (const ma of a) for (const mb of b) if (ma.id !== mb.id) out.pairs.push([ma, mb]);
+  }
+  return out;
+}
+
+function sameKind(a: string, b: string): boolean {
+  if (a === b) return true;
+  const da = dimensionOf(a);
+  return da !== undefined && da === dimensionOf(b);
+}
+
+/** Up to five ids, then how many more. */
+function listIds(ids: readonly string[]): string {
+  return ids.slice(0, 5).join(', ') + (ids.length > 5 ? `, ... (${ids.length} in all)` : '');
+}
+
+/**
+ * ratio(A, B) and diff(A, B): stat(A) / stat(B), or stat(A) − stat(B) in A's unit, for every pair of metrics
+ * from A and B (see pairMetrics). Every pair must pass; metrics left without a partner are named in the detail.
+ */
+function evaluateRelative(
+  index: number,
+  config: CriterionConfig,
+  parsed: ParsedCriterion,
+  selector: RelativeSelector,
+  metrics: readonly Metric[],
+): Outcome {
+  const { kind, pattern, other } = selector;
+  const as = metrics.filter((m) => selectorMatches(pattern, m.id));
+  const bs = metrics.filter((m) => selectorMatches(other, m.id));
+  const evidence = (pairs: RelativePair[], pairing: Omit<Pairing, 'pairs'>): RelativeEvidence => ({
+    kind,
+    stat: parsed.stat,
+    pairs,
+    unpaired: pairing.unpaired,
+    ambiguous: pairing.ambiguous,
+  });
+  if (as.length === 0 || bs.length === 0) {
+    const why = [
+      ...(as.length === 0 ? [`A: ${nothingMatched(pattern, metrics)}`] : []),
+      ...(bs.length === 0 ? [`B: ${nothingMatched(other, metrics)}`] : []),
+    ];
+    const unpaired = [
+      ...as.map((m) => ({ side: 'a' as const, id: m.id })),
+      ...bs.map((m) => ({ side: 'b' as const, id: m.id })),
+    ];
+    return { status: 'missing', detail: why.join('; '), relative: evidence([], { unpaired, ambiguous: [] }) };
+  }
+  const pairing = pairMetrics(as, bs);
+  // Units first, so a criterion that cannot work is reported whatever the measurements say.
+  const limits = pairing.pairs.map(([a, b]) => {
+    if (parsed.stat !== 'n' && !sameKind(a.unit, b.unit)) {
+      const column = selector.columns[1];
+      configProblem(
+        index,
+        config,
+        `column ${column}: ${kind}(A, B) needs A and B of the same kind, but ${a.id} is measured in ` +
+          `${unitName(a.unit)} and ${b.id} in ${unitName(b.unit)}\n${pointAt(config.expect, column)}`,
+      );
+    }
+    return kind === 'diff' ? thresholdFor(index, config, parsed, a) : parsed.value.value;
+  });
+  const pairs: RelativePair[] = [];
+  const checks = pairing.pairs.map(([a, b], i): Check => {
+    const { check, pair } = checkPair(kind, parsed, a, b, limits[i] as number);
+    pairs.push(pair);
+    return check;
+  });
+  for (const group of pairing.ambiguous) {
+    checks.push({
+      status: 'missing',
+      margin: 0,
+      text:
+        `ambiguous pairs: A picks ${listIds(group.a)} and B picks ${listIds(group.b)}, all with the same ` +
+        'parameters; narrow A or B so that one side has one metric per parameter set',
+    });
+  }
+  const relative = evidence(pairs, pairing);
+  if (checks.length === 0) {
+    const same = as.length === 1 && bs.length === 1 && as[0]?.id === bs[0]?.id;
+    return {
+      status: 'missing',
+      detail: same
+        ? `A and B both pick ${as[0]?.id}; ${kind}(A, B) compares two different metrics`
+        : `no metric of A has the parameters of a metric of B (A: ${listIds(as.map((m) => m.id))}; B: ${listIds(bs.map((m) => m.id))})`,
+      relative,
+    };
+  }
+  const outcome = aggregate(checks, 'pairs');
+  const alone = pairing.unpaired.map((u) => `${u.id} (${u.side === 'a' ? 'A' : 'B'})`);
+  const note = alone.length > 0 ? `; without a partner: ${listIds(alone)}` : '';
+  return { ...outcome, detail: `${outcome.detail ?? ''}${note}`, relative };
+}
+
+function checkPair(
+  kind: RelativeKind,
+  parsed: ParsedCriterion,
+  a: Metric,
+  b: Metric,
+  limit: number,
+): { check: Check; pair: RelativePair } {
+  const { stat, op, valueText } = parsed;
+  // n counts samples, whatever the metric measures.
+  const unitOf = (m: Metric) => (stat === 'n' ? '' : m.unit);
+  const unit = kind === 'ratio' ? 'x' : unitOf(a);
+  const va = readStat(a, stat);
+  const vb = readStat(b, stat);
+  const side = (m: Metric, v: number | string): RelativeSide => ({
+    id: m.id,
+    ...(typeof v === 'number' ? { value: v } : {}),
+    unit: unitOf(m),
+  });
+  const base = { a: side(a, va), b: side(b, vb), unit, limit };
+  const missing = (text: string) => ({
+    check: { status: 'missing' as const, margin: 0, text },
+    pair: { ...base, status: 'missing' as const },
+  });
+  if (typeof va === 'string') return missing(va);
+  if (typeof vb === 'string') return missing(vb);
+  const bInA = stat === 'n' ? vb : convert(vb, b.unit, a.unit);
+  const shownA = formatValue(va, unitOf(a));
+  const shownB = formatValue(vb, unitOf(b));
+  if (kind === 'ratio' && !(bInA > 0)) {
+    return missing(`${b.id} ${stat} is ${shownB}; ratio(A, B) needs a positive B`);
+  }
+  const value = kind === 'ratio' ? va / bInA : va - bInA;
+  const pass = compare(value, op, limit);
+  const shown = kind === 'ratio' ? `${showActual(value, limit, '')}x` : showActual(value, limit, unit);
+  const sign = kind === 'ratio' ? '/' : '-';
+  return {
+    check: {
+      status: pass ? 'pass' : 'fail',
+      actual: value,
+      unit,
+      margin: margin(value, op, limit),
+      text: `${a.id} ${sign} ${b.id} ${stat} = ${shownA} ${sign} ${shownB} = ${shown} (needs ${op} ${valueText})`,
+    },
+    pair: { ...base, value, status: pass ? 'pass' : 'fail' },
+  };
 }

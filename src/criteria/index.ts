@@ -1,4 +1,5 @@
-// The criteria language: parse `SELECTOR [STAT] OP VALUE`, check it against metrics.
+// The criteria language: parse `SELECTOR [STAT] OP VALUE` (SELECTOR may be scaling(), ratio() or diff()), check
+// it against metrics.
 
 export { compare, evaluateCriteria, readStat } from './evaluate.ts';
 export {
@@ -10,7 +11,16 @@ export {
   OPS,
   type ParsedCriterion,
   parseCriterion,
+  type RelativeKind,
   type Selector,
   STATS,
 } from './parse.ts';
-export type { CriterionConfig, Op, Stat } from './types.ts';
+export type {
+  CriterionConfig,
+  EvaluatedCriterion,
+  Op,
+  RelativeEvidence,
+  RelativePair,
+  RelativeSide,
+  Stat,
+} from './types.ts';

@@ -1,5 +1,6 @@
-// The criteria language: `SELECTOR [STAT] OP VALUE`. Parsed by hand with a cursor, so that every error can
-// point at the exact column and say what was expected there; criteria are one-liners users type from memory.
+// The criteria language: `SELECTOR [STAT] OP VALUE`, where SELECTOR may also be scaling(SELECTOR, PARAM),
+// ratio(A, B) or diff(A, B). Parsed by hand with a cursor, so that every error can point at the exact column
+// and say what was expected there; criteria are one-liners users type from memory.
 
 import { editDistance } from '../config/suggest.ts';
 import { dimensionOf, parseQuantity, type Quantity, UnitError } from '../model/units.ts';
@@ -21,7 +22,21 @@ export const STATS: readonly Stat[] = [
 ];
 export const OPS: readonly Op[] = ['<', '<=', '>', '>=', '==', '!='];
 
-export type Selector = { kind: 'metric'; pattern: string } | { kind: 'scaling'; pattern: string; param: string };
+/** The functions that compare two metrics of one run: stat(A) / stat(B), and stat(A) − stat(B) in A's unit. */
+export type RelativeKind = 'ratio' | 'diff';
+
+export type Selector =
+  | { kind: 'metric'; pattern: string }
+  | { kind: 'scaling'; pattern: string; param: string }
+  /** `pattern` is A and `other` is B; `columns` are where each is written (1-based), for errors found later. */
+  | { kind: RelativeKind; pattern: string; other: string; columns: [number, number] };
+
+const FUNCTIONS = ['scaling', 'ratio', 'diff'] as const;
+const CALL_FORM: Record<(typeof FUNCTIONS)[number], string> = {
+  scaling: 'scaling(SELECTOR, PARAM)',
+  ratio: 'ratio(A, B)',
+  diff: 'diff(A, B)',
+};
 
 export interface ParsedCriterion {
   source: string;
@@ -146,9 +161,12 @@ class Cursor {
 }
 
 const OP_CHARS = '<>=!';
-const SELECTOR_HELP = 'a metric id like graph/plan[nodes=1000], a glob like api/*/latency, or scaling(SELECTOR, PARAM)';
+const SELECTOR_HELP =
+  'a metric id like graph/plan[nodes=1000], a glob like api/*/latency, scaling(SELECTOR, PARAM), ratio(A, B) or diff(A, B)';
 
 function readSelector(c: Cursor): Selector {
+  const relative = /^(ratio|diff)\s*\(/i.exec(c.rest);
+  if (relative) return readRelative(c, (relative[1] as string).toLowerCase() as RelativeKind, relative[0].length);
   const scaling = /^scaling\s*\(/i.exec(c.rest);
   if (!scaling) return { kind: 'metric', pattern: readPattern(c, false) };
   c.pos += scaling[0].length;
@@ -170,17 +188,60 @@ function readSelector(c: Cursor): Selector {
   c.skipSpace();
   if (c.peek() !== ')') c.fail(`expected ")" to close scaling(${pattern}, ${param}), found ${found(c)}`);
   c.pos++;
-  if (!c.done && !/\s/.test(c.peek()) && !OP_CHARS.includes(c.peek())) {
-    c.fail(`expected a statistic or an operator after scaling(...), found ${found(c)}`);
-  }
+  afterCall(c, 'scaling');
   return { kind: 'scaling', pattern, param };
+}
+
+/** ratio(A, B) or diff(A, B): two selectors, each picking metrics of the same run. */
+function readRelative(c: Cursor, kind: RelativeKind, headLength: number): Selector {
+  const example =
+    kind === 'ratio' ? 'ratio(serial/pydantic, serial/msgspec) >= 2' : 'diff(coord/run, coord/direct) < 100ms';
+  c.pos += headLength;
+  c.skipSpace();
+  if (c.peek() === ')' || c.peek() === ',' || c.done) {
+    c.fail(`expected a selector as the first argument of ${kind}(A, B), found ${found(c)}; e.g. ${example}`);
+  }
+  const first = c.pos;
+  const pattern = readPattern(c, true);
+  c.skipSpace();
+  if (c.peek() !== ',') {
+    c.fail(
+      c.peek() === ')'
+        ? `expected ", B" before ")": ${kind}(A, B) compares two selectors, e.g. ${example}`
+        : `expected "," after the first selector in ${kind}(A, B), found ${found(c)}`,
+    );
+  }
+  c.pos++;
+  c.skipSpace();
+  if (c.peek() === ')' || c.peek() === ',' || c.done) {
+    c.fail(`expected a second selector after "," in ${kind}(A, B), found ${found(c)}; e.g. ${example}`);
+  }
+  const second = c.pos;
+  const other = readPattern(c, true);
+  c.skipSpace();
+  if (c.peek() !== ')') {
+    c.fail(
+      c.peek() === ','
+        ? `${kind}(A, B) takes exactly two selectors; found a third argument`
+        : `expected ")" to close ${kind}(${pattern}, ${other}), found ${found(c)}`,
+    );
+  }
+  c.pos++;
+  afterCall(c, kind);
+  return { kind, pattern, other, columns: [first + 1, second + 1] };
+}
+
+function afterCall(c: Cursor, name: string): void {
+  if (!c.done && !/\s/.test(c.peek()) && !OP_CHARS.includes(c.peek())) {
+    c.fail(`expected a statistic or an operator after ${name}(...), found ${found(c)}`);
+  }
 }
 
 /**
  * Scan one selector: it ends at whitespace or an operator (or, inside scaling(), at "," / ")"), except inside a
  * `[k=v,...]` parameter list, where "=" and "," belong to the selector.
  */
-function readPattern(c: Cursor, inScaling: boolean): string {
+function readPattern(c: Cursor, inCall: boolean): string {
   const start = c.pos;
   let open = -1;
   let closed = -1;
@@ -192,14 +253,22 @@ function readPattern(c: Cursor, inScaling: boolean): string {
       continue;
     }
     if (/\s/.test(ch) || OP_CHARS.includes(ch)) break;
-    if (inScaling && (ch === ',' || ch === ')')) break;
+    if (inCall && (ch === ',' || ch === ')')) break;
     if (ch === '(') {
       const word = c.text.slice(start, c.pos);
-      const hint = closest(word, ['scaling']);
+      // A bare word before "(" is a function name: point at the name, not at the parenthesis.
+      const isName = /^[A-Za-z_]\w*$/.test(word);
+      if (inCall && isName && (FUNCTIONS as readonly string[]).includes(word.toLowerCase())) {
+        c.fail(`${word}(...) cannot be nested: the arguments of a function are metric selectors`, start);
+      }
+      const forms = Object.values(CALL_FORM).join(', ');
+      if (!isName) c.fail(`unexpected "(" in a selector; only ${forms} take parentheses`);
+      const hint = closest(word, FUNCTIONS) as (typeof FUNCTIONS)[number] | undefined;
       c.fail(
         hint
-          ? `unexpected "("; did you mean "${hint}(SELECTOR, PARAM)"?`
-          : 'unexpected "(" in a selector; only scaling(SELECTOR, PARAM) takes parentheses',
+          ? `unknown function "${word}"; did you mean "${CALL_FORM[hint]}"?`
+          : `unknown function "${word}"; the functions are ${forms}`,
+        start,
       );
     }
     if (ch === ')' || ch === ',') c.fail(`unexpected "${ch}" in a selector; expected ${SELECTOR_HELP}`);
@@ -365,6 +434,14 @@ function readValue(c: Cursor, stat: Stat, selector: Selector): { value: Quantity
       unitAt,
     );
   }
+  if (selector.kind === 'ratio' && value.unit !== '' && value.unit !== 'x') {
+    c.fail(
+      value.unit === '%'
+        ? 'ratio(A, B) is a factor, not a percentage: write 1.3 (or 1.3x) for "at most 30% more", 0.7 for "at least 30% less"'
+        : `ratio(A, B) is a factor, a plain number such as 2 or 2x; drop the unit "${value.unit}"`,
+      unitAt,
+    );
+  }
   c.pos = c.text.length;
   return { value, valueText: raw };
 }
@@ -430,6 +507,6 @@ function oneLine(text: string): string {
 }
 
 /** The text on one line and a caret under `column`, indented to stand apart from the message. */
-function pointAt(text: string, column: number): string {
+export function pointAt(text: string, column: number): string {
   return `    ${oneLine(text)}\n    ${' '.repeat(Math.max(0, column - 1))}^`;
 }

@@ -26,6 +26,7 @@ import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import { runSuites } from '../runner/run.ts';
 import { loadScrubbed } from '../runner/scrub.ts';
+import { parseShard, parseStartAt, ShardError } from '../runner/shard.ts';
 import { SuiteSetupError } from '../runner/suite-kind.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { gitInfo } from './git.ts';
@@ -44,7 +45,8 @@ export function isUserError(err: unknown): boolean {
     err instanceof DocumentError ||
     err instanceof BaselineFileError ||
     err instanceof SuiteSetupError ||
-    err instanceof AbSetupError
+    err instanceof AbSetupError ||
+    err instanceof ShardError
   );
 }
 
@@ -105,13 +107,17 @@ export interface RunArgs {
   saveBaseline?: string;
   markdown?: string;
   json?: string;
+  /** One leg of a sharded run: `i/n`. */
+  shard?: string;
+  /** When the legs' split loads start: an ISO time or epoch ms. */
+  startAt?: string;
 }
 
 /**
  * Saves a complete run as the baseline, carrying the history beside it forward. A run with a crashed suite
  * or cut short is not saved: a baseline missing metrics would make the next comparison report them missing.
  */
-async function saveBaseline(io: Io, file: string, results: ResultsDocument, problem?: string): Promise<void> {
+export async function saveBaseline(io: Io, file: string, results: ResultsDocument, problem?: string): Promise<void> {
   const crashed = results.suites.filter((s) => !s.ok).map((s) => JSON.stringify(s.name));
   if (crashed.length > 0 || problem) {
     const why = problem ?? `suite ${crashed.join(', ')} failed`;
@@ -137,15 +143,33 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
   checkOutputs(io, [args.out, args.markdown, args.json, args.saveBaseline]);
   const git = gitInfo(loaded.dir, io.env);
   const how = { progress: stderrProgress(io.stderr), signal, env: io.env, ...(git ? { git } : {}) };
+  const shard = args.shard ? parseShard(args.shard) : undefined;
+  const startAt = args.startAt ? parseStartAt(args.startAt) : undefined;
+  if (startAt !== undefined && !shard) throw new UsageError('--start-at only applies to a leg: give --shard i/n too');
+  if (shard) {
+    // A leg measures; the merge job judges all legs together (one comparison family, criteria across legs).
+    const judging = (['baseline', 'saveBaseline', 'markdown', 'json'] as const).filter((k) => args[k]);
+    if (judging.length > 0) {
+      throw new UsageError(
+        `--shard runs one leg, which is judged with the others by perf-action merge: move ${judging
+          .map((k) => `--${k === 'saveBaseline' ? 'save-baseline' : k}`)
+          .join(', ')} to the merge command`,
+      );
+    }
+    if (!outFile) throw new UsageError("--shard needs --out FILE: the merge job reads each leg's results file");
+  }
   const { results, setupErrors } = await runSuites(loaded, {
     ...how,
     only: args.suite,
+    ...(shard ? { shard } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
     onSuite: outFile ? (partial) => writeJsonAtomic(outFile, partial) : undefined,
   });
   if (outFile) {
     await writeJsonAtomic(outFile, results);
     io.stderr.write(`results written to ${args.out}\n`);
   }
+  if (shard) return reportLeg(io, shard, results, setupErrors, signal, args.out as string);
   const options = loaded.config.compare;
   const { verdict } = await decideMore({
     loaded,
@@ -169,6 +193,30 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
   }
   if (signal.aborted) return 130;
   return code;
+}
+
+/** A leg's summary and exit code: red when one of its suites failed, so the matrix shows which leg broke. */
+function reportLeg(
+  io: Io,
+  shard: { index: number; count: number },
+  results: ResultsDocument,
+  setupErrors: string[],
+  signal: AbortSignal,
+  out: string,
+): number {
+  const metrics = results.suites.reduce((n, s) => n + s.metrics.length, 0);
+  const names = results.suites.map((s) => (s.shard ? `${s.name} (part ${s.shard.index}/${s.shard.count})` : s.name));
+  io.stdout.write(
+    `leg ${shard.index}/${shard.count}: ${names.length > 0 ? names.join(', ') : 'no suites'}, ${metrics} metrics, in ${out}; ` +
+      'judge all legs together with perf-action merge\n',
+  );
+  for (const s of results.suites.filter((x) => !x.ok)) io.stdout.write(`  ✘ ${s.name}: ${s.error ?? 'failed'}\n`);
+  if (setupErrors.length > 0) {
+    for (const e of setupErrors) io.stderr.write(`error: ${e}\n`);
+    return 2;
+  }
+  if (signal.aborted) return 130;
+  return results.suites.every((s) => s.ok) ? 0 : 1;
 }
 
 export interface CompareArgs {

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { abCommand } from './ab-command.ts';
 import { compareCommand, type Io, isUserError, runCommand, validateCommand } from './commands.ts';
 import { ingestCommand } from './ingest-command.ts';
+import { mergeCommand } from './merge-command.ts';
 
 const HELP = `perf-action: a performance gate for pull requests
 
@@ -14,6 +15,12 @@ Usage:
   perf-action compare --base FILE --head FILE [--history FILE]... [--config perf.yml] [--markdown FILE] [--json FILE]
       --history takes earlier main-branch results documents (or a history document), one per flag: with 3 or
       more runs each metric is judged against the history's prediction.
+  perf-action run ... --shard i/n [--start-at TIME]
+      One leg of a run split over n runners: this leg's suites only, and its part of each split load
+      (load.shards); TIME (ISO or epoch ms) is when every leg's split load starts.
+  perf-action merge LEG.json... [--config perf.yml] [--baseline FILE] [--out FILE] [--save-baseline FILE]
+                    [--markdown FILE] [--json FILE]
+      Joins the legs' results (split loads merged exactly), judges them once, reports; a missing leg fails.
   perf-action validate [--config perf.yml]
   perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
                  [--screen FILE] [--out FILE] [--markdown FILE] [--json FILE]
@@ -42,12 +49,15 @@ const OPTIONS = {
   'max-rounds': { type: 'string' },
   screen: { type: 'string' },
   better: { type: 'string' },
+  shard: { type: 'string' },
+  'start-at': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
-  run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json'],
+  run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json', 'shard', 'start-at'],
+  merge: ['config', 'baseline', 'out', 'save-baseline', 'markdown', 'json'],
   compare: ['base', 'head', 'history', 'config', 'markdown', 'json'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
@@ -55,7 +65,7 @@ const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
 };
 
 /** Commands that take positional arguments after their name. */
-const TAKES_FILES = new Set(['ingest']);
+const TAKES_FILES = new Set(['ingest', 'merge']);
 
 export async function main(argv: string[], io: Io): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
@@ -101,12 +111,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
   process.on('SIGTERM', onSigint);
   try {
     if (command === 'run') {
-      const { 'save-baseline': saveBaseline, ...rest } = values;
+      const { 'save-baseline': saveBaseline, 'start-at': startAt, ...rest } = values;
       return await runCommand(
         io,
-        { ...rest, suite: values.suite ?? [], ...(saveBaseline ? { saveBaseline } : {}) },
+        {
+          ...rest,
+          suite: values.suite ?? [],
+          ...(saveBaseline ? { saveBaseline } : {}),
+          ...(startAt ? { startAt } : {}),
+        },
         controller.signal,
       );
+    }
+    if (command === 'merge') {
+      const { 'save-baseline': saveBaseline, ...rest } = values;
+      return await mergeCommand(io, {
+        ...rest,
+        files: positionals.slice(1),
+        ...(saveBaseline ? { saveBaseline } : {}),
+      });
     }
     if (command === 'compare') return await compareCommand(io, values);
     if (command === 'ab') {

@@ -48,6 +48,19 @@ export interface SuiteResult {
   metrics: Metric[];
   /** A fixed workload timed where the suite measured: the machine's speed during the suite. */
   reference?: SuiteReference;
+  /** A load suite split over legs (`load.shards`): this leg's part, with what `merge` needs to join it. */
+  shard?: SuiteShard;
+}
+
+/** Which leg of a sharded run (`--shard i/n`): `index` counts from 1. */
+export interface ShardPosition {
+  index: number;
+  count: number;
+}
+
+export interface SuiteShard extends ShardPosition {
+  /** The suite kind's own record of what this leg measured (http: encoded HDR histograms), merged exactly. */
+  data: unknown;
 }
 
 /**
@@ -81,6 +94,8 @@ export interface ResultsDocument {
   createdAt: string;
   git?: { sha: string; ref?: string };
   env: RunEnvironment;
+  /** Set on one leg's results when the suites were split over several runners (`--shard i/n`). */
+  shard?: ShardPosition;
   suites: SuiteResult[];
 }
 
@@ -131,12 +146,15 @@ export const environmentShape = z.object({
   speed: z.number().positive().optional(),
 });
 
+const shardPosition = z.object({ index: z.number().int().min(1), count: z.number().int().min(1) });
+
 const resultsShape = z.object({
   // Any minor version of this major (the tag was checked before); normalised to the one this code writes.
   schema: z.string().transform((): typeof RESULTS_SCHEMA => RESULTS_SCHEMA),
   createdAt: z.string(),
   git: gitShape.optional(),
   env: environmentShape,
+  shard: shardPosition.optional(),
   suites: z.array(
     z.object({
       name: z.string(),
@@ -146,6 +164,7 @@ const resultsShape = z.object({
       durationMs: z.number(),
       metrics: z.array(metricShape),
       reference: referenceShape.optional(),
+      shard: shardPosition.extend({ data: z.unknown() }).optional(),
     }),
   ),
 });

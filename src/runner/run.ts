@@ -5,11 +5,12 @@ import path from 'node:path';
 import { suiteKinds } from '../../suites/index.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { redactSecrets } from '../model/redact.ts';
-import { RESULTS_SCHEMA, type ResultsDocument, type SuiteResult } from '../model/results.ts';
+import { RESULTS_SCHEMA, type ResultsDocument, type ShardPosition, type SuiteResult } from '../model/results.ts';
 import { describeEnvironment } from './environment.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import { startResourceMonitor } from './resource-monitor.ts';
 import { type RunningService, startService } from './services.ts';
+import { type ShardAssignment, suitesForShard } from './shard.ts';
 import { probeSpeed, speedOf } from './speed-probe.ts';
 import { SuiteSetupError } from './suite-kind.ts';
 
@@ -26,6 +27,10 @@ export interface RunOptions {
   onSuite?: (partial: ResultsDocument) => void | Promise<void>;
   /** Probe the machine's speed before each suite and after the last (default true; ~0.13 s each). */
   speedProbe?: boolean;
+  /** One leg of a run split over several runners: this leg's suites only (runner/shard.ts). */
+  shard?: ShardPosition;
+  /** When every leg's split load starts (epoch ms), so their windows line up. */
+  startAt?: number;
 }
 
 export interface RunOutcome {
@@ -45,12 +50,25 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
       `no suite named ${unknown.map((n) => `"${n}"`).join(', ')}; suites: ${config.suites.map((s) => s.name).join(', ')}`,
     );
   }
-  const selected = config.suites.filter((s) => !opts.only?.length || opts.only.includes(s.name));
+  const wanted = config.suites.filter((s) => !opts.only?.length || opts.only.includes(s.name));
+  const parts = new Map<string, ShardAssignment>();
+  if (opts.shard) {
+    const legSuites = suitesForShard(
+      wanted.map((s) => ({
+        name: s.name,
+        loadShards: suiteKinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
+      })),
+      opts.shard,
+    );
+    for (const a of legSuites) parts.set(a.name, a);
+  }
+  const selected = opts.shard ? wanted.filter((s) => parts.has(s.name)) : wanted;
   const results: ResultsDocument = {
     schema: RESULTS_SCHEMA,
     createdAt: new Date().toISOString(),
     ...(opts.git ? { git: opts.git } : {}),
     env: describeEnvironment(env),
+    ...(opts.shard ? { shard: { ...opts.shard } } : {}),
     suites: [],
   };
   const setupErrors: string[] = [];
@@ -102,6 +120,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
       probe();
       const kind = suiteKinds.find((k) => k.name === suite.kind);
       const entry: SuiteResult = { name: suite.name, kind: suite.kind, ok: true, durationMs: 0, metrics: [] };
+      const part = parts.get(suite.name)?.part;
       results.suites.push(entry);
       progress.suiteStart(suite.name, suite.kind);
       const started = performance.now();
@@ -124,6 +143,14 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
           reference: (reference) => {
             entry.reference = structuredClone(reference);
           },
+          ...(part
+            ? {
+                shard: { ...part, ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}) },
+                attach: (data: unknown) => {
+                  entry.shard = { ...part, data: structuredClone(data) };
+                },
+              }
+            : {}),
         });
         for await (const metric of iterable) entry.metrics.push(metric);
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');

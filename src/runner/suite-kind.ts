@@ -2,7 +2,7 @@
 // perf.yml keys, and a run() that yields metrics as they are measured (so a crash keeps what came before).
 
 import type { z } from 'zod';
-import type { Metric, SuiteReference } from '../model/results.ts';
+import type { Metric, ShardPosition, SuiteReference } from '../model/results.ts';
 
 export interface SuiteContext<C> {
   /** The suite's name from perf.yml: the first segment of every metric id it yields. */
@@ -24,6 +24,13 @@ export interface SuiteContext<C> {
    * replicate), so that compare can take the machine's speed out of the suite's changes (compare/reference.ts).
    */
   reference?(reference: SuiteReference): void;
+  /**
+   * Set when this run is one leg of a load the kind splits over several runners (its `loadShards`): the
+   * leg's position, and when every leg starts (epoch ms) so their time windows line up.
+   */
+  shard?: ShardPosition & { startAt?: number };
+  /** Records this leg's raw measurements for the kind's `mergeShards` (only with `shard`). */
+  attach?(data: unknown): void;
 }
 
 export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
@@ -39,6 +46,13 @@ export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * library's public API, for user modules that `import ... from 'perf-action'`.
    */
   roles?: Record<string, (api: Record<string, unknown>) => Promise<void>>;
+  /** How many legs a suite's load is split over (e.g. http's `load.shards`); 1 or absent: not split. */
+  loadShards?(config: Record<string, unknown>): number | undefined;
+  /**
+   * Joins the legs' attached records into the metrics one run with all their load would have given.
+   * Throws an Error naming what does not match (a different plan, missing data).
+   */
+  mergeShards?(suite: string, parts: unknown[]): Metric[];
 }
 
 /** Marks errors caused by the user's setup (a broken bench file, a missing file): the CLI exits 2. */

@@ -10,6 +10,7 @@ import { aggregate } from './metrics.ts';
 import { makePlan } from './plan.ts';
 import { WORKER_ROLE, type WorkerSetup } from './protocol.ts';
 import { type HttpConfig, httpSchema } from './schema.ts';
+import { type HttpShardData, mergeHttpShards } from './shards.ts';
 import { TemplateError } from './template.ts';
 import { runThreads, type ThreadFailure } from './threads.ts';
 import { runHttpWorker } from './worker.ts';
@@ -39,11 +40,41 @@ export function describeThreadDeaths(failures: ThreadFailure[], workers: number)
   );
 }
 
+/** When a leg's threads start: the agreed instant, checked to be ahead (a late leg would miss the load). */
+function legStart(
+  shard: { startAt?: number } | undefined,
+  warmupMs: number,
+  warn: (message: string) => void,
+): number | undefined {
+  if (!shard) return undefined;
+  if (shard.startAt === undefined) {
+    warn("no --start-at for a split load: each leg starts when it is ready, so the legs' time windows do not line up");
+    return undefined;
+  }
+  const ahead = shard.startAt - Date.now();
+  if (ahead + warmupMs < 0) {
+    throw new SuiteSetupError(
+      `--start-at was ${Math.round(-ahead / 1000)} s ago, past the warm-up: this leg would miss its load. ` +
+        'Give every leg a start a few minutes after the workflow starts',
+    );
+  }
+  if (ahead > MAX_START_WAIT_MS) {
+    throw new SuiteSetupError(
+      `--start-at is ${Math.round(ahead / 60_000)} min away (at most 60 min): is it the right time?`,
+    );
+  }
+  return shard.startAt;
+}
+
+const MAX_START_WAIT_MS = 60 * 60_000;
+
 export const httpKind = defineSuiteKind({
   name: 'http',
   description: 'HTTP load test: closed or open model, latency percentiles, throughput, error rate, streams',
   schema: httpSchema,
   roles: { [WORKER_ROLE]: () => runHttpWorker() },
+  loadShards: (config) => (config as { load?: { shards?: number } }).load?.shards,
+  mergeShards: mergeHttpShards,
   async *run(ctx): AsyncIterable<Metric> {
     const cfg = ctx.config as HttpConfig;
     const env: Record<string, string> = {};
@@ -55,17 +86,22 @@ export const httpKind = defineSuiteKind({
       if (err instanceof RequestConfigError || err instanceof TemplateError) throw new SuiteSetupError(err.message);
       throw err;
     }
-    const { plan, workers } = makePlan(cfg);
-    const setups: WorkerSetup[] = Array.from({ length: workers }, (_, index) => ({
-      index,
-      workers,
+    const { plan, workers, first, total } = makePlan(cfg, undefined, ctx.shard);
+    const setups: WorkerSetup[] = Array.from({ length: workers }, (_, j) => ({
+      index: first + j,
+      workers: total,
       plan,
       config: cfg,
       env,
     }));
-    ctx.progress(`starting ${workers} load thread(s)`);
+    const startAt = legStart(ctx.shard, plan.warmupMs, ctx.warn);
+    ctx.progress(
+      ctx.shard
+        ? `leg ${ctx.shard.index}/${ctx.shard.count}: starting ${workers} of ${total} load thread(s)`
+        : `starting ${workers} load thread(s)`,
+    );
     const cpu0 = process.cpuUsage();
-    const threads = await runThreads(setups, ctx.signal);
+    const threads = await runThreads(setups, ctx.signal, undefined, startAt);
     const started = performance.now();
     const onAbort = () => threads.stop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
@@ -91,6 +127,8 @@ export const httpKind = defineSuiteKind({
     const cpuShare = (cpu.user + cpu.system) / 1000 / (wallMs * workers);
     const { results, failures: deaths } = outcome;
     const agg = aggregate(ctx.suite, names, plan, results);
+    // The leg's raw record goes with its results: merge joins the legs' histograms exactly.
+    if (ctx.shard) ctx.attach?.({ names, plan, first, workers: setups.length, total, results } satisfies HttpShardData);
     // Measured metrics go out first: a warning below must never cost a result.
     yield* agg.metrics;
     for (const line of describeFailures(agg.failures)) ctx.warn(line);

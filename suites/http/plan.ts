@@ -81,7 +81,16 @@ export function peakLevel(stages: readonly Stage[]): number {
   return Math.max(0, ...stages.map((s) => s.target), levelAt(stages, 0));
 }
 
-export function makePlan(cfg: HttpConfig, cores = availableParallelism()): { plan: HttpPlan; workers: number } {
+/**
+ * `workers` is this runner's thread count; `first` and `total` place its threads among all threads of all
+ * legs when the load is split (`part`): users and arrivals are dealt by global thread index, so n legs of w
+ * threads run exactly the load of one run with n*w threads.
+ */
+export function makePlan(
+  cfg: HttpConfig,
+  cores = availableParallelism(),
+  part?: { index: number; count: number },
+): { plan: HttpPlan; workers: number; first: number; total: number } {
   const { stages, runMs } = shapeOf(cfg.load);
   const measured = runMs - cfg.load.warmup;
   let windows = Math.max(1, Math.round(measured / cfg.window));
@@ -89,13 +98,20 @@ export function makePlan(cfg: HttpConfig, cores = availableParallelism()): { pla
   const peak = peakLevel(stages);
   const closed = cfg.load.model === 'closed';
   // Never more threads than users: an idle thread still costs a core's worth of scheduling.
-  const workers = Math.max(1, Math.min(cfg.workers ?? cores, closed ? Math.ceil(peak) || 1 : Number.POSITIVE_INFINITY));
+  const legs = part?.count ?? 1;
+  const workers = Math.max(
+    1,
+    Math.min(cfg.workers ?? cores, closed ? Math.ceil(peak / legs) || 1 : Number.POSITIVE_INFINITY),
+  );
+  const total = workers * legs;
   const maxInFlight = cfg.load['max-in-flight'] ?? 10_000;
   // Closed model: a connection per user, as browsers and Locust users have. Open model: enough for the
   // in-flight cap, bounded so a high cap does not open thousands of idle sockets.
-  const total = cfg.connections ?? (closed ? Math.max(1, Math.ceil(peak)) : Math.min(maxInFlight, 256));
+  const connections = cfg.connections ?? (closed ? Math.max(1, Math.ceil(peak)) : Math.min(maxInFlight, 256));
   return {
     workers,
+    first: ((part?.index ?? 1) - 1) * workers,
+    total,
     plan: {
       model: cfg.load.model,
       stages,
@@ -104,8 +120,8 @@ export function makePlan(cfg: HttpConfig, cores = availableParallelism()): { pla
       windowMs: measured / windows,
       windows,
       ...(cfg.load['think-time'] ? { think: cfg.load['think-time'] } : {}),
-      maxInFlight: Math.max(1, Math.ceil(maxInFlight / workers)),
-      connections: Math.max(1, Math.ceil(total / workers)),
+      maxInFlight: Math.max(1, Math.ceil(maxInFlight / total)),
+      connections: Math.max(1, Math.ceil(connections / total)),
       sessions: cfg.sessions,
     },
   };

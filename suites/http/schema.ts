@@ -105,6 +105,13 @@ export const loadSchema = z.strictObject({
     .describe('Ramps: each stage moves linearly to its target (users, or a rate) over its duration'),
   warmup: duration.default(0).describe('Excluded from the metrics: with stages, the first part of the stages'),
   'max-in-flight': z.number().int().min(1).optional().describe('Open model: starts beyond this are dropped'),
+  shards: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(1)
+    .describe('Legs of a sharded run (--shard i/n) that share this load, each taking 1/shards of the users or rate'),
 });
 
 export const httpSchema = z.strictObject({

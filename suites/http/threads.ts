@@ -53,8 +53,16 @@ export interface ThreadsRun {
   close(): Promise<void>;
 }
 
-/** Start the threads, wait until each is ready (prepared), then start them together at one shared instant. */
-export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, leadMs = 50): Promise<ThreadsRun> {
+/**
+ * Starts the workers and, once all are ready, starts their clocks together: `leadMs` from now, or at
+ * `startEpoch` (epoch ms) when legs on several runners must share one clock.
+ */
+export async function runThreads(
+  setups: WorkerSetup[],
+  signal: AbortSignal,
+  leadMs = 50,
+  startEpoch?: number,
+): Promise<ThreadsRun> {
   const workers = setups.map(startThread);
   const ticks = setups.map(() => ({ done: 0, errors: 0 }));
   const results: (WorkerResult | undefined)[] = setups.map(() => undefined);
@@ -139,7 +147,7 @@ export async function runThreads(setups: WorkerSetup[], signal: AbortSignal, lea
     for (const w of workers) void w.terminate();
     throw err;
   }
-  const t0Epoch = performance.timeOrigin + performance.now() + leadMs;
+  const t0Epoch = startEpoch ?? performance.timeOrigin + performance.now() + leadMs;
   for (const w of workers) w.postMessage({ type: 'start', t0Epoch } satisfies ToWorker);
   started = true;
   return {

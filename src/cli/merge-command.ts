@@ -1,0 +1,63 @@
+// `perf-action merge LEG.json...`: the final job of a sharded run. Joins the legs' results into one document,
+// judges it once against the baseline and the criteria, and reports and saves like a single run.
+
+import path from 'node:path';
+import { suiteKinds } from '../../suites/index.ts';
+import { loadBaselineFile, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
+import type { LoadedBaseline } from '../baseline/store.ts';
+import { judge } from '../compare/judge.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
+import type { ResultsDocument } from '../model/results.ts';
+import type { ShardSuite } from '../runner/shard.ts';
+import { MergeError, mergeLegs } from '../shard/merge.ts';
+import { checkOutputs, emitReports, type Io, load, saveBaseline, UsageError } from './commands.ts';
+
+export interface MergeArgs {
+  files: string[];
+  config?: string;
+  baseline?: string;
+  out?: string;
+  saveBaseline?: string;
+  markdown?: string;
+  json?: string;
+}
+
+export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
+  if (args.files.length === 0)
+    throw new UsageError('merge needs the results file of each leg (perf-action run --shard i/n --out FILE)');
+  checkOutputs(io, [args.out, args.markdown, args.json, args.saveBaseline]);
+  const loaded = args.config ? await load(io, args.config) : undefined;
+  const baseline: LoadedBaseline | undefined = args.baseline
+    ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)
+    : undefined;
+  const legs = await Promise.all(
+    args.files.map(async (f) => ({
+      source: f,
+      doc: await readResultsFile(path.resolve(io.cwd, f), 'leg results file'),
+    })),
+  );
+  const planned: ShardSuite[] | undefined = loaded?.config.suites.map((s) => ({
+    name: s.name,
+    loadShards: suiteKinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
+  }));
+  let results: ResultsDocument;
+  try {
+    results = mergeLegs(legs, { kinds: suiteKinds, ...(planned ? { planned } : {}) });
+  } catch (err) {
+    if (err instanceof MergeError) throw new UsageError(err.message);
+    throw err;
+  }
+  const count = legs[0]?.doc.shard?.count ?? legs.length;
+  io.stderr.write(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites\n`);
+  if (args.out) await writeJsonAtomic(path.resolve(io.cwd, args.out), results);
+  const verdict = judge({
+    head: results,
+    ...(baseline ? { baseline } : {}),
+    criteria: loaded?.config.criteria ?? [],
+    // The legs ran once each and nothing can be run again here: one look.
+    options: { ...(loaded?.config.compare ?? DEFAULT_COMPARE_OPTIONS), runs: 1 },
+  });
+  const code = await emitReports(io, verdict, results, baseline, loaded?.id, args);
+  if (args.saveBaseline) await saveBaseline(io, args.saveBaseline, results);
+  return code;
+}

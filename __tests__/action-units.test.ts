@@ -96,6 +96,24 @@ describe('inputs', () => {
     expect(readInputs(from({ 'fail-on': '[criteria, regression]' })).failOn).toEqual(['criteria', 'regression']);
     expect(readInputs(from({ baseline: 'base.json' }))).toMatchObject({ baseline: 'file', baselineFile: 'base.json' });
   });
+
+  it('shard, start-at and mode merge', () => {
+    expect(readInputs(from({ shard: '2/3', 'start-at': '1764842400000' }))).toMatchObject({
+      mode: 'run',
+      shard: { index: 2, count: 3 },
+      startAt: 1764842400000,
+    });
+    expect(() => readInputs(from({ shard: '4/3' }))).toThrow(/input "shard" "4\/3" is not a leg/);
+    expect(() => readInputs(from({ shard: '1/2', 'start-at': 'later' }))).toThrow(
+      /input "start-at" "later" is not a time/,
+    );
+    expect(() => readInputs(from({ 'start-at': '1764842400000' }))).toThrow(/give "shard" too/);
+    expect(() => readInputs(from({ mode: 'merge' }))).toThrow(/mode: merge needs the input "results"/);
+    expect(() => readInputs(from({ mode: 'merge', results: 'legs', shard: '1/2' }))).toThrow(
+      /"shard" is for mode: run/,
+    );
+    expect(readInputs(from({ mode: 'merge', results: 'legs' }))).toMatchObject({ mode: 'merge', results: 'legs' });
+  });
 });
 
 describe('cache keys', () => {

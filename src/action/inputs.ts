@@ -1,6 +1,9 @@
 // The action's inputs (action.yml), read and checked in one place so a typo fails with a clear message.
 
-export type Mode = 'run' | 'report';
+import type { ShardPosition } from '../model/results.ts';
+import { parseShard, parseStartAt, ShardError } from '../runner/shard.ts';
+
+export type Mode = 'run' | 'report' | 'merge';
 export type BaselineSource = 'cache' | 'file' | 'none';
 export type SavePolicy = 'auto' | 'always' | 'never';
 export type CommentPolicy = 'always' | 'on-change' | 'on-failure' | 'never';
@@ -24,6 +27,10 @@ export interface ActionInputs {
   compareTo?: CompareTo;
   /** Run under pull_request_target at all (it never saves a baseline either way). */
   allowPullRequestTarget: boolean;
+  /** mode: run as one leg of a sharded run (`i/n`): measure this leg's suites, judge nothing. */
+  shard?: ShardPosition;
+  /** When every leg's split load starts (epoch ms). */
+  startAt?: number;
 }
 
 export class InputError extends Error {
@@ -38,7 +45,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 /** `get` is core.getInput: it returns '' for inputs that were not given. */
 export function readInputs(get: (name: string) => string): ActionInputs {
-  const mode = oneOf('mode', get('mode'), ['run', 'report'] as const, 'run');
+  const mode = oneOf('mode', get('mode'), ['run', 'report', 'merge'] as const, 'run');
   const baselineRaw = get('baseline');
   // `baseline: path/to/file.json` is a file baseline; the keywords choose a store.
   const isFile = baselineRaw !== '' && !['cache', 'file', 'none'].includes(baselineRaw);
@@ -67,6 +74,23 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   if (mode === 'report' && !results) {
     throw new InputError('mode: report needs the input "results": the results file the pull_request workflow uploaded');
   }
+  if (mode === 'merge' && !results) {
+    throw new InputError(
+      'mode: merge needs the input "results": the legs\' results files, or the folder download-artifact put them in',
+    );
+  }
+  let shard: ShardPosition | undefined;
+  let startAt: number | undefined;
+  try {
+    shard = get('shard') ? parseShard(get('shard'), 'input "shard"') : undefined;
+    startAt = get('start-at') ? parseStartAt(get('start-at'), 'input "start-at"') : undefined;
+  } catch (err) {
+    if (err instanceof ShardError) throw new InputError(err.message);
+    throw err;
+  }
+  if (shard && mode !== 'run')
+    throw new InputError(`input "shard" is for mode: run (each leg); mode ${mode} takes none`);
+  if (startAt !== undefined && !shard) throw new InputError('input "start-at" only applies to a leg: give "shard" too');
   const commentId = get('comment-id') || undefined;
   if (commentId && !/^[A-Za-z0-9_.-]+$/.test(commentId)) {
     throw new InputError(`input "comment-id" is "${commentId}"; use letters, digits, "_", "." or "-"`);
@@ -87,6 +111,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     ...(get('compare-to')
       ? { compareTo: oneOf('compare-to', get('compare-to'), ['baseline', 'base', 'auto'] as const, 'baseline') }
       : {}),
+    ...(shard ? { shard } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
     allowPullRequestTarget:
       oneOf('allow-pull-request-target', get('allow-pull-request-target'), ['true', 'false'] as const, 'false') ===
       'true',

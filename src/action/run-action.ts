@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
@@ -13,17 +13,20 @@ import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
-import { loadConfig } from '../config/load.ts';
+import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
-import type { ResultsDocument } from '../model/results.ts';
+import type { ResultsDocument, ShardPosition } from '../model/results.ts';
 import { parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderMarkdown } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
 import { loadScrubbed } from '../runner/scrub.ts';
+import type { ShardSuite } from '../runner/shard.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
+import { MergeError, mergeLegs, type ShardMerger } from '../shard/merge.ts';
 import { observedCacheClient } from './cache-client.ts';
 import { CommentCollisionError, STAMP_ROOM, upsertComment } from './comment.ts';
 import { type EventPlan, planEvent } from './event.ts';
@@ -220,6 +223,62 @@ async function publish(p: Published): Promise<void> {
   core.setOutput('comment-url', commentUrl);
 }
 
+function logProgress(): ProgressSink {
+  return {
+    suiteStart: (s, k) => core.info(`▶ ${s} (${k})`),
+    update: () => {},
+    suiteEnd: (s, ok, ms, n, err) =>
+      ok ? core.info(`✔ ${s}: ${n} metrics in ${ms} ms`) : core.error(`suite ${s} failed: ${err}`),
+    warn: (m) => core.warning(m),
+    info: (m) => core.info(m),
+  };
+}
+
+function headGitOf(env: NodeJS.ProcessEnv): ResultsDocument['git'] {
+  const sha = env.GITHUB_SHA;
+  return sha ? { sha, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) } : undefined;
+}
+
+/**
+ * One leg of a sharded run: measures its suites and writes them for the merge job, which judges, comments and
+ * saves for all legs. A failed suite fails the leg's step too, so the matrix shows where it broke.
+ */
+async function runLeg(
+  shard: ShardPosition,
+  startAt: number | undefined,
+  loaded: LoadedConfig,
+  suiteEnv: NodeJS.ProcessEnv,
+  env: NodeJS.ProcessEnv,
+  outDir: string,
+): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  const resultsFile = path.join(outDir, `results-leg-${shard.index}-of-${shard.count}.json`);
+  const headGit = headGitOf(env);
+  const { results, setupErrors } = await runSuites(loaded, {
+    env: suiteEnv,
+    progress: logProgress(),
+    signal: stop.signal,
+    shard,
+    ...(startAt !== undefined ? { startAt } : {}),
+    ...(headGit ? { git: headGit } : {}),
+    onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
+  });
+  await writeJsonAtomic(resultsFile, results);
+  core.setOutput('results', resultsFile);
+  const names = results.suites.map((s) => (s.shard ? `${s.name} (part ${s.shard.index}/${s.shard.count})` : s.name));
+  const line = `perf-action leg ${shard.index}/${shard.count}: ${names.join(', ') || 'no suites'}; upload ${path.basename(resultsFile)} for the merge job`;
+  core.info(line);
+  try {
+    await core.summary.addRaw(`${line}\n`).write();
+  } catch (err) {
+    core.warning(`could not write the job summary: ${(err as Error).message}`);
+  }
+  const failed = results.suites.filter((x) => !x.ok).map((x) => x.name);
+  if (setupErrors.length > 0) core.setFailed(`perf-action: ${setupErrors.map((e) => e.split('\n')[0]).join('; ')}`);
+  else if (failed.length > 0)
+    core.setFailed(`perf-action: leg ${shard.index}/${shard.count}: suite ${failed.join(', ')} failed`);
+}
+
 function outDirFor(env: NodeJS.ProcessEnv, configId: string, cwd: string): string {
   return path.join(env.RUNNER_TEMP || path.join(cwd, '.perf'), 'perf-action', configId);
 }
@@ -251,6 +310,10 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   const { loaded, env: suiteEnv } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
   checkCriteria(loaded.config.criteria);
   const configId = inputs.commentId ?? loaded.id;
+  if (inputs.shard) {
+    await runLeg(inputs.shard, inputs.startAt, loaded, suiteEnv, env, outDirFor(env, configId, cwd));
+    return;
+  }
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
   let store: BaselineStore | undefined;
   if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
@@ -268,16 +331,8 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   const outDir = outDirFor(env, configId, cwd);
   await mkdir(outDir, { recursive: true });
   const resultsFile = path.join(outDir, 'results.json');
-  const sha = env.GITHUB_SHA;
-  const headGit = sha ? { sha, ...(env.GITHUB_REF ? { ref: env.GITHUB_REF } : {}) } : undefined;
-  const progress: ProgressSink = {
-    suiteStart: (s, k) => core.info(`▶ ${s} (${k})`),
-    update: () => {},
-    suiteEnd: (s, ok, ms, n, err) =>
-      ok ? core.info(`✔ ${s}: ${n} metrics in ${ms} ms`) : core.error(`suite ${s} failed: ${err}`),
-    warn: (m) => core.warning(m),
-    info: (m) => core.info(m),
-  };
+  const headGit = headGitOf(env);
+  const progress = logProgress();
   const options = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
   const wanted = inputs.compareTo ?? loaded.config.ab?.compareTo ?? 'auto';
   // auto is the default where it can run: where the base commit cannot be checked out here, the stored
@@ -520,13 +575,134 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
+/** What merge mode needs of the suite kinds: how to split and join loads (the entry point hands them in). */
+export interface ShardKind extends ShardMerger {
+  loadShards?(config: Record<string, unknown>): number | undefined;
+}
+
+/** The legs' files: each item of `results` is a file, or a folder searched for the results-leg-*.json legs write. */
+async function legFiles(cwd: string, spec: string): Promise<string[]> {
+  const items = spec
+    .split(/[\n,]+/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const files: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && /^results-leg-\d+-of-\d+\.json$/.test(e.name)) files.push(p);
+    }
+  };
+  for (const item of items) {
+    const p = path.resolve(cwd, item);
+    if (!existsSync(p))
+      throw new Error(`mode: merge: ${item} was not found; download the legs' results artifacts first`);
+    if (statSync(p).isDirectory()) await walk(p);
+    else files.push(p);
+  }
+  return files.sort();
+}
+
+/**
+ * mode: merge: the final job of a sharded run. Joins the legs' results, judges them once against the baseline
+ * and the criteria, comments once, fails once, and saves one baseline for the next runs (sharded or not).
+ */
+async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: readonly ShardKind[]): Promise<void> {
+  const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
+  const payload = readPayload(env);
+  const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
+  if (eventName === 'pull_request_target' && !inputs.allowPullRequestTarget) {
+    core.setFailed(PULL_REQUEST_TARGET_REFUSED);
+    return;
+  }
+  const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
+  core.info(plan.reason);
+  registerTsLoader({ ...api });
+  const { loaded } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
+  checkCriteria(loaded.config.criteria);
+  const configId = inputs.commentId ?? loaded.id;
+  const files = await legFiles(cwd, inputs.results as string);
+  if (files.length === 0) {
+    throw new Error(
+      `mode: merge found no results-leg-*.json in ${inputs.results}: did every leg upload its results output?`,
+    );
+  }
+  const legs = [];
+  for (const f of files) {
+    const name = path.relative(cwd, f) || f;
+    checkUploadSize(f, name);
+    legs.push({ source: name, doc: await readResultsFile(f, `leg results file ${name}`) });
+  }
+  const planned: ShardSuite[] = loaded.config.suites.map((s) => ({
+    name: s.name,
+    loadShards: kinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
+  }));
+  let results: ResultsDocument;
+  try {
+    results = mergeLegs(legs, { kinds, planned });
+  } catch (err) {
+    if (err instanceof MergeError) throw new Error(`mode: merge: ${err.message}`);
+    throw err;
+  }
+  const count = legs[0]?.doc.shard?.count ?? legs.length;
+  core.info(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites`);
+  const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
+  let store: BaselineStore | undefined;
+  if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
+  else if (inputs.baseline === 'file' && inputs.baselineFile)
+    store = new FileBaselineStore(path.resolve(cwd, inputs.baselineFile));
+  const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
+  const outDir = outDirFor(env, configId, cwd);
+  await mkdir(outDir, { recursive: true });
+  const resultsFile = path.join(outDir, 'results.json');
+  await writeJsonAtomic(resultsFile, results);
+  const verdict = judge({
+    head: results,
+    ...(baseline ? { baseline } : {}),
+    ...(baselineProblem ? { baselineProblem } : {}),
+    criteria: loaded.config.criteria,
+    // The legs ran once each and nothing is run again here: one look.
+    options: {
+      ...(loaded.config.compare ?? DEFAULT_COMPARE_OPTIONS),
+      ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+      runs: 1,
+    },
+  });
+  if (!plan.compare) verdict.warnings.unshift(warning('note', plan.reason));
+  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
+  await publish({
+    verdict,
+    results,
+    ...(baseline ? { baseline } : {}),
+    configId,
+    ...(plan.pr ? { pr: plan.pr } : {}),
+    fork: isForkPr(payload),
+    ...(octokit ? { octokit } : {}),
+    repo: repoRef(env),
+    inputs,
+    outDir,
+    resultsFile,
+  });
+  if (
+    store instanceof CacheBaselineStore &&
+    allowSave &&
+    (results.suites.every((x) => x.ok) || inputs.saveBaseline === 'always')
+  ) {
+    const restored = store.lastKey;
+    await store.save(results);
+    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
+  }
+  if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
+}
+
 /**
  * A cancelled job gets SIGINT, then SIGTERM: either stops the running suite (its services, children and broker
  * state go with it) and the measured results are still written, judged and reported; a second signal exits.
  */
 const stop = new AbortController();
 
-export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runAction(env: NodeJS.ProcessEnv = process.env, kinds: readonly ShardKind[] = []): Promise<void> {
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
@@ -539,6 +715,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   try {
     const inputs = readInputs((name) => core.getInput(name));
     if (inputs.mode === 'report') await reportMode(inputs, env);
+    else if (inputs.mode === 'merge') await mergeMode(inputs, env, kinds);
     else await runMode(inputs, env);
   } finally {
     process.off('SIGINT', onSignal);

@@ -224,6 +224,10 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
       'baseline-sha': MAIN1,
     });
     expect(r.stdout).toMatch(/baseline: Actions cache: base commit \(a100000\)/);
+    // The HTML report for upload-artifact: both sides drawn for each metric.
+    const page = readFileSync(r.outputs['html-report'] ?? '', 'utf8');
+    expect(page).toContain('spin/spin[ms=0.2]');
+    expect(page).toMatch(/<svg[^>]*>/);
     const mine = ours(7);
     expect(mine).toHaveLength(1);
     expect(mine[0]?.user).toBe('github-actions[bot]');

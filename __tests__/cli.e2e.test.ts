@@ -71,6 +71,8 @@ describe('perf-action CLI bundle', () => {
         'v2.json',
         '--markdown',
         'r2.md',
+        '--html',
+        'r2.html',
       ],
       {
         SPIN_FACTOR: '1.3',
@@ -85,6 +87,13 @@ describe('perf-action CLI bundle', () => {
       expect(c.ratio).toBeLessThan(1.4);
     }
     expect(readFileSync(path.join(work, 'r2.md'), 'utf8')).toMatch(/regress/i);
+    // The HTML report: one self-contained page with the regressed rows and their charts, fetching nothing.
+    const page = readFileSync(path.join(work, 'r2.html'), 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain("default-src 'none'");
+    expect(page).toContain('spin/spin[ms=0.4]');
+    expect(page).toMatch(/<svg[^>]*>/);
+    expect(page).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/i);
     expect(slow.stdout).toMatch(/regress/i);
     // 5 replicates against 5 cannot decide two metrics at the run's confidence: the gate ran the suite again
     // and decided on the pooled runs, each of which showed the slowdown.

@@ -11,7 +11,7 @@ export interface FailureSink {
 }
 
 /** Annotations point at files relative to the repository root, or they do not attach to the diff. */
-function repoRelative(file: string, workspace: string | undefined): string {
+export function repoRelative(file: string, workspace: string | undefined): string {
   if (!workspace || !path.isAbsolute(file)) return file;
   const rel = path.relative(workspace, file);
   return rel.startsWith('..') ? file : rel.split(path.sep).join('/');

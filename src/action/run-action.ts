@@ -19,7 +19,7 @@ import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import type { ResultsDocument, ShardPosition } from '../model/results.ts';
 import { parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
-import { renderMarkdown } from '../report/index.ts';
+import { renderHtml, renderMarkdown } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 import { runSuites } from '../runner/run.ts';
@@ -27,6 +27,7 @@ import { loadScrubbed } from '../runner/scrub.ts';
 import type { ShardSuite } from '../runner/shard.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
 import { MergeError, mergeLegs, type ShardMerger } from '../shard/merge.ts';
+import { type AnnotationConfig, annotationsFor } from './annotations.ts';
 import { observedCacheClient } from './cache-client.ts';
 import { CommentCollisionError, STAMP_ROOM, upsertComment } from './comment.ts';
 import { type EventPlan, planEvent } from './event.ts';
@@ -139,6 +140,18 @@ interface Published {
   inputs: ActionInputs;
   outDir: string;
   resultsFile: string;
+  /** Where the config's suites and criteria are, for annotations on their lines. */
+  annotate?: AnnotationConfig;
+}
+
+/** The config's place and gating, for annotations. */
+function annotateWith(loaded: LoadedConfig, inputs: ActionInputs): AnnotationConfig {
+  const failOn = inputs.failOn ?? loaded.config.compare.failOn;
+  return {
+    file: loaded.file,
+    ...(loaded.config.lines ? { lines: loaded.config.lines } : {}),
+    regressionsGate: failOn.includes('regression'),
+  };
 }
 
 async function publish(p: Published): Promise<void> {
@@ -162,6 +175,9 @@ async function publish(p: Published): Promise<void> {
   }
   const reportFile = path.join(p.outDir, 'report.md');
   await writeFile(reportFile, full);
+  // The page for upload-artifact: charts and every row, self-contained (its CSP fetches nothing).
+  const htmlFile = path.join(p.outDir, 'report.html');
+  await writeFile(htmlFile, renderHtml({ ...input, ...(baseline?.history ? { history: baseline.history } : {}) }));
   const verdictFile = path.join(p.outDir, 'verdict.json');
   await writeFile(verdictFile, `${JSON.stringify(verdict, null, 2)}\n`);
   try {
@@ -176,12 +192,12 @@ async function publish(p: Published): Promise<void> {
   core.setOutput('failed-criteria', String(verdict.criteria.filter((c) => c.status !== 'pass').length));
   core.setOutput('results', p.resultsFile);
   core.setOutput('report', reportFile);
+  core.setOutput('html-report', htmlFile);
   core.setOutput('verdict-file', verdictFile);
   core.setOutput('baseline-sha', verdict.baseline?.sha ?? baseline?.results.git?.sha ?? '');
-  for (const c of verdict.criteria.filter((c) => c.status !== 'pass')) {
-    core.error(`${c.expect}: ${c.status}${c.detail ? ` (${c.detail})` : ''}`, {
-      title: `perf-action: ${c.name ?? 'criterion'}`,
-    });
+  for (const a of annotationsFor(verdict, p.annotate, process.env.GITHUB_WORKSPACE)) {
+    if (a.level === 'error') core.error(a.message, a.props);
+    else core.warning(a.message, a.props);
   }
   let commentUrl = '';
   // Under on-failure / on-change a run that need not comment still refreshes a comment an earlier run left,
@@ -416,6 +432,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     inputs,
     outDir,
     resultsFile,
+    annotate: annotateWith(loaded, inputs),
   });
   const suitesOk = results.suites.every((s) => s.ok);
   if (
@@ -570,6 +587,7 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
     inputs,
     outDir,
     resultsFile: path.resolve(cwd, inputs.results as string),
+    annotate: annotateWith(loaded, inputs),
   });
   // The PR's own run already gated; report mode fails too so the verdict is visible on this run.
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
@@ -683,6 +701,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
     inputs,
     outDir,
     resultsFile,
+    annotate: annotateWith(loaded, inputs),
   });
   if (
     store instanceof CacheBaselineStore &&

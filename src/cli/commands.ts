@@ -22,7 +22,7 @@ import * as api from '../index.ts';
 import { DocumentError } from '../model/documents.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
-import { renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
+import { renderHtml, renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import { runSuites } from '../runner/run.ts';
 import { loadScrubbed } from '../runner/scrub.ts';
@@ -75,7 +75,7 @@ export async function emitReports(
   head: ResultsDocument,
   baseline: LoadedBaseline | undefined,
   configId: string | undefined,
-  out: { markdown?: string; json?: string },
+  out: { markdown?: string; json?: string; html?: string },
 ): Promise<number> {
   const input = {
     verdict,
@@ -85,6 +85,10 @@ export async function emitReports(
   };
   if (out.json) await writeFile(path.resolve(io.cwd, out.json), renderJson(verdict));
   if (out.markdown) await writeFile(path.resolve(io.cwd, out.markdown), renderMarkdown(input));
+  if (out.html) {
+    const page = renderHtml({ ...input, ...(baseline?.history ? { history: baseline.history } : {}) });
+    await writeFile(path.resolve(io.cwd, out.html), page);
+  }
   io.stdout.write(renderTerminal(input, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
   return verdict.status === 'pass' ? 0 : 1;
 }
@@ -107,6 +111,8 @@ export interface RunArgs {
   saveBaseline?: string;
   markdown?: string;
   json?: string;
+  /** A self-contained HTML report (charts, no network). */
+  html?: string;
   /** One leg of a sharded run: `i/n`. */
   shard?: string;
   /** When the legs' split loads start: an ISO time or epoch ms. */
@@ -140,7 +146,7 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)
     : undefined;
   const outFile = args.out ? path.resolve(io.cwd, args.out) : undefined;
-  checkOutputs(io, [args.out, args.markdown, args.json, args.saveBaseline]);
+  checkOutputs(io, [args.out, args.markdown, args.json, args.html, args.saveBaseline]);
   const git = gitInfo(loaded.dir, io.env);
   const how = { progress: stderrProgress(io.stderr), signal, env: io.env, ...(git ? { git } : {}) };
   const shard = args.shard ? parseShard(args.shard) : undefined;
@@ -148,7 +154,7 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
   if (startAt !== undefined && !shard) throw new UsageError('--start-at only applies to a leg: give --shard i/n too');
   if (shard) {
     // A leg measures; the merge job judges all legs together (one comparison family, criteria across legs).
-    const judging = (['baseline', 'saveBaseline', 'markdown', 'json'] as const).filter((k) => args[k]);
+    const judging = (['baseline', 'saveBaseline', 'markdown', 'json', 'html'] as const).filter((k) => args[k]);
     if (judging.length > 0) {
       throw new UsageError(
         `--shard runs one leg, which is judged with the others by perf-action merge: move ${judging
@@ -227,11 +233,12 @@ export interface CompareArgs {
   config?: string;
   markdown?: string;
   json?: string;
+  html?: string;
 }
 
 export async function compareCommand(io: Io, args: CompareArgs): Promise<number> {
   if (!args.base || !args.head) throw new UsageError('compare needs --base FILE and --head FILE');
-  checkOutputs(io, [args.markdown, args.json]);
+  checkOutputs(io, [args.markdown, args.json, args.html]);
   const loaded = args.config ? await load(io, args.config) : undefined;
   let baseline = await loadBaselineFile(path.resolve(io.cwd, args.base), args.base);
   if (args.history && args.history.length > 0) {

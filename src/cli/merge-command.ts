@@ -20,12 +20,13 @@ export interface MergeArgs {
   saveBaseline?: string;
   markdown?: string;
   json?: string;
+  html?: string;
 }
 
 export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   if (args.files.length === 0)
     throw new UsageError('merge needs the results file of each leg (perf-action run --shard i/n --out FILE)');
-  checkOutputs(io, [args.out, args.markdown, args.json, args.saveBaseline]);
+  checkOutputs(io, [args.out, args.markdown, args.json, args.html, args.saveBaseline]);
   const loaded = args.config ? await load(io, args.config) : undefined;
   const baseline: LoadedBaseline | undefined = args.baseline
     ? await loadBaselineFile(path.resolve(io.cwd, args.baseline), args.baseline)

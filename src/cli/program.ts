@@ -10,25 +10,28 @@ const HELP = `perf-action: a performance gate for pull requests
 
 Usage:
   perf-action run [--config perf.yml] [--suite NAME]... [--out FILE] [--baseline FILE] [--save-baseline FILE]
-                  [--markdown FILE] [--json FILE]
+                  [--markdown FILE] [--json FILE] [--html FILE]
       --save-baseline FILE keeps this run as the baseline (and adds it to FILE's history of earlier runs).
   perf-action compare --base FILE --head FILE [--history FILE]... [--config perf.yml] [--markdown FILE] [--json FILE]
+                      [--html FILE]
       --history takes earlier main-branch results documents (or a history document), one per flag: with 3 or
       more runs each metric is judged against the history's prediction.
   perf-action run ... --shard i/n [--start-at TIME]
       One leg of a run split over n runners: this leg's suites only, and its part of each split load
       (load.shards); TIME (ISO or epoch ms) is when every leg's split load starts.
   perf-action merge LEG.json... [--config perf.yml] [--baseline FILE] [--out FILE] [--save-baseline FILE]
-                    [--markdown FILE] [--json FILE]
+                    [--markdown FILE] [--json FILE] [--html FILE]
       Joins the legs' results (split loads merged exactly), judges them once, reports; a missing leg fails.
   perf-action validate [--config perf.yml]
   perf-action ab --base REF [--config perf.yml] [--suite NAME]... [--setup CMD] [--max-rounds N]
-                 [--screen FILE] [--out FILE] [--markdown FILE] [--json FILE]
+                 [--screen FILE] [--out FILE] [--markdown FILE] [--json FILE] [--html FILE]
       Same-runner A/B: checks out REF into a worktree, runs base and head interleaved, compares the pairs.
       --screen FILE compares head with a stored baseline first and re-runs in pairs only what it leaves open.
   perf-action ingest FILE... [--format auto|pytest-benchmark|locust|k6|hyperfine|go|google-benchmark|criterion|
                      benchmarkjs|jmh|vitest|custom] [--suite NAME] [--better lower|higher] [--out FILE]
       Reads another tool's output into a results document (to stdout, or --out FILE) for compare.
+
+--html FILE writes a self-contained HTML report: distributions, trends, load over time, criteria (no network).
 
 Exit codes: 0 gate passed, 1 gate failed, 2 usage or config error.
 `;
@@ -40,6 +43,7 @@ const OPTIONS = {
   baseline: { type: 'string', short: 'b' },
   'save-baseline': { type: 'string' },
   markdown: { type: 'string' },
+  html: { type: 'string' },
   json: { type: 'string' },
   base: { type: 'string' },
   head: { type: 'string' },
@@ -56,12 +60,12 @@ const OPTIONS = {
 } as const;
 
 const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
-  run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json', 'shard', 'start-at'],
-  merge: ['config', 'baseline', 'out', 'save-baseline', 'markdown', 'json'],
-  compare: ['base', 'head', 'history', 'config', 'markdown', 'json'],
+  run: ['config', 'suite', 'out', 'baseline', 'save-baseline', 'markdown', 'json', 'html', 'shard', 'start-at'],
+  merge: ['config', 'baseline', 'out', 'save-baseline', 'markdown', 'json', 'html'],
+  compare: ['base', 'head', 'history', 'config', 'markdown', 'json', 'html'],
   validate: ['config'],
   ingest: ['format', 'suite', 'better', 'out'],
-  ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'screen', 'out', 'markdown', 'json'],
+  ab: ['base', 'config', 'suite', 'setup', 'max-rounds', 'screen', 'out', 'markdown', 'json', 'html'],
 };
 
 /** Commands that take positional arguments after their name. */

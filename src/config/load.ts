@@ -86,6 +86,8 @@ export interface PerfConfig {
   criteria: CriterionConfig[];
   compare: CompareOptions;
   ab?: AbOptions;
+  /** Lines in the config file of each suite's name and each criterion, when known: where annotations go. */
+  lines?: { suites: Record<string, number>; criteria: Array<number | undefined> };
 }
 
 /** The `ab:` block, normalised. */
@@ -426,8 +428,17 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
   });
   if (problems.length > 0) throw new ConfigError(problems);
   const cmp = out.compare;
+  const suiteLines: Record<string, number> = {};
+  out.suites.forEach((s, i) => {
+    const line = locate(['suites', i, 'name']).line;
+    if (line !== undefined) suiteLines[s.name] = line;
+  });
+  const criteriaLines = out.criteria.map(
+    (c, i) => locate(typeof c === 'string' ? ['criteria', i] : ['criteria', i, 'expect']).line,
+  );
   return {
     version: 1,
+    lines: { suites: suiteLines, criteria: criteriaLines },
     ...(out.id ? { id: out.id } : {}),
     passEnv: out['pass-env'],
     services: out.services as ServiceConfig[],

@@ -3,6 +3,7 @@
 // plain strings and become `{ code: 'note', message }`).
 
 import { z } from 'zod';
+import type { RelativeEvidence } from '../criteria/types.ts';
 import { DocumentError, formatPath } from './documents.ts';
 import type { Better } from './results.ts';
 
@@ -19,6 +20,8 @@ export interface CriterionResult {
   unit?: string;
   /** Why, in a few words: the worst matching metric, the fitted slope, what was missing. */
   detail?: string;
+  /** ratio(A, B) and diff(A, B): every pair the criterion was decided on, and the metrics left unpaired. */
+  relative?: RelativeEvidence;
 }
 
 /**
@@ -141,6 +144,27 @@ const evidenceShape = z.object({
   equivalence: pair.optional(),
 });
 
+const statShape = z.enum(['mean', 'median', 'min', 'max', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'sd', 'n']);
+const criterionStatus = z.enum(['pass', 'fail', 'missing']);
+const relativeSide = z.object({ id: z.string(), value: num.optional(), unit: z.string() });
+
+const relativeShape = z.object({
+  kind: z.enum(['ratio', 'diff']),
+  stat: statShape,
+  pairs: z.array(
+    z.object({
+      a: relativeSide,
+      b: relativeSide,
+      value: num.optional(),
+      unit: z.string(),
+      limit: num,
+      status: criterionStatus,
+    }),
+  ),
+  unpaired: z.array(z.object({ side: z.enum(['a', 'b']), id: z.string() })),
+  ambiguous: z.array(z.object({ a: z.array(z.string()), b: z.array(z.string()) })),
+});
+
 const warningShape = z.object({
   code: z.enum([
     'note',
@@ -171,10 +195,11 @@ const verdictShape = z.object({
     z.object({
       name: z.string().optional(),
       expect: z.string(),
-      status: z.enum(['pass', 'fail', 'missing']),
+      status: criterionStatus,
       actual: num.optional(),
       unit: z.string().optional(),
       detail: z.string().optional(),
+      relative: relativeShape.optional(),
     }),
   ),
   comparisons: z.array(

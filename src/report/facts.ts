@@ -5,7 +5,13 @@
 
 import type { ResultsDocument, RunEnvironment } from '../model/results.ts';
 import { formatValue, round, unitInfo } from '../model/units.ts';
-import type { Comparison, ComparisonVerdict, CriterionResult, VerdictDocument } from '../model/verdict.ts';
+import type {
+  Comparison,
+  ComparisonVerdict,
+  CriterionResult,
+  CriterionStatus,
+  VerdictDocument,
+} from '../model/verdict.ts';
 
 export interface ReportInput {
   verdict: VerdictDocument;
@@ -229,6 +235,37 @@ export function sortWorstFirst(comparisons: readonly Comparison[]): Comparison[]
   return [...comparisons].sort(
     (a, b) => GROUP[a.verdict] - GROUP[b.verdict] || score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
+}
+
+/** At most this many pairs of a ratio(A, B) or diff(A, B) criterion are listed under its row. */
+export const PAIRS_SHOWN = 20;
+
+export interface PairLines {
+  /** One line per pair, worst status first, in the criterion's order otherwise. Untrusted ids: escape them. */
+  lines: Array<{ status: CriterionStatus; text: string }>;
+  /** Pairs beyond PAIRS_SHOWN, left out. */
+  more: number;
+}
+
+/**
+ * Every pair of a ratio(A, B) or diff(A, B) criterion with two or more pairs, as "A / B: a / b = r": the detail
+ * names only the worst one. Undefined for other criteria (and for a single pair, which the detail already shows).
+ */
+export function relativePairLines(c: CriterionResult): PairLines | undefined {
+  const r = c.relative;
+  if (!r || r.pairs.length < 2) return undefined;
+  const sign = r.kind === 'ratio' ? '/' : '-';
+  const rank: Record<CriterionStatus, number> = { fail: 0, missing: 1, pass: 2 };
+  const sorted = r.pairs.map((p, i) => ({ p, i })).sort((x, y) => rank[x.p.status] - rank[y.p.status] || x.i - y.i);
+  const lines = sorted.slice(0, PAIRS_SHOWN).map(({ p }) => {
+    const names = `${p.a.id} ${sign} ${p.b.id}`;
+    if (p.a.value === undefined || p.b.value === undefined) return { status: p.status, text: `${names}: no ${r.stat}` };
+    const values = `${formatValue(p.a.value, p.a.unit)} ${sign} ${formatValue(p.b.value, p.b.unit)}`;
+    if (p.value === undefined) return { status: p.status, text: `${names}: ${values}` };
+    const result = r.kind === 'ratio' ? `${round(p.value)}x` : formatValue(p.value, p.unit);
+    return { status: p.status, text: `${names}: ${values} = ${result}` };
+  });
+  return { lines, more: r.pairs.length - lines.length };
 }
 
 /** A relative change: "+7.1%", "-12.0%", "+250%", "0.0%". */

@@ -25,6 +25,7 @@ import {
   type Part,
   plural,
   type ReportInput,
+  relativePairLines,
   sortWorstFirst,
   statusWord,
   type Tone,
@@ -193,6 +194,17 @@ function failedSuites(head: ResultsDocument): string {
   return `<section id="failed-suites"><h2>Failed suites</h2><ul>${items.join('')}</ul></section>`;
 }
 
+/** ratio(A, B) and diff(A, B): every pair, under the detail. */
+function pairList(c: CriterionResult): string {
+  const pairs = relativePairLines(c);
+  if (!pairs) return '';
+  const items = pairs.lines.map(
+    (p) => `<li><span class="badge c-${p.status}">${CRITERION_WORD[p.status]}</span> ${escapeText(p.text, 200)}</li>`,
+  );
+  if (pairs.more > 0) items.push(`<li>… ${plural(pairs.more, 'more pair')}</li>`);
+  return `<ul>${items.join('')}</ul>`;
+}
+
 function criteriaTable(criteria: readonly CriterionResult[]): string {
   if (criteria.length === 0) return '';
   const rows = criteria.map(
@@ -200,7 +212,7 @@ function criteriaTable(criteria: readonly CriterionResult[]): string {
       `<tr class="row-${c.status}"><td><span class="badge c-${c.status}">${CRITERION_WORD[c.status]}</span></td>` +
       `<td>${escapeText(c.name ?? '', 100)}</td><td>${code(c.expect)}</td>` +
       `<td class="num">${c.actual === undefined ? '—' : valueHtml(c.actual, c.unit ?? '')}</td>` +
-      `<td>${escapeText(c.detail ?? '', 200)}</td></tr>`,
+      `<td>${escapeText(c.detail ?? '', 200)}${pairList(c)}</td></tr>`,
   );
   return (
     '<section id="criteria"><h2>Criteria</h2><table><thead><tr><th>Status</th><th>Criterion</th><th>Expectation</th>' +

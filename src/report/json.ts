@@ -1,12 +1,16 @@
 // The verdict as JSON (`compare --json`, the action's verdict.json). Keys come out in the documented order
 // whatever order the object was built in, so two identical verdicts are byte-identical files and diff cleanly.
 
-import type { Comparison, VerdictDocument, VerdictWarning } from '../model/verdict.ts';
+import type { Comparison, CriterionResult, VerdictDocument, VerdictWarning } from '../model/verdict.ts';
 
 const ORDER = {
   verdict: ['schema', 'status', 'baseline', 'criteria', 'comparisons', 'warnings'],
   baseline: ['sha', 'createdAt', 'source'],
-  criterion: ['name', 'expect', 'status', 'actual', 'unit', 'detail'],
+  criterion: ['name', 'expect', 'status', 'actual', 'unit', 'detail', 'relative'],
+  // As in RelativeEvidence (criteria/types.ts).
+  relative: ['kind', 'stat', 'pairs', 'unpaired', 'ambiguous'],
+  pair: ['a', 'b', 'value', 'unit', 'limit', 'status'],
+  side: ['id', 'value', 'unit'],
   comparison: ['id', 'unit', 'better', 'base', 'head', 'ratio', 'ci', 'p', 'verdict', 'evidence'],
   // As in the Evidence interface (model/verdict.ts).
   evidence: [
@@ -52,6 +56,24 @@ function comparison(c: Comparison): Record<string, unknown> {
   return ordered({ ...c, evidence }, ORDER.comparison);
 }
 
+function criterion(c: CriterionResult): Record<string, unknown> {
+  const r = c.relative;
+  const relative = r
+    ? ordered(
+        {
+          ...r,
+          pairs: r.pairs.map((p) =>
+            ordered({ ...p, a: ordered(p.a, ORDER.side), b: ordered(p.b, ORDER.side) }, ORDER.pair),
+          ),
+          unpaired: r.unpaired.map((u) => ordered(u, ['side', 'id'])),
+          ambiguous: r.ambiguous.map((g) => ordered(g, ['a', 'b'])),
+        },
+        ORDER.relative,
+      )
+    : undefined;
+  return ordered({ ...c, relative }, ORDER.criterion);
+}
+
 /** Code, message, metrics, values; the values' keys alphabetically (they have no documented order). */
 function warningJson(w: VerdictWarning): Record<string, unknown> {
   return ordered({ ...w, ...(w.values ? { values: ordered(w.values, []) } : {}) }, ORDER.warning);
@@ -62,7 +84,7 @@ export function renderJson(verdict: VerdictDocument): string {
     {
       ...verdict,
       ...(verdict.baseline ? { baseline: ordered(verdict.baseline, ORDER.baseline) } : {}),
-      criteria: verdict.criteria.map((c) => ordered(c, ORDER.criterion)),
+      criteria: verdict.criteria.map(criterion),
       comparisons: verdict.comparisons.map(comparison),
       warnings: verdict.warnings.map(warningJson),
     },

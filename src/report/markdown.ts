@@ -25,6 +25,7 @@ import {
   type Part,
   plural,
   type ReportInput,
+  relativePairLines,
   sortWorstFirst,
   statusWord,
   type Tone,
@@ -68,7 +69,12 @@ function value(v: number | undefined, unit: string): string {
 function criterionRow(c: CriterionResult): string {
   const actual = c.actual === undefined ? '—' : value(c.actual, c.unit ?? '');
   const cells = [CRITERION_MARK[c.status], escapeMarkdown(c.name ?? ''), codeMarkdown(c.expect), actual];
-  return `| ${cells.join(' | ')} | ${escapeMarkdown(c.detail ?? '')} |`;
+  // ratio(A, B) and diff(A, B): every pair on its own line of the cell, under the detail.
+  const pairs = relativePairLines(c);
+  const lines = [escapeMarkdown(c.detail ?? '')];
+  for (const p of pairs?.lines ?? []) lines.push(`${CRITERION_MARK[p.status]} ${escapeMarkdown(p.text, 200)}`);
+  if (pairs && pairs.more > 0) lines.push(`… ${plural(pairs.more, 'more pair')}`);
+  return `| ${cells.join(' | ')} | ${lines.filter((l) => l !== '').join('<br>')} |`;
 }
 
 function deltaRow(c: Comparison, evidence: string): string {

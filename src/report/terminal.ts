@@ -17,6 +17,7 @@ import {
   type Part,
   plural,
   type ReportInput,
+  relativePairLines,
   sortWorstFirst,
   statusWord,
   type Tone,
@@ -101,16 +102,32 @@ function table(rows: Cell[][], right: readonly boolean[], paint: Paint): string[
 }
 
 function criteriaLines(input: ReportInput, paint: Paint): string[] {
-  const rows = input.verdict.criteria.map((c): Cell[] => {
+  const rows = input.verdict.criteria.flatMap((c): Cell[][] => {
     const [mark, style] = CRITERION_MARK[c.status];
     const actual = c.actual === undefined ? '—' : sanitizeTerminal(formatValue(c.actual, c.unit ?? ''), 40);
-    return [
+    const row: Cell[] = [
       { text: mark, style },
       { text: sanitizeTerminal(c.name ?? '', 40) },
       { text: sanitizeTerminal(c.expect, 60) },
       c.status === 'missing' ? { text: 'missing', style: 'yellow' } : { text: actual },
       { text: sanitizeTerminal(c.detail ?? '', 80), style: 'dim' },
     ];
+    // ratio(A, B) and diff(A, B): one line per pair under the row, in the detail column.
+    const pairs = relativePairLines(c);
+    if (!pairs) return [row];
+    const under = (text: string, style?: Style): Cell[] => [
+      { text: '' },
+      { text: '' },
+      { text: '' },
+      { text: '' },
+      { text, style },
+    ];
+    const lines = pairs.lines.map((p) => {
+      const [pairMark, pairStyle] = CRITERION_MARK[p.status];
+      return under(`${paint(pairMark, pairStyle)} ${sanitizeTerminal(p.text, 160)}`);
+    });
+    if (pairs.more > 0) lines.push(under(`… ${plural(pairs.more, 'more pair')}`, 'dim'));
+    return [row, ...lines];
   });
   return rows.length > 0 ? ['Criteria', ...table(rows, [false, false, false, true, false], paint)] : [];
 }

@@ -114,6 +114,12 @@ describe('inputs', () => {
     );
     expect(readInputs(from({ mode: 'merge', results: 'legs' }))).toMatchObject({ mode: 'merge', results: 'legs' });
   });
+
+  it("accept-label: action.yml's default when not given, none turns it off", () => {
+    expect(readInputs(from({})).acceptLabel).toBe('accept-regression');
+    expect(readInputs(from({ 'accept-label': 'perf-ok' })).acceptLabel).toBe('perf-ok');
+    expect(readInputs(from({ 'accept-label': 'none' })).acceptLabel).toBeUndefined();
+  });
 });
 
 describe('cache keys', () => {

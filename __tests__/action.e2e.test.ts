@@ -287,6 +287,33 @@ describe.sequential('the action bundle through a repository story', { timeout: 1
     expect(r.summary).toContain('2 metrics regressed');
   });
 
+  it('the accept label makes the regressions non-blocking; the comment names who added it and the rows', async () => {
+    api.label(7, 'accept-regression', 'maintainer');
+    const payload = prPayload(7, PR_HEAD3);
+    const r = await prJob(7, PR_HEAD3, {
+      env: { SPIN_FACTOR: '2' },
+      payload: { ...payload, pull_request: { ...payload.pull_request, labels: [{ name: 'accept-regression' }] } },
+    });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ verdict: 'pass', regressions: '2', 'failed-criteria': '0' });
+    const verdict = JSON.parse(readFileSync(r.outputs['verdict-file'] ?? '', 'utf8'));
+    expect(verdict.accepted).toEqual({
+      label: 'accept-regression',
+      by: 'maintainer',
+      metrics: ['spin/spin[ms=0.2]', 'spin/spin[ms=0.4]'].filter((id) => verdict.accepted.metrics.includes(id)),
+      criteria: [],
+    });
+    expect(verdict.accepted.metrics).toHaveLength(2);
+    const body = ours(7)[0]?.body ?? '';
+    expect(body).toMatch(/accepted by @maintainer/);
+    expect(body).toContain('accept-regression');
+    // Regressions stay annotated, as warnings now that they do not fail the check.
+    expect(messages(r, 'notice').some((c) => /accepts 2 regressions/.test(c.message))).toBe(true);
+    const warned = messages(r, 'warning').filter((c) => c.properties.title === 'perf-action: spin regressed');
+    expect(warned).toHaveLength(2);
+    expect(warned[0]?.properties).toMatchObject({ file: 'perf.yml', line: '4' });
+  });
+
   it('a fork pull request with a read-only token still gates, and does not try to comment', async () => {
     const before = api.requests.length;
     const r = await job({

@@ -174,7 +174,7 @@ describe('report headline', () => {
     const h = headlineOf(md);
     expect(h).toMatch(/^✅ \*\*perf-action: passed\*\* — /);
     expect(h).toContain(`${criteria.length} criteria met, no regressions (2 improved, 12 unchanged)`);
-    expect(md).toContain('**Metrics:** 0 regressed · 2 improved · 12 unchanged · 0 inconclusive · 0 new · 0 missing');
+    expect(md).toContain('**Metrics:** 2 improved · 12 unchanged');
   });
 
   it('never says a bare "no regressions" when metrics could not be decided, and names the change they hide', () => {
@@ -194,7 +194,7 @@ describe('report headline', () => {
         'no regressions in the rest (12 unchanged)',
     );
     expect(h).not.toMatch(/no regressions \(/);
-    expect(md).toContain('**Metrics:** 0 regressed · 0 improved · 12 unchanged · 3 inconclusive · 0 new · 0 missing');
+    expect(md).toContain('**Metrics:** 12 unchanged · 3 inconclusive');
     // The terminal says the same.
     expect(renderTerminal(input(verdict({ criteria, comparisons }))).split('\n')[0]).toContain(
       '3 metrics could not be decided (regressions under 12.0% would pass)',
@@ -360,6 +360,39 @@ describe('criteria table', () => {
   });
 });
 
+describe('what the comment compares', () => {
+  it('says which commits and branches it compares and links the run', () => {
+    const v = verdict({ comparisons: [cmp('a/b', 'unchanged')] });
+    const md = renderMarkdown(
+      input(v, {
+        head: results([], { git: { sha: 'b1c2d3e4f5a6b7c8d9e0', ref: 'refs/pull/7/merge' } }),
+        branches: { head: 'feature/x', base: 'main' },
+        fullReportUrl: 'https://github.com/o/r/actions/runs/42',
+      }),
+    );
+    expect(md).toContain(
+      'Comparing <code>b1c2d3e</code> (feature/x) with <code>0123456</code> (main) · [workflow run, full report and HTML report](https://github.com/o/r/actions/runs/42)',
+    );
+    // Without a baseline there is nothing to compare with: the line says what was measured.
+    const alone = renderMarkdown(
+      input(verdict({ baseline: undefined }), { head: results([], { git: { sha: 'b1c2d3e4f5' } }) }),
+    );
+    expect(alone).toContain('Measured <code>b1c2d3e</code>');
+  });
+
+  it('names accepted regressions, who accepted them and with which label, and marks their rows', () => {
+    const v = verdict({
+      comparisons: [cmp('r/big', 'regressed', { ratio: 1.5 }), cmp('u/flat', 'unchanged')],
+      accepted: { label: 'accept-regression', by: 'maintainer', metrics: ['r/big'], criteria: [] },
+    });
+    const md = renderMarkdown(input(v));
+    expect(md.split('\n')[1]).toMatch(
+      /^⚠️ \*\*perf-action: passed\*\* — .*1 regression accepted by @maintainer \(label <code>accept-regression<\/code>\)/,
+    );
+    expect(mainDelta(md)[0]).toMatch(/🔴 regressed \(accepted\) \|$/);
+  });
+});
+
 describe('delta table', () => {
   const mixed = () => [
     cmp('u/flat', 'unchanged'),
@@ -373,30 +406,35 @@ describe('delta table', () => {
     cmp('imp/big', 'improved', { ratio: 0.5 }),
   ];
 
-  it('sorts worst first: regressions by size (either direction), inconclusive, improved, missing, new', () => {
+  it('sorts worst first: regressions by size (either direction), improved, missing, new; inconclusive folded', () => {
     const md = renderMarkdown(input(verdict({ status: 'fail', comparisons: mixed() })));
     expect(ids(mainDelta(md))).toEqual([
       'r/big', // +50%
       'r/throughput', // -25% of a better:higher metric: 1/0.75 is a smaller move than 1.5
       'r/small',
-      'i/unsure',
       'imp/big',
       'imp/small',
       'm/gone',
       'n/fresh',
     ]);
+    expect(md).toContain('<details><summary>1 inconclusive</summary>');
   });
 
-  it('folds unchanged rows into <details> and keeps them out of the main table', () => {
+  it('folds inconclusive and unchanged rows into <details> and keeps them out of the main table', () => {
     const comparisons = [...mixed(), cmp('u/two', 'unchanged'), cmp('u/three', 'unchanged')];
     const unchanged = comparisons.filter((c) => c.verdict === 'unchanged').map((c) => c.id);
+    const undecided = comparisons.filter((c) => c.verdict === 'inconclusive').map((c) => c.id);
     const md = renderMarkdown(input(verdict({ comparisons })));
     expect(md).toContain(`<details><summary>${unchanged.length} unchanged</summary>\n\n| Metric |`);
-    expect(count(md, '<details>')).toBe(1);
-    expect(count(md, '</details>')).toBe(1);
-    expect(ids(folded(md)).sort()).toEqual([...unchanged].sort());
+    expect(md).toContain(`<details><summary>${undecided.length} inconclusive</summary>\n\n| Metric |`);
+    // Inconclusive before unchanged: an undecided row may still hide a change.
+    expect(md.indexOf('inconclusive</summary>')).toBeLessThan(md.indexOf('unchanged</summary>'));
+    expect(count(md, '<details>')).toBe(2);
+    expect(count(md, '</details>')).toBe(2);
+    expect(ids(folded(md)).sort()).toEqual([...undecided, ...unchanged].sort());
     expect(ids(mainDelta(md))).not.toEqual(expect.arrayContaining([unchanged[0]]));
-    expect(mainDelta(md)).toHaveLength(comparisons.length - unchanged.length);
+    expect(ids(mainDelta(md))).not.toEqual(expect.arrayContaining([undecided[0]]));
+    expect(mainDelta(md)).toHaveLength(comparisons.length - unchanged.length - undecided.length);
   });
 
   it('has no <details> when nothing is unchanged', () => {
@@ -437,7 +475,7 @@ describe('delta table', () => {
       }),
     });
     const md = renderMarkdown(input(verdict({ comparisons: [c] })));
-    const [row] = mainDelta(md);
+    const [row] = folded(md);
     expect(row).toContain(
       '| history: 8 runs, sd ±2.1%, t df 11, α 0.0005 (BH of 20, 3 looks), would catch ≥ +12.0% | 🟡 inconclusive |',
     );

@@ -27,6 +27,7 @@ export type RouteName =
   | 'deleteComment'
   | 'listPullsForCommit'
   | 'getPull'
+  | 'listIssueEvents'
   | 'viewer';
 
 export type ApiFault =
@@ -100,6 +101,8 @@ export interface GitHubApi {
   /** Seed a comment without going through the API (for 'an earlier run left a comment'). */
   addComment(issue: number, body: string, login?: string): CommentSnapshot;
   addPull(pull: PullSeed): void;
+  /** Record that `login` added (or removed) a label on an issue or PR: what GET .../issues/{n}/events lists. */
+  label(issue: number, name: string, login: string, action?: 'labeled' | 'unlabeled'): void;
   /** Queue a fault for a route ('*' for every route); faults are consumed in order. */
   inject(route: RouteName | '*', fault: ApiFault): void;
   close(): Promise<void>;
@@ -160,6 +163,7 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
   const requests: ApiRequestRecord[] = [];
   const faults: { route: RouteName | '*'; fault: ApiFault; remaining: number }[] = [];
   let nextCommentId = 1_000_000_001;
+  const issueEvents: Array<{ issue: number; id: number; event: string; login: string; label: string; at: Date }> = [];
   let base = '';
   let remaining = 5000;
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -330,6 +334,7 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
       ['DELETE', /^\/issues\/comments\/(\d+)$/, 'deleteComment', true],
       ['GET', /^\/commits\/([0-9a-fA-F]{4,40})\/pulls$/, 'listPullsForCommit', false],
       ['GET', /^\/pulls\/(\d+)$/, 'getPull', false],
+      ['GET', /^\/issues\/(\d+)\/events$/, 'listIssueEvents', false],
     ];
     for (const [m, re, route, write] of table) {
       const hit = re.exec(rest);
@@ -510,6 +515,25 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
           if (!p) throw notFound();
           return send(200, pullJson(p));
         }
+        case 'listIssueEvents': {
+          if (!issueExists(n)) throw notFound();
+          // Oldest first, as GitHub lists them; only the fields of label events that clients read.
+          const list = issueEvents
+            .filter((e) => e.issue === n)
+            .map((e) => ({
+              id: e.id,
+              node_id: `LE_${e.id}`,
+              url: `${base}/repos/${fullName}/issues/events/${e.id}`,
+              actor: { login: e.login, id: 1000 + e.login.length, type: 'User' },
+              event: e.event,
+              commit_id: null,
+              commit_url: null,
+              created_at: e.at.toISOString(),
+              label: { name: e.label, color: 'ededed' },
+            }));
+          const { page, link } = paginate(list, m.canonical, url.searchParams);
+          return send(200, page, link ? { link } : {});
+        }
       }
     } catch (err) {
       if (err instanceof ApiError) return send(err.status, err.body, err.headers);
@@ -568,6 +592,16 @@ export async function startGitHubApi(opts: GitHubApiOptions = {}): Promise<GitHu
       return snapshot(c);
     },
     addPull: (p) => void pulls.set(p.number, p),
+    label(issue, name, login, action = 'labeled') {
+      issueEvents.push({
+        issue,
+        id: 5_000_000 + issueEvents.length,
+        event: action,
+        login,
+        label: name,
+        at: new Date(),
+      });
+    },
     inject(route, fault) {
       faults.push({ route, fault, remaining: fault.times ?? 1 });
     },

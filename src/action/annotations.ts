@@ -42,7 +42,8 @@ export function annotationsFor(
       props: { title: `perf-action: ${c.name ?? 'criterion'}`, ...at(config?.lines?.criteria[i]) },
     });
   });
-  const level = config?.regressionsGate === false ? 'warning' : 'error';
+  // Accepted (by a PR label) or not gating: still shown on the line, as a warning.
+  const level = config?.regressionsGate === false || verdict.accepted ? 'warning' : 'error';
   const regressed = verdict.comparisons.filter((c) => c.verdict === 'regressed');
   const shown = regressed.length > MAX_ANNOTATIONS ? regressed.slice(0, MAX_ANNOTATIONS - 1) : regressed;
   for (const c of shown) {

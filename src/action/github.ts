@@ -54,3 +54,23 @@ export async function getPullRequest(
   const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: pr });
   return { number: data.number, headSha: data.head.sha, baseSha: data.base.sha, baseRef: data.base.ref };
 }
+
+/** Who last added `label` to the issue or pull request (its newest "labeled" event), if anyone. */
+export async function labelAddedBy(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  issue: number,
+  label: string,
+): Promise<string | undefined> {
+  const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+    owner,
+    repo,
+    issue_number: issue,
+    per_page: 100,
+  });
+  const added = events.filter(
+    (e) => e.event === 'labeled' && (e as { label?: { name?: string } }).label?.name === label,
+  );
+  return added.at(-1)?.actor?.login ?? undefined;
+}

@@ -27,11 +27,18 @@ export interface ActionInputs {
   compareTo?: CompareTo;
   /** Run under pull_request_target at all (it never saves a baseline either way). */
   allowPullRequestTarget: boolean;
+  /** Mermaid trend charts of the changed metrics in the comment and the summary. */
+  trendChart: boolean;
+  /** A pull request label that makes this PR's regressions non-blocking (undefined: off). */
+  acceptLabel?: string;
   /** mode: run as one leg of a sharded run (`i/n`): measure this leg's suites, judge nothing. */
   shard?: ShardPosition;
   /** When every leg's split load starts (epoch ms). */
   startAt?: number;
 }
+
+/** The pull request label that accepts its regressions (action.yml's default for accept-label). */
+export const DEFAULT_ACCEPT_LABEL = 'accept-regression';
 
 export class InputError extends Error {
   override name = 'InputError';
@@ -88,6 +95,9 @@ export function readInputs(get: (name: string) => string): ActionInputs {
     if (err instanceof ShardError) throw new InputError(err.message);
     throw err;
   }
+  // The runner fills in action.yml's default; a caller that does not (tests, other runners) gets the same one.
+  const acceptRaw = get('accept-label').trim() || DEFAULT_ACCEPT_LABEL;
+  const acceptLabel = acceptRaw === 'none' ? undefined : acceptRaw;
   if (shard && mode !== 'run')
     throw new InputError(`input "shard" is for mode: run (each leg); mode ${mode} takes none`);
   if (startAt !== undefined && !shard) throw new InputError('input "start-at" only applies to a leg: give "shard" too');
@@ -113,6 +123,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
       : {}),
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAt } : {}),
+    ...(acceptLabel ? { acceptLabel } : {}),
+    trendChart: oneOf('trend-chart', get('trend-chart'), ['true', 'false'] as const, 'true') === 'true',
     allowPullRequestTarget:
       oneOf('allow-pull-request-target', get('allow-pull-request-target'), ['true', 'false'] as const, 'false') ===
       'true',

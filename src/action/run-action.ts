@@ -12,8 +12,9 @@ import { repoRoot, resolveBase } from '../ab/worktree.ts';
 import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
+import { acceptRegressions } from '../compare/accept.ts';
 import { judge } from '../compare/judge.ts';
-import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
+import { type CompareOptions, DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
@@ -31,7 +32,7 @@ import { type AnnotationConfig, annotationsFor } from './annotations.ts';
 import { observedCacheClient } from './cache-client.ts';
 import { CommentCollisionError, STAMP_ROOM, upsertComment } from './comment.ts';
 import { type EventPlan, planEvent } from './event.ts';
-import { commentApi, findPullRequest, getPullRequest, makeOctokit, type Octokit } from './github.ts';
+import { commentApi, findPullRequest, getPullRequest, labelAddedBy, makeOctokit, type Octokit } from './github.ts';
 import { type ActionInputs, readInputs } from './inputs.ts';
 
 const COMMENT_LIMIT = 65_536;
@@ -142,6 +143,8 @@ interface Published {
   resultsFile: string;
   /** Where the config's suites and criteria are, for annotations on their lines. */
   annotate?: AnnotationConfig;
+  /** The branch the baseline belongs to (the PR's base), for the comparing line. */
+  baseBranch?: string;
 }
 
 /** The config's place and gating, for annotations. */
@@ -166,18 +169,24 @@ async function publish(p: Published): Promise<void> {
     ...(baseline ? { base: baseline.results } : {}),
     configId,
     ...(runUrl ? { fullReportUrl: runUrl } : {}),
+    branches: {
+      ...(process.env.GITHUB_HEAD_REF ? { head: process.env.GITHUB_HEAD_REF } : {}),
+      ...(p.baseBranch ? { base: p.baseBranch } : {}),
+    },
+    ...(baseline?.history ? { history: baseline.history } : {}),
   };
-  let full = renderMarkdown(input, { maxLength: SUMMARY_BYTES });
+  const charts = p.inputs.trendChart;
+  let full = renderMarkdown(input, { maxLength: SUMMARY_BYTES, charts });
   // Emoji and µ take several bytes: shrink until the byte size fits.
   for (let limit = SUMMARY_BYTES; Buffer.byteLength(full) > SUMMARY_BYTES; ) {
     limit = Math.floor(((limit * SUMMARY_BYTES) / Buffer.byteLength(full)) * 0.98);
-    full = renderMarkdown(input, { maxLength: limit });
+    full = renderMarkdown(input, { maxLength: limit, charts });
   }
   const reportFile = path.join(p.outDir, 'report.md');
   await writeFile(reportFile, full);
   // The page for upload-artifact: charts and every row, self-contained (its CSP fetches nothing).
   const htmlFile = path.join(p.outDir, 'report.html');
-  await writeFile(htmlFile, renderHtml({ ...input, ...(baseline?.history ? { history: baseline.history } : {}) }));
+  await writeFile(htmlFile, renderHtml(input));
   const verdictFile = path.join(p.outDir, 'verdict.json');
   await writeFile(verdictFile, `${JSON.stringify(verdict, null, 2)}\n`);
   try {
@@ -212,7 +221,7 @@ async function publish(p: Published): Promise<void> {
         );
     } else {
       try {
-        const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT - STAMP_ROOM });
+        const body = renderMarkdown(input, { maxLength: COMMENT_LIMIT - STAMP_ROOM, charts });
         const r = await upsertComment(commentApi(p.octokit, p.repo.owner, p.repo.repo), p.pr, configId, body, {
           create: createNew,
           retry: retryOptions(process.env),
@@ -413,13 +422,21 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     }));
   }
   await writeJsonAtomic(resultsFile, results);
-  const verdict = judged;
+  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
+  const verdict = await applyAcceptLabel(judged, {
+    inputs,
+    payload,
+    ...(plan.pr ? { pr: plan.pr } : {}),
+    ...(octokit ? { octokit } : {}),
+    repo: repoRef(env),
+    options,
+    crashed: results.suites.filter((x) => !x.ok).length,
+  });
   if (!plan.compare) {
     // Say why nothing was compared where readers look (summary, annotations), not only in the log.
     verdict.warnings.unshift(warning('note', plan.reason));
     core.notice(`perf-action: ${plan.reason}`);
   }
-  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
   await publish({
     verdict,
     results,
@@ -433,6 +450,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     outDir,
     resultsFile,
     annotate: annotateWith(loaded, inputs),
+    ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
   const suitesOk = results.suites.every((s) => s.ok);
   if (
@@ -455,6 +473,48 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   } else if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
+/**
+ * The accept label on the pull request (at the event's time) turns its regressions non-blocking; who added it
+ * is asked of GitHub, and its absence from the answer does not stop the acceptance (the label is there).
+ */
+async function applyAcceptLabel(
+  verdict: VerdictDocument,
+  ctx: {
+    inputs: ActionInputs;
+    payload: Record<string, unknown>;
+    pr?: number;
+    octokit?: Octokit;
+    repo: RepoRef;
+    options: CompareOptions;
+    crashed: number;
+  },
+): Promise<VerdictDocument> {
+  const label = ctx.inputs.acceptLabel;
+  if (!label || !ctx.pr) return verdict;
+  const labels = (ctx.payload.pull_request as { labels?: Array<{ name?: string }> } | undefined)?.labels ?? [];
+  if (!labels.some((l) => l.name === label)) return verdict;
+  let by: string | undefined;
+  if (ctx.octokit) {
+    try {
+      by = await labelAddedBy(ctx.octokit, ctx.repo.owner, ctx.repo.repo, ctx.pr, label);
+    } catch (err) {
+      core.warning(`could not tell who added the label "${label}": ${(err as Error).message}`);
+    }
+  }
+  const accepted = acceptRegressions(verdict, {
+    label,
+    ...(by ? { by } : {}),
+    waiveCriteria: ctx.options.acceptCriteria === true,
+    failOn: ctx.options.failOn,
+    crashed: ctx.crashed,
+  });
+  const rows = accepted.accepted?.metrics.length ?? 0;
+  core.notice(
+    `perf-action: the label "${label}"${by ? ` (added by @${by})` : ''} accepts ${rows} regression${rows === 1 ? '' : 's'} in this pull request`,
+  );
+  return accepted;
+}
+
 /** Why the base commit cannot be checked out here, or undefined when it can. */
 function baseUnavailable(dir: string, sha: string): string | undefined {
   try {
@@ -468,7 +528,9 @@ function baseUnavailable(dir: string, sha: string): string | undefined {
 export function failReason(v: VerdictDocument): string {
   const parts: string[] = [];
   const failed = v.criteria.filter((c) => c.status !== 'pass').length;
-  const regressed = v.comparisons.filter((c) => c.verdict === 'regressed').length;
+  // Accepted regressions no longer fail the gate: the failure line names only what still does.
+  const accepted = new Set(v.accepted?.metrics ?? []);
+  const regressed = v.comparisons.filter((c) => c.verdict === 'regressed' && !accepted.has(c.id)).length;
   if (failed) parts.push(`${failed} criteri${failed === 1 ? 'on' : 'a'} not met`);
   if (regressed) parts.push(`${regressed} metric${regressed === 1 ? '' : 's'} regressed`);
   const crashed = v.warnings.filter((w) => w.code === 'suite-failed').length;
@@ -588,6 +650,7 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
     outDir,
     resultsFile: path.resolve(cwd, inputs.results as string),
     annotate: annotateWith(loaded, inputs),
+    ...(found?.baseRef ? { baseBranch: found.baseRef } : {}),
   });
   // The PR's own run already gated; report mode fails too so the verdict is visible on this run.
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
@@ -675,20 +738,30 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
   await mkdir(outDir, { recursive: true });
   const resultsFile = path.join(outDir, 'results.json');
   await writeJsonAtomic(resultsFile, results);
-  const verdict = judge({
+  // The legs ran once each and nothing is run again here: one look.
+  const options: CompareOptions = {
+    ...(loaded.config.compare ?? DEFAULT_COMPARE_OPTIONS),
+    ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+    runs: 1,
+  };
+  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
+  const judged = judge({
     head: results,
     ...(baseline ? { baseline } : {}),
     ...(baselineProblem ? { baselineProblem } : {}),
     criteria: loaded.config.criteria,
-    // The legs ran once each and nothing is run again here: one look.
-    options: {
-      ...(loaded.config.compare ?? DEFAULT_COMPARE_OPTIONS),
-      ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-      runs: 1,
-    },
+    options,
+  });
+  const verdict = await applyAcceptLabel(judged, {
+    inputs,
+    payload,
+    ...(plan.pr ? { pr: plan.pr } : {}),
+    ...(octokit ? { octokit } : {}),
+    repo: repoRef(env),
+    options,
+    crashed: results.suites.filter((x) => !x.ok).length,
   });
   if (!plan.compare) verdict.warnings.unshift(warning('note', plan.reason));
-  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
   await publish({
     verdict,
     results,
@@ -702,6 +775,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
     outDir,
     resultsFile,
     annotate: annotateWith(loaded, inputs),
+    ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
   if (
     store instanceof CacheBaselineStore &&

@@ -82,13 +82,11 @@ export async function emitReports(
     head,
     ...(baseline ? { base: baseline.results } : {}),
     ...(configId ? { configId } : {}),
+    ...(baseline?.history ? { history: baseline.history } : {}),
   };
   if (out.json) await writeFile(path.resolve(io.cwd, out.json), renderJson(verdict));
-  if (out.markdown) await writeFile(path.resolve(io.cwd, out.markdown), renderMarkdown(input));
-  if (out.html) {
-    const page = renderHtml({ ...input, ...(baseline?.history ? { history: baseline.history } : {}) });
-    await writeFile(path.resolve(io.cwd, out.html), page);
-  }
+  if (out.markdown) await writeFile(path.resolve(io.cwd, out.markdown), renderMarkdown(input, { charts: true }));
+  if (out.html) await writeFile(path.resolve(io.cwd, out.html), renderHtml(input));
   io.stdout.write(renderTerminal(input, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
   return verdict.status === 'pass' ? 0 : 1;
 }

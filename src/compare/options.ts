@@ -20,6 +20,8 @@ export interface CompareOptions {
   budget: number;
   /** One value per run and no history yet: a change beyond this ratio (0.25 = 25%) regresses. */
   threshold: number;
+  /** A PR's accept label waives failed criteria too (the action's accept-label; default false). */
+  acceptCriteria?: boolean;
 }
 
 export const DEFAULT_COMPARE_OPTIONS: CompareOptions = {

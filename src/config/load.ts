@@ -453,6 +453,7 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       runs: cmp.recheck === false ? 1 : cmp.runs,
       budget: cmp.budget,
       threshold: cmp.threshold,
+      ...(cmp['accept-criteria'] ? { acceptCriteria: true } : {}),
     },
     ...(out.ab
       ? {

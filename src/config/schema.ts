@@ -40,6 +40,10 @@ export const compareSchema = z.strictObject({
     .default(0.25)
     .describe('One value per run and no history yet: a change beyond this ratio regresses (default 25%)'),
   recheck: z.boolean().optional().describe('Deprecated: recheck: false is runs: 1'),
+  'accept-criteria': z
+    .boolean()
+    .default(false)
+    .describe("The action's accept-label waives failed criteria too, not only regressions (default false)"),
 });
 
 /** Same-runner A/B mode (`perf-action ab`): how the base commit is prepared and how many rounds to run. */
@@ -113,6 +117,7 @@ export function buildConfigSchema(kinds: readonly SuiteKind[]) {
       runs: 3,
       budget: 600_000,
       threshold: 0.25,
+      'accept-criteria': false,
     }),
   });
 }

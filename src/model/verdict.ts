@@ -111,6 +111,17 @@ export interface VerdictWarning {
   values?: Record<string, number | string>;
 }
 
+/** Regressions (and, where perf.yml allows, failed criteria) a pull request label made non-blocking. */
+export interface Acceptance {
+  label: string;
+  /** Who added the label, when GitHub said. */
+  by?: string;
+  /** Metric ids whose regression was accepted: the rows stay as judged. */
+  metrics: string[];
+  /** Expectations of failed criteria waived (compare.accept-criteria: true). */
+  criteria: string[];
+}
+
 export interface VerdictDocument {
   schema: typeof VERDICT_SCHEMA;
   status: 'pass' | 'fail';
@@ -118,6 +129,7 @@ export interface VerdictDocument {
   criteria: CriterionResult[];
   comparisons: Comparison[];
   warnings: VerdictWarning[];
+  accepted?: Acceptance;
 }
 
 const num = z.number();
@@ -220,6 +232,14 @@ const verdictShape = z.object({
   warnings: z.array(
     z.union([warningShape, z.string().transform((message): VerdictWarning => ({ code: 'note', message }))]),
   ),
+  accepted: z
+    .object({
+      label: z.string(),
+      by: z.string().optional(),
+      metrics: z.array(z.string()),
+      criteria: z.array(z.string()),
+    })
+    .optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

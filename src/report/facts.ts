@@ -3,6 +3,7 @@
 // Everything here is trusted text (numbers and fixed words) or data; renderers escape whatever came from the PR,
 // including the headline's parts marked as such.
 
+import type { HistoryDocument } from '../baseline/history.ts';
 import type { ResultsDocument, RunEnvironment } from '../model/results.ts';
 import { formatValue, round, unitInfo } from '../model/units.ts';
 import type {
@@ -19,8 +20,12 @@ export interface ReportInput {
   base?: ResultsDocument;
   /** Config id: shown in the title, and used in the hidden sticky-comment marker. */
   configId?: string;
-  /** Link to the full report (job summary / artifact) used when the comment is cut to fit. */
+  /** Link to the full report (the workflow run: its summary and artifacts). */
   fullReportUrl?: string;
+  /** Branch names of head and base, when known (the action: the PR's head and base refs). */
+  branches?: { head?: string; base?: string };
+  /** Earlier main-branch runs (the baseline's history, oldest first): each metric's trend. */
+  history?: HistoryDocument;
 }
 
 export const VERDICTS: readonly ComparisonVerdict[] = [
@@ -41,8 +46,34 @@ export function countVerdicts(comparisons: readonly Comparison[]): VerdictCounts
 }
 
 /** "2 regressed · 1 improved · 12 unchanged · 1 inconclusive · 0 new · 0 missing" */
+/** Only the verdicts that occur: "2 regressed · 14 unchanged". */
 export function countsText(counts: VerdictCounts): string {
-  return VERDICTS.map((v) => `${counts[v]} ${v}`).join(' · ');
+  const shown = VERDICTS.filter((v) => counts[v] > 0).map((v) => `${counts[v]} ${v}`);
+  return shown.length > 0 ? shown.join(' · ') : 'no metrics';
+}
+
+/** Head and base commits (short) and branches, for "comparing X with Y". */
+export function comparedFacts(input: ReportInput): {
+  head?: string;
+  headBranch?: string;
+  base?: string;
+  baseBranch?: string;
+} {
+  const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : undefined);
+  const branchOf = (ref: string | undefined) => {
+    const m = ref ? /^refs\/heads\/(.+)$/.exec(ref) : null;
+    return m?.[1];
+  };
+  const head = short(input.head.git?.sha);
+  const headBranch = input.branches?.head ?? branchOf(input.head.git?.ref);
+  const base = short(input.verdict.baseline?.sha ?? input.base?.git?.sha);
+  const baseBranch = input.branches?.base ?? branchOf(input.base?.git?.ref);
+  return {
+    ...(head ? { head } : {}),
+    ...(headBranch ? { headBranch } : {}),
+    ...(base ? { base } : {}),
+    ...(baseBranch ? { baseBranch } : {}),
+  };
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
@@ -141,7 +172,10 @@ export function headline(input: ReportInput): Headline {
   const met = verdict.criteria.filter((c) => c.status === 'pass').length;
   const failed = verdict.criteria.filter((c) => c.status === 'fail');
   const unmatched = verdict.criteria.filter((c) => c.status === 'missing').length;
-  const regressed = verdict.comparisons.filter((c) => c.verdict === 'regressed');
+  // Regressions a PR label accepted are said as accepted, not as problems (the rows still show them).
+  const acceptedIds = new Set(verdict.accepted?.metrics ?? []);
+  const regressed = verdict.comparisons.filter((c) => c.verdict === 'regressed' && !acceptedIds.has(c.id));
+  const acceptedRows = verdict.comparisons.filter((c) => c.verdict === 'regressed' && acceptedIds.has(c.id));
   const undecided = verdict.comparisons.filter((c) => c.verdict === 'inconclusive');
   const brokenSuites = input.head.suites.filter((s) => !s.ok).length;
   const baseline = hasBaseline(input);
@@ -159,23 +193,35 @@ export function headline(input: ReportInput): Headline {
     problems.push([`${plural(regressed.length, 'metric')} regressed`, ...(fail ? regressionFocus(regressed) : [])]);
   }
   if (brokenSuites > 0) problems.push([`${plural(brokenSuites, 'suite')} failed`]);
+  const acceptance: Part[] = [];
+  if (verdict.accepted && acceptedRows.length > 0) {
+    acceptance.push(
+      `${plural(acceptedRows.length, 'regression')} accepted`,
+      ...(verdict.accepted.by ? [' by @', { text: verdict.accepted.by }] : []),
+      ' (label ',
+      { code: verdict.accepted.label },
+      ')',
+    );
+  }
 
   let reason: Part[];
   let tone: Tone;
   if (fail) {
     tone = 'fail';
     reason = problems.length > 0 ? joinParts(problems) : ['see the details below'];
+    if (acceptance.length > 0) reason.push('; ', ...acceptance);
   } else {
     // A pass can still carry problems when the config does not gate on them (fail-on: []): say so.
-    tone = problems.length > 0 || unavailable ? 'warn' : baseline ? 'pass' : 'neutral';
+    tone = problems.length > 0 || unavailable || acceptance.length > 0 ? 'warn' : baseline ? 'pass' : 'neutral';
     const clauses: Part[][] = [];
     if (met > 0) clauses.push([`${plural(met, 'criterion', 'criteria')} met`]);
     else if (verdict.criteria.length === 0) clauses.push(['no criteria']);
     if (problems.length > 0) clauses.push([...joinParts(problems), ' (not gating)']);
+    if (acceptance.length > 0) clauses.push(acceptance);
     // Never a bare "no regressions" when some metrics could not be judged: say how large a change could hide.
     const someUndecided = baseline && undecided.length > 0;
     if (someUndecided) clauses.push([undecidedText(undecided)]);
-    if (baseline && problems.length === 0) {
+    if (baseline && problems.length === 0 && acceptance.length === 0) {
       if (!someUndecided) clauses.push(['no regressions']);
       else if (undecided.length < verdict.comparisons.length) clauses.push(['no regressions in the rest']);
     }

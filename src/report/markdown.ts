@@ -13,6 +13,7 @@ import type {
 import { codeMarkdown, escapeMarkdown, reportMarker } from './escape.ts';
 import {
   baselineFacts,
+  comparedFacts,
   countsText,
   countVerdicts,
   envDifferences,
@@ -30,10 +31,13 @@ import {
   statusWord,
   type Tone,
 } from './facts.ts';
+import { mermaidBlock, trendCharts } from './mermaid.ts';
 
 export interface MarkdownOptions {
   /** Cut the report to at most this many characters (a PR comment holds 65,536). */
   maxLength?: number;
+  /** Mermaid trend charts of the changed metrics over the baseline history (input.history). */
+  charts?: boolean;
 }
 
 const TONE_ICON: Record<Tone, string> = { pass: '✅', fail: '❌', warn: '⚠️', neutral: 'ℹ️' };
@@ -77,9 +81,9 @@ function criterionRow(c: CriterionResult): string {
   return `| ${cells.join(' | ')} | ${lines.filter((l) => l !== '').join('<br>')} |`;
 }
 
-function deltaRow(c: Comparison, evidence: string): string {
+function deltaRow(c: Comparison, evidence: string, accepted = false): string {
   const cells = [codeMarkdown(c.id), value(c.base, c.unit), value(c.head, c.unit), formatChange(c), evidence];
-  return `| ${cells.join(' | ')} | ${VERDICT_MARK[c.verdict]} |`;
+  return `| ${cells.join(' | ')} | ${VERDICT_MARK[c.verdict]}${accepted ? ' (accepted)' : ''} |`;
 }
 
 /** Everything but the delta rows is rendered once; the rows are cut to fit when the report is too long. */
@@ -90,11 +94,23 @@ interface Prepared {
   warnings?: string;
   footer: string;
   listed: string[];
+  /** Rows the run could not decide: folded, as they need no action from a reviewer. */
+  inconclusive: string[];
   unchanged: string[];
   fullReportUrl?: string;
+  charts?: string;
 }
 
-function prepare(input: ReportInput): Prepared {
+function chartsBlock(input: ReportInput): string | undefined {
+  const charts = trendCharts(input.verdict.comparisons, input.history);
+  if (charts.length === 0) return undefined;
+  const parts = charts.map(
+    (c, i) => `${codeMarkdown(c.id)} (${escapeMarkdown(c.unit, 20)})\n\n${mermaidBlock(c, i + 1)}`,
+  );
+  return `#### Trend\n\n${parts.join('\n\n')}`;
+}
+
+function prepare(input: ReportInput, opts: MarkdownOptions = {}): Prepared {
   const { verdict } = input;
   const counts = countVerdicts(verdict.comparisons);
   const countsLine = hasBaseline(input)
@@ -113,18 +129,38 @@ function prepare(input: ReportInput): Prepared {
     middle.push(`#### Criteria\n\n${CRITERIA_HEADER}\n${verdict.criteria.map(criterionRow).join('\n')}`);
   }
   const sorted = sortWorstFirst(verdict.comparisons);
-  const row = (c: Comparison) => deltaRow(c, evidenceText(c));
+  const accepted = new Set(verdict.accepted?.metrics ?? []);
+  const row = (c: Comparison) => deltaRow(c, evidenceText(c), c.verdict === 'regressed' && accepted.has(c.id));
   const url = safeUrl(input.fullReportUrl);
+  const compared = comparingLine(input, url);
+  const charts = opts.charts ? chartsBlock(input) : undefined;
   return {
     marker: reportMarker(input.configId),
-    top: `${headlineMarkdown(headline(input))}\n\n${countsLine}`,
+    top: `${headlineMarkdown(headline(input))}\n\n${compared ? `${compared}<br>\n` : ''}${countsLine}`,
     middle,
     ...(verdict.warnings.length > 0 ? { warnings: warningsBlock(verdict.warnings) } : {}),
     footer: footer(input),
-    listed: sorted.filter((c) => c.verdict !== 'unchanged').map(row),
+    listed: sorted.filter((c) => c.verdict !== 'unchanged' && c.verdict !== 'inconclusive').map(row),
+    inconclusive: sorted.filter((c) => c.verdict === 'inconclusive').map(row),
     unchanged: sorted.filter((c) => c.verdict === 'unchanged').map(row),
     ...(url ? { fullReportUrl: url } : {}),
+    ...(charts ? { charts } : {}),
   };
+}
+
+/** "Comparing `b1c2d3e` (feature) with `a1b2c3d` (main) · workflow run": what the comment is about, as it is rewritten on every push. */
+function comparingLine(input: ReportInput, url: string | undefined): string | undefined {
+  const f = comparedFacts(input);
+  const side = (sha: string | undefined, branch: string | undefined) =>
+    [sha ? codeMarkdown(sha) : undefined, branch ? `(${escapeMarkdown(branch, 80)})` : undefined]
+      .filter((x) => x !== undefined)
+      .join(' ');
+  const head = side(f.head, f.headBranch);
+  const base = side(f.base, f.baseBranch);
+  const parts: string[] = [];
+  if (head) parts.push(base ? `Comparing ${head} with ${base}` : `Measured ${head}`);
+  if (url) parts.push(`[workflow run, full report and HTML report](${url})`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
 /** Metric ids a warning names, shown after its message: a few, then how many more. */
@@ -185,20 +221,24 @@ function pointerLine(p: Prepared, hidden?: { rows: number; total: number }): str
 
 /** The report with the first `shown` delta rows (worst first, unchanged last); a pointer line when cut. */
 function compose(p: Prepared, shown: number, cut: boolean): string {
-  const total = p.listed.length + p.unchanged.length;
+  const total = p.listed.length + p.inconclusive.length + p.unchanged.length;
   const listed = Math.min(shown, p.listed.length);
-  const unchanged = Math.min(Math.max(0, shown - p.listed.length), p.unchanged.length);
+  const inconclusive = Math.min(Math.max(0, shown - p.listed.length), p.inconclusive.length);
+  const unchanged = Math.min(Math.max(0, shown - p.listed.length - p.inconclusive.length), p.unchanged.length);
   const delta: string[] = [];
   if (listed > 0) delta.push(`${DELTA_HEADER}\n${p.listed.slice(0, listed).join('\n')}`);
-  if (unchanged > 0) {
-    const partial = unchanged < p.unchanged.length ? ` (${unchanged} shown)` : '';
-    const table = `${DELTA_HEADER}\n${p.unchanged.slice(0, unchanged).join('\n')}`;
+  const folded = (rows: string[], n: number, what: string) => {
+    const partial = n < rows.length ? ` (${n} shown)` : '';
+    const table = `${DELTA_HEADER}\n${rows.slice(0, n).join('\n')}`;
     // Blank lines around the table: GitHub renders Markdown inside <details> only when it is set apart.
-    delta.push(`<details><summary>${p.unchanged.length} unchanged${partial}</summary>\n\n${table}\n\n</details>`);
-  }
+    return `<details><summary>${rows.length} ${what}${partial}</summary>\n\n${table}\n\n</details>`;
+  };
+  if (inconclusive > 0) delta.push(folded(p.inconclusive, inconclusive, 'inconclusive'));
+  if (unchanged > 0) delta.push(folded(p.unchanged, unchanged, 'unchanged'));
   if (shown < total) delta.push(`_${plural(total - shown, 'more metric')} not shown here._`);
   const blocks = [`${p.marker}\n${p.top}`, ...p.middle];
   if (total > 0) blocks.push(`#### Metrics\n\n${delta.join('\n\n')}`);
+  if (p.charts) blocks.push(p.charts);
   if (p.warnings) blocks.push(p.warnings);
   blocks.push(p.footer);
   if (cut) blocks.push(pointerLine(p, { rows: total - shown, total }));
@@ -224,8 +264,8 @@ function hardCut(p: Prepared, max: number): string {
  * (regressions are kept longest) and a line points to the full report; the result never exceeds the limit.
  */
 export function renderMarkdown(input: ReportInput, opts: MarkdownOptions = {}): string {
-  const p = prepare(input);
-  const total = p.listed.length + p.unchanged.length;
+  const p = prepare(input, opts);
+  const total = p.listed.length + p.inconclusive.length + p.unchanged.length;
   const full = compose(p, total, false);
   const max = opts.maxLength;
   if (max === undefined || full.length <= max) return full;

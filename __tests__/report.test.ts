@@ -865,7 +865,9 @@ describe('terminal report', () => {
 
   it('aligns the metric table within the width and summarises unchanged rows', () => {
     const inp = failing();
-    const width = 80;
+    const long = inp.verdict.comparisons[0]?.id ?? '';
+    // Wide enough: one row per metric, whole ids, right-aligned numbers.
+    const width = 220;
     const lines = renderTerminal(inp, { width }).split('\n');
     const start = lines.findIndex((l) => l.trimStart().startsWith('metric'));
     const listed = inp.verdict.comparisons.filter((c) => c.verdict !== 'unchanged');
@@ -874,9 +876,26 @@ describe('terminal report', () => {
     // Right-aligned columns end at the same place in every row: the header's "head" lines up with the values.
     const headEnd = (table[0]?.indexOf('head') ?? 0) + 'head'.length;
     for (const line of table.slice(1)) expect(line[headEnd - 1]).not.toBe(' ');
-    expect(table[1]).toContain('…');
+    expect(table[1]).toContain(long);
     expect(table[1]).toContain('regressed');
     expect(lines[start + 1 + listed.length]).toBe('  3 metrics unchanged (not listed)');
+  });
+
+  it('puts each id on its own line when the terminal is too narrow for whole ids, never cutting one', () => {
+    const inp = failing();
+    const long = inp.verdict.comparisons[0]?.id ?? '';
+    const width = 80;
+    const lines = renderTerminal(inp, { width }).split('\n');
+    const start = lines.findIndex((l) => l.trim() === 'metric');
+    expect(start).toBeGreaterThan(0);
+    expect(lines[start + 1]).toMatch(/^ +base +head +change +evidence +verdict$/);
+    expect(lines[start + 2]).toBe(`  ${long}`);
+    expect(lines[start + 3]).toMatch(/regressed$/);
+    expect(lines[start + 4]).toBe('  api/new');
+    for (const l of [lines[start + 1], lines[start + 3], lines[start + 5]]) {
+      expect(Array.from(l ?? '').length).toBeLessThanOrEqual(width);
+    }
+    expect(lines.join('\n')).not.toContain(`${long.slice(0, 20)}…`);
   });
 });
 

@@ -87,8 +87,21 @@ export async function emitReports(
   if (out.json) await writeFile(path.resolve(io.cwd, out.json), renderJson(verdict));
   if (out.markdown) await writeFile(path.resolve(io.cwd, out.markdown), renderMarkdown(input, { charts: true }));
   if (out.html) await writeFile(path.resolve(io.cwd, out.html), renderHtml(input));
-  io.stdout.write(renderTerminal(input, { color: io.stdout.isTTY === true && !io.env.NO_COLOR }));
+  io.stdout.write(
+    renderTerminal(input, { color: io.stdout.isTTY === true && !io.env.NO_COLOR, width: terminalWidth(io) }),
+  );
   return verdict.status === 'pass' ? 0 : 1;
+}
+
+/**
+ * The report's width: the terminal's, else COLUMNS, else wide (a CI log or a file has no width to fit, and a
+ * cut metric id is worse there than a long line).
+ */
+export function terminalWidth(io: Io): number {
+  const columns = (io.stdout as { columns?: number }).columns;
+  if (io.stdout.isTTY === true && columns && columns > 0) return columns;
+  const env = Number(io.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : 200;
 }
 
 /** Every output path must take a file before anything runs: usage error (exit 2) otherwise. */

@@ -157,7 +157,21 @@ function metricLines(input: ReportInput, width: number, paint: Paint): string[] 
       ];
     });
     const fitted = fitColumns([header, ...body], width);
-    lines.push(...table(fitted, [false, true, true, true, false, false], paint));
+    const cut = fitted.some((r, i) => i > 0 && r[METRIC]?.text !== body[i - 1]?.[METRIC]?.text);
+    if (!cut) {
+      lines.push(...table(fitted, [false, true, true, true, false, false], paint));
+    } else {
+      // Too narrow for whole ids: each id on its own line, its numbers indented under it, so no id is cut.
+      const rest = fitColumns(
+        [header, ...body].map((r) => [{ text: '' }, ...r.slice(1)]),
+        width,
+      ).map((r) => r.slice(1));
+      const rows = table(rest, [true, true, true, false, false], paint).map((l) => `${INDENT}${l}`);
+      lines.push(paint(`${INDENT}metric`, 'dim'), rows[0] ?? '');
+      body.forEach((r, i) => {
+        lines.push(`${INDENT}${paint(r[METRIC]?.text ?? '', 'bold')}`, rows[i + 1] ?? '');
+      });
+    }
   }
   if (unchanged > 0) lines.push(paint(`${INDENT}${plural(unchanged, 'metric')} unchanged (not listed)`, 'dim'));
   return lines;

@@ -93,29 +93,38 @@ describe('examples/locust-suite', () => {
     expect(metrics.get('platform/rss')?.unit).toBe('MB');
 
     const { verdict, byName } = verdictOf(work, r);
-    expect(verdict.criteria).toHaveLength(4);
+    expect(verdict.criteria).toHaveLength(7);
     // Margins of 2x and more on the stand-in's latencies, and a server that answers every request.
-    expect(byName.get('Agent execution < 2s p95')?.status).toBe('pass');
-    expect(byName.get('RAG queries < 500ms p95')?.status).toBe('pass');
+    for (const name of ['Agent execution', 'RAG queries']) {
+      expect(byName.get(`${name} < ${name === 'RAG queries' ? '500ms' : '2s'} p95 (target)`)?.status).toBe('pass');
+      expect(byName.get(`${name} under 2x target`)?.status).toBe('pass');
+    }
     expect(byName.get('100+ concurrent users handled without failures')?.status).toBe('pass');
-    // The API glob matches the three api_ endpoints; each must pass for the criterion to pass.
-    const api = byName.get('API endpoints < 200ms p95');
-    expect(['pass', 'fail']).toContain(api?.status);
+    // The API glob matches the three api_ endpoints; each must meet the target for it to pass. A busy machine
+    // may miss the target (a warning), the limit at twice it gates.
+    const api = byName.get('API endpoints < 200ms p95 (target)');
+    expect(['pass', 'warn']).toContain(api?.status);
+    expect(api?.level).toBe('warn');
     expect(api?.detail).toMatch(/api_(login|agents|health)/);
-    expect(verdict.status).toBe(verdict.criteria.every((c) => c.status === 'pass') ? 'pass' : 'fail');
+    const blocking = verdict.criteria.filter((c) => c.status === 'fail' || c.status === 'missing');
+    expect(verdict.status).toBe(blocking.length === 0 ? 'pass' : 'fail');
     expect(r.status).toBe(verdict.status === 'pass' ? 0 : 1);
   }, 200_000);
 
-  it('fails the gate on the RAG target when the RAG backend takes about a second', async () => {
+  it('warns on the RAG target and fails the gate on its 2x limit when the RAG backend takes about a second', async () => {
     const { r, work } = await runExample({ RAG_DELAY_MS: '1000' });
     expect(r.status).toBe(1);
     const { verdict, byName } = verdictOf(work, r);
     expect(verdict.status).toBe('fail');
-    const rag = byName.get('RAG queries < 500ms p95');
-    expect(rag?.status).toBe('fail');
-    expect(rag?.actual).toBeGreaterThan(500);
+    // Over twice the target: the target warns and the limit beside it fails the gate.
+    const target = byName.get('RAG queries < 500ms p95 (target)');
+    expect(target?.status).toBe('warn');
+    expect(target?.actual).toBeGreaterThan(500);
+    const limit = byName.get('RAG queries under 2x target');
+    expect(limit?.status).toBe('fail');
+    expect(limit?.actual).toBeGreaterThan(1000);
     // Slow answers are still answers: the other targets are judged as before.
-    expect(byName.get('Agent execution < 2s p95')?.status).toBe('pass');
+    expect(byName.get('Agent execution < 2s p95 (target)')?.status).toBe('pass');
     expect(byName.get('100+ concurrent users handled without failures')?.status).toBe('pass');
   }, 200_000);
 });

@@ -3,7 +3,7 @@
 
 import type { CompareOptions } from '../compare/options.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import { type ComparisonVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
+import { type ComparisonVerdict, criterionBlocks, type VerdictDocument, warning } from '../model/verdict.ts';
 
 /** Verdicts that a same-runner re-run could change or must confirm. */
 const NEEDS_CONFIRMATION: ReadonlySet<ComparisonVerdict> = new Set(['regressed', 'improved', 'inconclusive']);
@@ -56,7 +56,7 @@ export function mergeConfirmed(
   ];
   const criteria = screen.criteria;
   const crashed = head.suites.some((s) => !s.ok);
-  const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
+  const criteriaFail = options.failOn.includes('criteria') && criteria.some(criterionBlocks);
   const regressionFail = options.failOn.includes('regression') && comparisons.some((c) => c.verdict === 'regressed');
   const confirmFailed = confirmed.status === 'fail' && confirmed.comparisons.length === 0;
   return {

@@ -6,7 +6,7 @@ import { evaluateCriteria } from '../criteria/index.ts';
 import type { CriterionConfig } from '../criteria/types.ts';
 import { matchesGlob } from '../model/glob.ts';
 import { allMetrics } from '../model/results.ts';
-import { type Comparison, VERDICT_SCHEMA, type VerdictDocument, warning } from '../model/verdict.ts';
+import { type Comparison, criterionBlocks, VERDICT_SCHEMA, type VerdictDocument, warning } from '../model/verdict.ts';
 import type { AbOutcome } from './run-ab.ts';
 
 const STOP_TEXT: Record<AbOutcome['stoppedBecause'], string> = {
@@ -99,7 +99,7 @@ export function abVerdict(
     );
   }
   const crashed = outcome.failures.length > 0 || outcome.pairs === 0;
-  const criteriaFail = options.failOn.includes('criteria') && criteria.some((c) => c.status !== 'pass');
+  const criteriaFail = options.failOn.includes('criteria') && criteria.some(criterionBlocks);
   const regressionFail = options.failOn.includes('regression') && comparisons.some((c) => c.verdict === 'regressed');
   const baseDoc = outcome.results.base;
   const verdict: VerdictDocument = {

@@ -37,7 +37,7 @@ export function annotationsFor(
   verdict.criteria.forEach((c, i) => {
     if (c.status === 'pass') return;
     out.push({
-      level: 'error',
+      level: c.status === 'warn' ? 'warning' : 'error',
       message: `${c.expect}: ${c.status}${c.detail ? ` (${c.detail})` : ''}`,
       props: { title: `perf-action: ${c.name ?? 'criterion'}`, ...at(config?.lines?.criteria[i]) },
     });

@@ -19,7 +19,7 @@ import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import type { ResultsDocument, ShardPosition } from '../model/results.ts';
-import { parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
+import { criterionBlocks, parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderHtml, renderMarkdown } from '../report/index.ts';
 import { decideMore } from '../runner/decide-more.ts';
 import type { ProgressSink } from '../runner/progress.ts';
@@ -198,7 +198,7 @@ async function publish(p: Published): Promise<void> {
   core.setOutput('verdict', verdict.status);
   core.setOutput('regressions', count('regressed'));
   core.setOutput('improvements', count('improved'));
-  core.setOutput('failed-criteria', String(verdict.criteria.filter((c) => c.status !== 'pass').length));
+  core.setOutput('failed-criteria', String(verdict.criteria.filter(criterionBlocks).length));
   core.setOutput('results', p.resultsFile);
   core.setOutput('report', reportFile);
   core.setOutput('html-report', htmlFile);
@@ -527,7 +527,7 @@ function baseUnavailable(dir: string, sha: string): string | undefined {
 
 export function failReason(v: VerdictDocument): string {
   const parts: string[] = [];
-  const failed = v.criteria.filter((c) => c.status !== 'pass').length;
+  const failed = v.criteria.filter(criterionBlocks).length;
   // Accepted regressions no longer fail the gate: the failure line names only what still does.
   const accepted = new Set(v.accepted?.metrics ?? []);
   const regressed = v.comparisons.filter((c) => c.verdict === 'regressed' && !accepted.has(c.id)).length;

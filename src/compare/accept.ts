@@ -2,7 +2,7 @@
 // non-blocking. The verdict keeps every row as judged and records who accepted which rows; failed criteria
 // stay blocking unless perf.yml allows waiving them too (compare.accept-criteria).
 
-import type { Acceptance, VerdictDocument } from '../model/verdict.ts';
+import { type Acceptance, criterionBlocks, type VerdictDocument } from '../model/verdict.ts';
 import type { CompareOptions } from './options.ts';
 import { gateStatus } from './verdict.ts';
 
@@ -19,7 +19,7 @@ export interface AcceptOptions {
 
 export function acceptRegressions(verdict: VerdictDocument, opts: AcceptOptions): VerdictDocument {
   const metrics = verdict.comparisons.filter((c) => c.verdict === 'regressed').map((c) => c.id);
-  const criteria = opts.waiveCriteria ? verdict.criteria.filter((c) => c.status !== 'pass').map((c) => c.expect) : [];
+  const criteria = opts.waiveCriteria ? verdict.criteria.filter(criterionBlocks).map((c) => c.expect) : [];
   const accepted: Acceptance = { label: opts.label, ...(opts.by ? { by: opts.by } : {}), metrics, criteria };
   const failOn = opts.failOn.filter((f) => f !== 'regression' && !(opts.waiveCriteria && f === 'criteria'));
   return {

@@ -5,6 +5,7 @@ import type { ResultsDocument } from '../model/results.ts';
 import {
   type Comparison,
   type CriterionResult,
+  criterionBlocks,
   VERDICT_SCHEMA,
   type VerdictDocument,
   type VerdictWarning,
@@ -108,7 +109,7 @@ export function gateStatus(parts: {
   crashed: number;
   failOn: CompareOptions['failOn'];
 }): 'pass' | 'fail' {
-  const criteriaFail = parts.failOn.includes('criteria') && parts.criteria.some((c) => c.status !== 'pass');
+  const criteriaFail = parts.failOn.includes('criteria') && parts.criteria.some(criterionBlocks);
   const regressionFail =
     parts.failOn.includes('regression') && parts.comparisons.some((c) => c.verdict === 'regressed');
   return criteriaFail || regressionFail || parts.crashed > 0 ? 'fail' : 'pass';

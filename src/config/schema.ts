@@ -73,7 +73,14 @@ export const abSchema = z.strictObject({
 });
 
 export const criterionSchema = z.union([
-  z.strictObject({ name: z.string().optional(), expect: z.string().min(1) }),
+  z.strictObject({
+    name: z.string().optional(),
+    expect: z.string().min(1),
+    level: z
+      .enum(['fail', 'warn'])
+      .optional()
+      .describe('fail (default): a miss fails the gate; warn: a target, shown as ⚠️ when missed, never failing'),
+  }),
   z.string().min(1),
 ]);
 

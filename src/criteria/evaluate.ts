@@ -67,7 +67,15 @@ function evaluateOne(index: number, config: CriterionConfig, metrics: readonly M
       : selector.kind === 'ratio' || selector.kind === 'diff'
         ? evaluateRelative(index, config, parsed, selector, metrics)
         : evaluateMetrics(index, config, parsed, metrics);
-  return { ...(config.name !== undefined ? { name: config.name } : {}), expect: config.expect, ...outcome };
+  const warnLevel = config.level === 'warn';
+  return {
+    ...(config.name !== undefined ? { name: config.name } : {}),
+    expect: config.expect,
+    ...outcome,
+    // A missed target warns; a target that matched nothing is still a config mistake and stays missing.
+    ...(warnLevel && outcome.status === 'fail' ? { status: 'warn' as const } : {}),
+    ...(warnLevel ? { level: 'warn' as const } : {}),
+  };
 }
 
 function evaluateMetrics(

@@ -7,6 +7,8 @@ export interface CriterionConfig {
   expect: string;
   /** Where it is written, such as `perf.yml:12:13`: errors about it lead with this, so users find the line. */
   where?: string;
+  /** warn: a target; missing it shows ⚠️ and does not fail the gate (a limit beside it can). */
+  level?: 'fail' | 'warn';
 }
 
 export type Stat = 'mean' | 'median' | 'min' | 'max' | 'p50' | 'p75' | 'p90' | 'p95' | 'p99' | 'p999' | 'sd' | 'n';

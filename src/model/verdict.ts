@@ -9,7 +9,13 @@ import type { Better } from './results.ts';
 
 export const VERDICT_SCHEMA = 'perf-action/verdict@2';
 
-export type CriterionStatus = 'pass' | 'fail' | 'missing';
+/** warn: a criterion of `level: warn` that failed (shown, never gating); fail and missing gate. */
+export type CriterionStatus = 'pass' | 'warn' | 'fail' | 'missing';
+
+/** Whether a criterion's result fails the gate (when criteria gate at all). */
+export function criterionBlocks(c: { status: CriterionStatus }): boolean {
+  return c.status === 'fail' || c.status === 'missing';
+}
 export type ComparisonVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive' | 'new' | 'missing';
 
 export interface CriterionResult {
@@ -22,6 +28,8 @@ export interface CriterionResult {
   detail?: string;
   /** ratio(A, B) and diff(A, B): every pair the criterion was decided on, and the metrics left unpaired. */
   relative?: RelativeEvidence;
+  /** `level: warn` in perf.yml: a target whose miss is shown as ⚠️ without failing the gate. */
+  level?: 'warn';
 }
 
 /**
@@ -158,6 +166,7 @@ const evidenceShape = z.object({
 
 const statShape = z.enum(['mean', 'median', 'min', 'max', 'p50', 'p75', 'p90', 'p95', 'p99', 'p999', 'sd', 'n']);
 const criterionStatus = z.enum(['pass', 'fail', 'missing']);
+const criterionResultStatus = z.enum(['pass', 'warn', 'fail', 'missing']);
 const relativeSide = z.object({ id: z.string(), value: num.optional(), unit: z.string() });
 
 const relativeShape = z.object({
@@ -207,11 +216,12 @@ const verdictShape = z.object({
     z.object({
       name: z.string().optional(),
       expect: z.string(),
-      status: criterionStatus,
+      status: criterionResultStatus,
       actual: num.optional(),
       unit: z.string().optional(),
       detail: z.string().optional(),
       relative: relativeShape.optional(),
+      level: z.literal('warn').optional(),
     }),
   ),
   comparisons: z.array(

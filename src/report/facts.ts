@@ -172,6 +172,9 @@ export function headline(input: ReportInput): Headline {
   const met = verdict.criteria.filter((c) => c.status === 'pass').length;
   const failed = verdict.criteria.filter((c) => c.status === 'fail');
   const unmatched = verdict.criteria.filter((c) => c.status === 'missing').length;
+  // level: warn criteria that were missed: said, never gating.
+  const warned = verdict.criteria.filter((c) => c.status === 'warn').length;
+  const targets: Part[] = warned > 0 ? [`${plural(warned, 'target')} missed (warning only)`] : [];
   // Regressions a PR label accepted are said as accepted, not as problems (the rows still show them).
   const acceptedIds = new Set(verdict.accepted?.metrics ?? []);
   const regressed = verdict.comparisons.filter((c) => c.verdict === 'regressed' && !acceptedIds.has(c.id));
@@ -210,14 +213,21 @@ export function headline(input: ReportInput): Headline {
     tone = 'fail';
     reason = problems.length > 0 ? joinParts(problems) : ['see the details below'];
     if (acceptance.length > 0) reason.push('; ', ...acceptance);
+    if (targets.length > 0) reason.push('; ', ...targets);
   } else {
     // A pass can still carry problems when the config does not gate on them (fail-on: []): say so.
-    tone = problems.length > 0 || unavailable || acceptance.length > 0 ? 'warn' : baseline ? 'pass' : 'neutral';
+    tone =
+      problems.length > 0 || unavailable || acceptance.length > 0 || warned > 0
+        ? 'warn'
+        : baseline
+          ? 'pass'
+          : 'neutral';
     const clauses: Part[][] = [];
     if (met > 0) clauses.push([`${plural(met, 'criterion', 'criteria')} met`]);
     else if (verdict.criteria.length === 0) clauses.push(['no criteria']);
     if (problems.length > 0) clauses.push([...joinParts(problems), ' (not gating)']);
     if (acceptance.length > 0) clauses.push(acceptance);
+    if (targets.length > 0) clauses.push(targets);
     // Never a bare "no regressions" when some metrics could not be judged: say how large a change could hide.
     const someUndecided = baseline && undecided.length > 0;
     if (someUndecided) clauses.push([undecidedText(undecided)]);
@@ -301,7 +311,7 @@ export function relativePairLines(c: CriterionResult): PairLines | undefined {
   const r = c.relative;
   if (!r || r.pairs.length < 2) return undefined;
   const sign = r.kind === 'ratio' ? '/' : '-';
-  const rank: Record<CriterionStatus, number> = { fail: 0, missing: 1, pass: 2 };
+  const rank: Record<CriterionStatus, number> = { fail: 0, missing: 1, warn: 2, pass: 3 };
   const sorted = r.pairs.map((p, i) => ({ p, i })).sort((x, y) => rank[x.p.status] - rank[y.p.status] || x.i - y.i);
   const lines = sorted.slice(0, PAIRS_SHOWN).map(({ p }) => {
     const names = `${p.a.id} ${sign} ${p.b.id}`;

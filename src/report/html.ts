@@ -68,7 +68,12 @@ const MAX_WARNINGS = 100;
 const NAMED = 5;
 
 const TONE_MARK: Record<Tone, string> = { pass: '✔', fail: '✖', warn: '⚠', neutral: 'ℹ' };
-const CRITERION_WORD: Record<CriterionStatus, string> = { pass: 'pass', fail: 'fail', missing: 'missing' };
+const CRITERION_WORD: Record<CriterionStatus, string> = {
+  pass: 'pass',
+  warn: 'warn',
+  fail: 'fail',
+  missing: 'missing',
+};
 const FOLDED: ReadonlySet<ComparisonVerdict> = new Set(['unchanged', 'inconclusive']);
 
 // ---- small pieces -----------------------------------------------------------------------------------------
@@ -589,7 +594,7 @@ th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-alig
 thead th{background:var(--soft)}td.num{text-align:right;white-space:nowrap}
 .badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;background:#eaeef2;color:#424a53}
 .v-regressed,.c-fail{background:#ffebe9;color:#a40e26}.v-improved,.c-pass{background:#dafbe1;color:#116329}
-.v-inconclusive,.c-missing{background:#fff8c5;color:#7d4e00}
+.v-inconclusive,.c-missing,.c-warn{background:#fff8c5;color:#7d4e00}
 tr.row-regressed td:first-child,tr.row-fail td:first-child{box-shadow:inset 3px 0 #cf222e}
 tr.row-improved td:first-child{box-shadow:inset 3px 0 #1a7f37}
 details{margin:8px 0}summary{cursor:pointer;color:var(--muted)}

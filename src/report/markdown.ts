@@ -41,7 +41,12 @@ export interface MarkdownOptions {
 }
 
 const TONE_ICON: Record<Tone, string> = { pass: '✅', fail: '❌', warn: '⚠️', neutral: 'ℹ️' };
-const CRITERION_MARK: Record<CriterionStatus, string> = { pass: '✅', fail: '❌', missing: '⚠️ missing' };
+const CRITERION_MARK: Record<CriterionStatus, string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  missing: '⚠️ missing',
+};
 const VERDICT_MARK: Record<ComparisonVerdict, string> = {
   regressed: '🔴 regressed',
   improved: '🟢 improved',

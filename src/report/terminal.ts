@@ -47,6 +47,7 @@ const TONE_MARK: Record<Tone, [string, Style]> = {
 };
 const CRITERION_MARK: Record<CriterionStatus, [string, Style]> = {
   pass: ['✔', 'green'],
+  warn: ['!', 'yellow'],
   fail: ['✘', 'red'],
   missing: ['!', 'yellow'],
 };

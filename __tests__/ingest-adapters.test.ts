@@ -348,9 +348,9 @@ describe('Locust (real: 2.12.1)', () => {
       'api/all/error_rate',
       'api/all/latency',
       'api/all/throughput',
-      'api/api/v1/workflows/(id)/error_rate',
-      'api/api/v1/workflows/(id)/latency',
-      'api/api/v1/workflows/(id)/throughput',
+      'api/api.v1.workflows.(id)/error_rate',
+      'api/api.v1.workflows.(id)/latency',
+      'api/api.v1.workflows.(id)/throughput',
       'api/create_workflow/error_rate',
       'api/create_workflow/latency',
       'api/create_workflow/throughput',
@@ -366,7 +366,7 @@ describe('Locust (real: 2.12.1)', () => {
     expect(all.stats.min).toBeCloseTo(0.8793510005489225, 9);
     expect(all.stats.max).toBeCloseTo(32.24101600062568, 9);
     expect(all.samples).toHaveLength(20);
-    const flaky = metric(out, 'api/api/v1/workflows/(id)/error_rate');
+    const flaky = metric(out, 'api/api.v1.workflows.(id)/error_rate');
     expect(flaky).toMatchObject({ unit: '%', better: 'lower' });
     expect(flaky.samples?.every((v) => v >= 0 && v <= 100)).toBe(true);
     expect(flaky.stats.mean).toBeGreaterThan(5);
@@ -381,7 +381,7 @@ describe('Locust (real: 2.12.1)', () => {
     const alone = load('locust/run_stats.csv');
     expect(metric(alone, 's/create_workflow/latency').stats).toMatchObject({ n: 2124, median: 17, p95: 25, p99: 28 });
     expect(metric(alone, 's/create_workflow/throughput').stats.mean).toBeCloseTo(88.38752164916934, 9);
-    expect(metric(alone, 's/api/v1/workflows/(id)/error_rate').stats.mean).toBeCloseTo((163 / 1508) * 100, 9);
+    expect(metric(alone, 's/api.v1.workflows.(id)/error_rate').stats.mean).toBeCloseTo((163 / 1508) * 100, 9);
     const byHistory = await ingestFiles([fixturePath('locust/run_stats_history.csv')], { suite: 's' });
     expect(metric(byHistory, 's/health/latency').stats.p95).toBe(9);
     const agg = await ingestFiles([fixturePath('locust/agg')], { suite: 's' });
@@ -413,8 +413,8 @@ describe('Locust (real: 2.12.1)', () => {
       ',Aggregated,14,1,6,6.1,2,12,10,1.4,0.1,6,11,12',
     ].join('\n');
     const out = ingest({ text, source: 'x_stats.csv' }, { suite: 's' });
-    expect(metric(out, 's/POST/items/error_rate').stats.mean).toBeCloseTo(25, 9);
-    expect(metric(out, 's/GET/items/latency').stats.p95).toBe(8);
+    expect(metric(out, 's/POST_items/error_rate').stats.mean).toBeCloseTo(25, 9);
+    expect(metric(out, 's/GET_items/latency').stats.p95).toBe(8);
     expect(metric(out, 's/all/throughput').stats.mean).toBeCloseTo(1.4, 9);
   });
 });

@@ -2,6 +2,9 @@
 // locator, the CSV reader and the limits on untrusted input.
 
 import { describe, expect, it } from 'vitest';
+import { evaluateCriteria } from '../src/criteria/index.ts';
+import { makeMetric } from '../src/model/make-metric.ts';
+import { endpointSegment } from '../suites/ingest/adapters/locust-common.ts';
 import { parseCsv } from '../suites/ingest/csv.ts';
 import { ingest } from '../suites/ingest/index.ts';
 import { lineColumn, syntaxErrorOffset } from '../suites/ingest/json.ts';
@@ -67,6 +70,29 @@ describe('names and parameters', () => {
     expect(paramValue('1e3')).toBe(1000);
     expect(paramValue('-2.5')).toBe(-2.5);
     expect(paramValue('a b,c')).toBe('a_b_c');
+  });
+});
+
+describe('Locust endpoint names', () => {
+  it('are one id segment, so a glob over the endpoint matches every endpoint', () => {
+    expect(endpointSegment('GET /agents/', '')).toBe('GET_agents');
+    expect(endpointSegment('/api/v1/items/[id]', '')).toBe('api.v1.items.(id)');
+    expect(endpointSegment('/items', 'POST')).toBe('POST_items');
+    expect(endpointSegment('login', '')).toBe('login');
+    const names = ['GET /agents/', '/api/v1/items/[id]', 'login'].map((n) => endpointSegment(n, ''));
+    for (const n of names) expect(n).not.toContain('/');
+    const metrics = names.map((n) =>
+      makeMetric({
+        suite: 'locust',
+        name: `${n}/latency`,
+        unit: 'ms',
+        better: 'lower',
+        stats: { n: 1, mean: 9, median: 9, min: 9, max: 9, p95: 9 },
+      }),
+    );
+    const [c] = evaluateCriteria([{ expect: 'locust/*/latency p95 < 200ms' }], metrics);
+    expect(c?.status).toBe('pass');
+    expect(c?.detail).toMatch(/3 metrics|all 3|3 of 3/);
   });
 });
 

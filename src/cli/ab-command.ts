@@ -7,7 +7,7 @@ import path from 'node:path';
 import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
 import { readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { AbOptions } from '../config/load.ts';
-import { checkOutputs, emitReports, type Io, load, UsageError } from './commands.ts';
+import { checkOutputs, emitReports, type Io, load, narrowToSuites, UsageError } from './commands.ts';
 import { gitInfo } from './git.ts';
 import { stderrProgress } from './progress.ts';
 
@@ -27,7 +27,7 @@ export interface AbArgs {
 export async function abCommand(io: Io, args: AbArgs, signal: AbortSignal): Promise<number> {
   if (!args.base) throw new UsageError('ab needs --base REF (a branch, tag or sha to compare against)');
   checkOutputs(io, [args.out, args.markdown, args.json, args.html]);
-  const head = await load(io, args.config);
+  const head = narrowToSuites(io, await load(io, args.config), args.suite);
   const ab: AbOptions = { ...DEFAULT_AB, ...head.config.ab };
   if (args.setup) ab.setup = args.setup;
   if (args['max-rounds'] !== undefined) {

@@ -17,7 +17,7 @@ import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
 import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.ts';
-import { CriteriaConfigError, checkCriteria } from '../criteria/index.ts';
+import { CriteriaConfigError, checkCriteria, criteriaForSuites } from '../criteria/index.ts';
 import * as api from '../index.ts';
 import { DocumentError } from '../model/documents.ts';
 import type { ResultsDocument } from '../model/results.ts';
@@ -150,7 +150,7 @@ export async function saveBaseline(io: Io, file: string, results: ResultsDocumen
 }
 
 export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Promise<number> {
-  const loaded = await load(io, args.config);
+  const loaded = narrowToSuites(io, await load(io, args.config), args.suite);
   // Read the baseline before measuring: a wrong path should fail in a second, not after the suites.
   // The history next to it (base.history.json), when there is one, tells each metric's run-to-run noise.
   const baseline: LoadedBaseline | undefined = args.baseline
@@ -234,6 +234,18 @@ function reportLeg(
   }
   if (signal.aborted) return 130;
   return results.suites.every((s) => s.ok) ? 0 : 1;
+}
+
+/** With --suite, only the criteria about the selected suites are checked: the others would all be `missing`. */
+export function narrowToSuites(io: Io, loaded: LoadedConfig, suites: readonly string[]): LoadedConfig {
+  const criteria = criteriaForSuites(loaded.config.criteria, suites);
+  const left = loaded.config.criteria.length - criteria.length;
+  if (left === 0) return loaded;
+  io.stderr.write(
+    `${left} criteri${left === 1 ? 'on is' : 'a are'} about suites not selected with --suite: not checked in this run\n`,
+  );
+  const { lines: _lines, ...config } = loaded.config;
+  return { ...loaded, config: { ...config, criteria } };
 }
 
 export interface CompareArgs {

@@ -2,6 +2,7 @@
 // it against metrics.
 
 export { compare, evaluateCriteria, readStat } from './evaluate.ts';
+export { criteriaForSuites } from './scope.ts';
 export {
   CriteriaConfigError,
   type CriterionProblem,

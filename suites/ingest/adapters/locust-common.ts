@@ -1,8 +1,9 @@
 // What Locust's CSV and JSON outputs share: per endpoint (and for all of them) three metrics, named like the
 // http suite kind's: `<name>/latency` (ms, lower; stats from Locust's percentiles), `<name>/throughput`
 // (req/s, higher) and `<name>/error_rate` (%, lower); the aggregate is `all/...`.
-// Names: Locust's request name without the leading '/' (`/api/v1/items/[id]` -> `api/v1/items/(id)`); when one
-// name is used with several methods, the method goes in front (`GET/items`, `POST/items`).
+// Names: one id segment per endpoint, so `locust/*/latency` matches every endpoint: Locust's request name with
+// its slashes turned into dots (`/api/v1/items/[id]` -> `api.v1.items.(id)`, `GET /agents/` -> `GET_agents`);
+// when one name is used with several methods, the method goes in front (`GET_items`, `POST_items`).
 
 import type { Collector } from '../collector.ts';
 import { cleanName } from '../names.ts';
@@ -39,7 +40,7 @@ export function addEndpoints(endpoints: Endpoint[], out: Collector): void {
   for (const e of endpoints) {
     if (e.requests <= 0) continue;
     const several = (methodsByName.get(e.name)?.size ?? 0) > 1;
-    const base = e.aggregate ? 'all' : several && e.method ? `${e.method}/${cleanName(e.name)}` : cleanName(e.name);
+    const base = e.aggregate ? 'all' : endpointSegment(e.name, several ? e.method : '');
     const w = e.windows;
     out.add({
       name: `${base}/latency`,
@@ -63,4 +64,11 @@ export function addEndpoints(endpoints: Endpoint[], out: Collector): void {
         : { stats: statsFromSummary({ n: e.requests, mean: (e.failures / e.requests) * 100 }) }),
     });
   }
+}
+
+/** An endpoint's name as one id segment: no slash inside, so a glob over the endpoint segment sees them all. */
+export function endpointSegment(name: string, method: string): string {
+  // "GET /agents/" names its path after a space: the slash there only starts the path.
+  const flat = cleanName(name.replace(/\s+\/+/g, ' ')).replace(/\//g, '.');
+  return method ? `${cleanName(method)}_${flat}` : flat;
 }

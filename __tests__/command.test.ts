@@ -331,6 +331,32 @@ describe('command: ingest', () => {
     expect(readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
+  it('sets directions: a default for what the tool leaves open, and name globs that always win', async () => {
+    const dir = mkdtempSync(path.join(tmp, 'ingest-'));
+    const file = path.join(dir, 'results.json');
+    // No entry says its direction: the default applies to all of them, then the globs override it.
+    const json =
+      '[{"name":"score","unit":"points","value":5},{"name":"rate_error","unit":"%","value":2},{"name":"mem/peak","unit":"MB","value":9}]';
+    const run = `printf '%s' '${json}' > ${file}`;
+    const byDefault = await runSuite({ run, ingest: { format: 'custom', file, better: 'higher' }, metrics: ['wall'] });
+    expect(byDefault.error).toBeUndefined();
+    expect(metric(byDefault, 'cmd/score').better).toBe('higher');
+    expect(metric(byDefault, 'cmd/rate_error').better).toBe('higher');
+    // Without a default the unit decides (a share and a size are lower-is-better); the globs win over it.
+    const mapped = await runSuite({
+      run,
+      ingest: { format: 'custom', file, better: { 'rate_*': 'higher', 'mem/*': 'higher' } },
+      metrics: ['wall'],
+    });
+    expect(mapped.error).toBeUndefined();
+    expect(metric(mapped, 'cmd/rate_error').better).toBe('higher');
+    expect(metric(mapped, 'cmd/mem/peak').better).toBe('higher');
+    expect(metric(mapped, 'cmd/wall').better).toBe('lower');
+    const unmapped = await runSuite({ run, ingest: { format: 'custom', file }, metrics: ['wall'] });
+    expect(metric(unmapped, 'cmd/rate_error').better).toBe('lower');
+    expect(metric(unmapped, 'cmd/mem/peak').better).toBe('lower');
+  });
+
   it("fails when the command did not write the file, or left an earlier run's results in place", async () => {
     const dir = mkdtempSync(path.join(tmp, 'ingest-'));
     const file = path.join(dir, 'results.json');

@@ -3,6 +3,7 @@
 
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import path from 'node:path';
+import { matchesGlob } from '../../src/model/glob.ts';
 import { makeMetric } from '../../src/model/make-metric.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
@@ -37,8 +38,27 @@ function statOrUndefined(file: string): Stats | undefined {
   }
 }
 
+/**
+ * The metrics' directions as perf.yml says: a map of name globs (matched against the name after the suite)
+ * overrides whatever the tool or the unit implied; the first matching glob wins.
+ */
+export function applyDirections(metrics: Metric[], suite: string, map: Record<string, 'higher' | 'lower'>): Metric[] {
+  const globs = Object.entries(map);
+  return metrics.map((m) => {
+    const name = m.id.startsWith(`${suite}/`) ? m.id.slice(suite.length + 1) : m.id;
+    const bare = name.replace(/\[.*\]$/, '');
+    const hit = globs.find(([g]) => matchesGlob(g, name) || matchesGlob(g, bare));
+    return hit && hit[1] !== m.better ? { ...m, better: hit[1] } : m;
+  });
+}
+
 export async function ingestResults(
-  target: { format: IngestFormat | 'auto'; file: string; shown: string },
+  target: {
+    format: IngestFormat | 'auto';
+    file: string;
+    shown: string;
+    better?: 'higher' | 'lower' | Record<string, 'higher' | 'lower'>;
+  },
   suite: string,
   set: ParamSet,
   stampBefore: number | undefined,
@@ -50,12 +70,17 @@ export async function ingestResults(
   }
   let out: Awaited<ReturnType<typeof ingestFiles>>;
   try {
-    out = await ingestFiles([target.file], { format: target.format, suite });
+    out = await ingestFiles([target.file], {
+      format: target.format,
+      suite,
+      ...(typeof target.better === 'string' ? { better: target.better } : {}),
+    });
   } catch (err) {
     throw new Error(`ingest: ${(err as Error).message}`);
   }
-  if (Object.keys(set).length === 0) return { metrics: out.metrics, warnings: out.warnings };
-  const metrics = out.metrics.map((m) =>
+  const directed = typeof target.better === 'object' ? applyDirections(out.metrics, suite, target.better) : out.metrics;
+  if (Object.keys(set).length === 0) return { metrics: directed, warnings: out.warnings };
+  const metrics = directed.map((m) =>
     makeMetric({
       suite,
       name: m.name,

@@ -25,7 +25,12 @@ export interface CommandPlan {
   metrics: Set<CommandMetric>;
   /** Set when CPU or RSS is measured (Linux only). */
   sampleMs?: number;
-  ingest?: { format: IngestFormat | 'auto'; file: string; shown: string };
+  ingest?: {
+    format: IngestFormat | 'auto';
+    file: string;
+    shown: string;
+    better?: 'higher' | 'lower' | Record<string, 'higher' | 'lower'>;
+  };
   grid: ParamSet[];
 }
 
@@ -74,7 +79,12 @@ export function planCommand(
   if (wanted.size === 0) throw new SuiteSetupError('no metric left to measure on this platform');
 
   const ingest = cfg.ingest
-    ? { format: cfg.ingest.format, file: path.resolve(configDir, cfg.ingest.file), shown: cfg.ingest.file }
+    ? {
+        format: cfg.ingest.format,
+        file: path.resolve(configDir, cfg.ingest.file),
+        shown: cfg.ingest.file,
+        ...(cfg.ingest.better ? { better: cfg.ingest.better } : {}),
+      }
     : undefined;
   // A tool that writes its own results already repeats its measurements: one run is the sensible default.
   const repeat = cfg.repeat ?? (ingest ? 1 : 5);

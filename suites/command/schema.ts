@@ -83,6 +83,12 @@ export const commandSchema = z.strictObject({
         .default('auto')
         .describe('Output format of the tool, or auto'),
       file: z.string().min(1).describe('Results file the command writes, relative to the config file'),
+      better: z
+        .union([z.enum(['higher', 'lower']), z.record(z.string().min(1), z.enum(['higher', 'lower']))])
+        .optional()
+        .describe(
+          'Direction of the metrics: higher or lower for every metric whose tool output does not say it, or a map from metric-name globs to a direction that always wins',
+        ),
     })
     .optional()
     .describe("Read a benchmark tool's results after the last run; its metrics are named under the suite"),

@@ -135,6 +135,51 @@ describe('http kind under load', () => {
     expect(text).not.toMatch(/\bok: /);
   });
 
+  it('times asynchronous work to completion: polls the status URL until the JSON path says done', async () => {
+    const run = await runHttp({
+      target: srv.url,
+      workers: 1,
+      load: { users: 2, duration: '1500ms' },
+      requests: [
+        {
+          name: 'job',
+          method: 'POST',
+          path: '/jobs?ms=150',
+          capture: { jid: '$.id' },
+          until: { path: '/jobs/{{jid}}', json: '$.state', equals: 'done', interval: '20ms', timeout: '10s' },
+        },
+      ],
+    });
+    const latency = run.byId('api/job/latency');
+    // The server answers the POST at once, but each job only reports done 150 ms later: that is the latency.
+    expect(latency.stats.min).toBeGreaterThanOrEqual(150);
+    expect(latency.stats.n).toBeGreaterThan(0);
+    expect(run.byId('api/job/error_rate').stats.max).toBe(0);
+    // Several polls per job: the status route saw more requests than the jobs route.
+    expect(srv.hits.get('/jobs/j1') ?? 0).toBeGreaterThan(1);
+  });
+
+  it('fails a job that never completes within its until timeout, naming the last state', async () => {
+    const run = await runHttp({
+      target: srv.url,
+      workers: 1,
+      load: { users: 1, duration: '1s' },
+      requests: [
+        {
+          name: 'stuck',
+          method: 'POST',
+          path: '/jobs?ms=-1',
+          capture: { jid: '$.id' },
+          until: { path: '/jobs/{{jid}}', json: '$.state', equals: 'done', interval: '20ms', timeout: '200ms' },
+        },
+      ],
+    });
+    expect(run.byId('api/stuck/error_rate').stats.min).toBe(100);
+    expect(run.warnings.join('\n')).toMatch(
+      /stuck: \d+ failed \(until: \$\.state was not done within 200 ms \(last: HTTP 200, \$\.state = running\): \d+\)/,
+    );
+  });
+
   it('follows stages: more users, more throughput', async () => {
     const run = await runHttp({
       target: srv.url,

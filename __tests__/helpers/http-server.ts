@@ -29,6 +29,7 @@ export async function startHttpServer(): Promise<TestServer> {
   let stallUntil = 0;
   let mixCount = 0;
   let nextId = 1;
+  const jobs = new Map<string, number>();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     // A target with a path (http://host/base) must prefix every request path: /base/x is served as /x.
@@ -52,6 +53,18 @@ export async function startHttpServer(): Promise<TestServer> {
       res.end(s);
     };
     const ms = Number(url.searchParams.get('ms') ?? 0);
+    // Asynchronous jobs: POST /jobs?ms=N starts one that is "done" N ms later (never, with ms=-1); GET
+    // /jobs/ID says its state, and is 404 for an unknown id.
+    if (route === '/jobs' && req.method === 'POST') {
+      const id = `j${nextId++}`;
+      jobs.set(id, ms < 0 ? Number.POSITIVE_INFINITY : Date.now() + ms);
+      return json(202, { id, state: 'queued' });
+    }
+    if (route.startsWith('/jobs/')) {
+      const doneAt = jobs.get(route.slice(6));
+      if (doneAt === undefined) return json(404, { error: 'no such job' });
+      return json(200, { state: Date.now() >= doneAt ? 'done' : 'running' });
+    }
     if (route === '/fast') return json(200, { ok: true });
     if (route === '/delay') {
       await sleep(ms);

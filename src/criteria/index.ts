@@ -2,7 +2,6 @@
 // it against metrics.
 
 export { compare, evaluateCriteria, readStat } from './evaluate.ts';
-export { criteriaForSuites } from './scope.ts';
 export {
   CriteriaConfigError,
   type CriterionProblem,
@@ -16,6 +15,7 @@ export {
   type Selector,
   STATS,
 } from './parse.ts';
+export { criteriaForSuites } from './scope.ts';
 export type {
   CriterionConfig,
   EvaluatedCriterion,

@@ -29,6 +29,19 @@ export interface CompiledRequest {
   /** The body must be kept for captures or body checks; otherwise it is discarded as it arrives. */
   keepBody: boolean;
   build(scope: RenderScope): BuiltRequest;
+  /** `until:` the status poll that ends this request's latency. */
+  until?: CompiledUntil;
+}
+
+export interface CompiledUntil {
+  /** The GET of the status URL (suite headers included); its variables come from this request's captures. */
+  build(scope: RenderScope): BuiltRequest;
+  steps: PathStep[];
+  /** Written as in perf.yml; a polled value matches when its text (strings as-is, else JSON) is this. */
+  equals: string;
+  json: string;
+  intervalMs: number;
+  timeoutMs: number;
 }
 
 export interface BuiltRequest {
@@ -114,7 +127,27 @@ function compileOne(
     if (body) return { method: r.method, path: p, headers: h, body: body.render(scope) };
     return { method: r.method, path: p, headers: h };
   };
+  let until: CompiledUntil | undefined;
+  if (r.until) {
+    const u = r.until;
+    const poll = compileOne(
+      { name: r.name, method: 'GET', path: u.path, weight: 1 } as RequestConfig,
+      index,
+      `${where}.until`,
+      suiteHeaders,
+      defaultTimeout,
+      env,
+    );
+    let steps: PathStep[] = [];
+    try {
+      steps = compileJsonPath(u.json);
+    } catch (err) {
+      fail('until.json', err);
+    }
+    until = { build: poll.build, steps, equals: u.equals, json: u.json, intervalMs: u.interval, timeoutMs: u.timeout };
+  }
   return {
+    ...(until ? { until } : {}),
     index,
     name: r.name,
     method: r.method,

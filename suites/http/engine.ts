@@ -5,7 +5,13 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { type Outcome, type SendOptions, send } from './client.ts';
-import { type BuiltRequest, type CompiledPlan, type CompiledRequest, compileRequests } from './compile.ts';
+import {
+  type BuiltRequest,
+  type CompiledPlan,
+  type CompiledRequest,
+  type CompiledUntil,
+  compileRequests,
+} from './compile.ts';
 import { captureText, readJsonPath } from './jsonpath.ts';
 import type { GeneratorHealth, WorkerResult, WorkerSetup } from './protocol.ts';
 import { RequestRecorder } from './recorder.ts';
@@ -158,9 +164,16 @@ export class Engine {
     const o = await this.send(req, session);
     // Requests cut short by a stop are neither successes nor failures of the system under test.
     if (this.closing) return false;
-    const elapsed = o.endAt - origin;
+    let elapsed = o.endAt - origin;
     let reason = judgeOutcome(req, o, elapsed);
     if (reason === undefined) reason = applyCaptures(req, o.body, session.vars);
+    if (reason === undefined && req.until) {
+      // Asynchronous work: the request is done when its status says so; latency runs to that poll.
+      const polled = await this.pollUntil(req.until, session, origin);
+      if (this.closing) return false;
+      if (typeof polled === 'string') reason = polled;
+      else elapsed = polled - origin;
+    }
     this.done++;
     const win = this.windowOf(origin - this.t0);
     if (reason !== undefined) this.errors++;
@@ -179,6 +192,44 @@ export class Engine {
       }
     }
     return reason === undefined;
+  }
+
+  /**
+   * Polls `until.path` every interval until its JSON path equals the value: resolves to when the matching
+   * response arrived, or a failure reason (timeout, or a stop). Error answers while polling (a 404 before the
+   * job is visible) are polled through; only the timeout ends the wait.
+   */
+  private async pollUntil(until: CompiledUntil, session: Session, origin: number): Promise<number | string> {
+    let last = 'no answer';
+    const opts = { timeoutMs: until.timeoutMs, keepBody: true };
+    while (!this.closing) {
+      const left = until.timeoutMs - (performance.now() - origin);
+      if (left <= 0) return `until: ${until.json} was not ${until.equals} within ${until.timeoutMs} ms (last: ${last})`;
+      await new Promise((r) => setTimeout(r, Math.min(until.intervalMs, left)));
+      let built: BuiltRequest;
+      try {
+        built = until.build(session.scope);
+      } catch (err) {
+        return `until: the status request could not be built: ${(err as Error).message}`;
+      }
+      if (this.basePath) built.path = this.basePath + built.path;
+      const o = await send(this.pool, built, opts);
+      if (o.error || o.status === undefined) {
+        last = o.error ?? 'no answer';
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = readJsonPath(JSON.parse(o.body ?? ''), until.steps);
+      } catch {
+        last = `HTTP ${o.status}, not JSON`;
+        continue;
+      }
+      const text = captureText(value);
+      if (text === until.equals) return o.endAt;
+      last = `HTTP ${o.status}, ${until.json} = ${text ?? 'absent'}`;
+    }
+    return 'stopped';
   }
 
   /** A user's (or an open-model session's) once-only setup requests, in order; stops at the first failure. */

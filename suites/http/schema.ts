@@ -84,6 +84,21 @@ export const requestSchema = z.strictObject({
   expect: expectSchema.optional(),
   timeout: duration.optional().describe('Per request (default: the suite timeout key `request-timeout`)'),
   stream: z.enum(['sse', 'chunked']).optional().describe('Measure ttfb, first event/chunk and events per second'),
+  until: z
+    .strictObject({
+      path: z
+        .string()
+        .startsWith('/', 'start the path with "/" (the host comes from the suite\'s target)')
+        .describe('Polled with GET after the response; templates may use what this request captured'),
+      json: z.string().describe('JSON path in each polled response, e.g. $.state'),
+      equals: scalar.describe('The value that means done, e.g. completed'),
+      interval: duration.default(100).describe('Pause between polls (default 100ms)'),
+      timeout: duration.default(60_000).describe('Longest time to completion, from the first send (default 60s)'),
+    })
+    .optional()
+    .describe(
+      'Asynchronous work: after the response, poll a status URL until a JSON path equals a value; the latency is the time to completion',
+    ),
 });
 
 const stageSchema = z.strictObject({

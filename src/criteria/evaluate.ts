@@ -5,7 +5,7 @@
 import { selectorMatches } from '../model/glob.ts';
 import { formatParams, type Params, splitParams } from '../model/metric-id.ts';
 import type { Metric } from '../model/results.ts';
-import { convert, type Dimension, dimensionOf, exampleFor, formatValue } from '../model/units.ts';
+import { convert, type Dimension, dimensionOf, exampleFor, formatValue, round } from '../model/units.ts';
 import type { CriterionStatus } from '../model/verdict.ts';
 import { logLogSlope } from '../stats/fit.ts';
 import { summarize } from '../stats/summary.ts';
@@ -88,21 +88,47 @@ function evaluateMetrics(
   const matches = metrics.filter((m) => selectorMatches(pattern, m.id));
   if (matches.length === 0) return { status: 'missing', detail: nothingMatched(pattern, metrics) };
   // Resolve every threshold first, so a unit mismatch is reported whatever the measurements say.
-  const limits = matches.map((m) => thresholdFor(index, config, parsed, m));
+  const limits = matches.map((m) => limitFor(index, config, parsed, m));
   const checks = matches.map((m, i): Check => {
-    const limit = limits[i] as number;
+    const { limit, op, inverted } = limits[i] as Limit;
     const actual = readStat(m, parsed.stat);
     if (typeof actual === 'string') return { status: 'missing', margin: 0, text: actual };
-    const pass = compare(actual, parsed.op, limit);
+    const pass = compare(actual, op, limit);
+    // A rate limit on a time per operation is read as operations per second: 1 / time.
+    const asRate = inverted && actual > 0 ? ` = ${round(1000 / convert(actual, m.unit, 'ms'))}/s` : '';
     return {
       status: pass ? 'pass' : 'fail',
       actual,
       unit: m.unit,
-      margin: margin(actual, parsed.op, limit),
-      text: `${m.id} ${parsed.stat} = ${showActual(actual, limit, m.unit)} (needs ${parsed.op} ${parsed.valueText})`,
+      margin: margin(actual, op, limit),
+      text: `${m.id} ${parsed.stat} = ${showActual(actual, limit, m.unit)}${asRate} (needs ${parsed.op} ${parsed.valueText})`,
     };
   });
   return aggregate(checks, 'matches');
+}
+
+interface Limit {
+  limit: number;
+  op: Op;
+  /** A rate VALUE against a time per operation: the limit is 1 / VALUE and the op flipped. */
+  inverted?: boolean;
+}
+
+const FLIPPED: Record<Op, Op> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
+/**
+ * The limit in the metric's unit. `bench/op >= 50/s` on a time per operation means "at most 20 ms per
+ * operation": a rate and a time per operation are each other's inverse, so the limit is inverted and the
+ * operator flipped (quantiles follow: the p95 time is the p5 rate; the mean time gives the overall rate).
+ */
+function limitFor(index: number, config: CriterionConfig, parsed: ParsedCriterion, m: Metric): Limit {
+  const metricDim = dimensionOf(m.unit);
+  const valueDim = dimensionOf(parsed.value.unit);
+  const crossed = parsed.stat !== 'n' && parsed.stat !== 'sd' && valueDim === 'rate' && metricDim === 'time';
+  // Only this way round: a time limit on a throughput (req/s of concurrent users) is no time per operation.
+  if (!crossed) return { limit: thresholdFor(index, config, parsed, m), op: parsed.op };
+  const perSecond = convert(parsed.value.value, parsed.value.unit, '/s');
+  return { limit: convert(1 / perSecond, 's', m.unit), op: FLIPPED[parsed.op], inverted: true };
 }
 
 /** VALUE in the metric's unit; a unit of another dimension is a configuration error, not a failed check. */

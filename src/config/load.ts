@@ -23,9 +23,11 @@ import type { CompareOptions } from '../compare/options.ts';
 import { CriterionSyntaxError, describeCriterion, parseCriterion, syntaxProblem } from '../criteria/parse.ts';
 import type { CriterionConfig } from '../criteria/types.ts';
 import { formatPath } from '../model/documents.ts';
+import { formatParams, type Params } from '../model/metric-id.ts';
 import { importUserModule } from '../runner/import-user-module.ts';
 import type { SuiteKind } from '../runner/suite-kind.ts';
 import { EnvExpansionError, expandEnv } from './env.ts';
+import { expandGrid, type GridVariant } from './grid.ts';
 import { buildConfigSchema } from './schema.ts';
 import { suggest } from './suggest.ts';
 import { describeValue } from './units-schema.ts';
@@ -74,7 +76,13 @@ export interface ServiceConfig {
 }
 
 /** A suite's validated config: its kind's keys plus the common ones. */
-export type SuiteConfig = { name: string; kind: string; timeout?: number } & Record<string, unknown>;
+export type SuiteConfig = {
+  name: string;
+  kind: string;
+  timeout?: number;
+  /** `grid:` the suite once per combination (config/grid.ts), each checked by the kind's schema. */
+  variants?: Array<{ params: Params; config: SuiteConfig }>;
+} & Record<string, unknown>;
 
 export interface PerfConfig {
   version: 1;
@@ -370,13 +378,56 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
     });
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  // grid: each suite with one is checked as its first combination here, and as every other one below.
+  const gridVariants = new Map<number, GridVariant[]>();
+  let base = data;
+  if (Array.isArray(suites)) {
+    const firsts = suites.map((s, i) => {
+      if (!s || typeof s !== 'object' || Array.isArray(s)) return s;
+      const { variants, problems: found } = expandGrid(s as Record<string, unknown>);
+      for (const p of found) {
+        const at = ['suites', i, ...p.path];
+        problems.push({ file, ...locate(at), path: formatKeyPath(at), message: p.message });
+      }
+      if (!variants) return s;
+      gridVariants.set(i, variants);
+      return variants[0]?.raw;
+    });
+    base = { ...(data as object), suites: firsts };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const schema = buildConfigSchema(kinds);
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(base);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, data, schema, file, locate));
+    const first = gridVariants.size > 0 ? ' (with the first combination of its grid)' : '';
+    for (const issue of parsed.error.issues) {
+      for (const p of describeIssue(issue, base, schema, file, locate))
+        problems.push({ ...p, message: p.message + first });
+    }
     throw new ConfigError(problems);
   }
   const out = parsed.data;
+  for (const [i, variants] of gridVariants) {
+    const configs: Array<{ params: Params; config: SuiteConfig }> = [];
+    for (const [k, v] of variants.entries()) {
+      const variant = {
+        ...(base as object),
+        suites: (base as { suites: unknown[] }).suites.map((s, j) => (j === i ? v.raw : s)),
+      };
+      const r = k === 0 ? parsed : schema.safeParse(variant);
+      if (!r.success) {
+        for (const issue of r.error.issues) {
+          for (const p of describeIssue(issue, variant, schema, file, locate)) {
+            problems.push({ ...p, message: `${p.message} (with grid ${formatParams(v.params)})` });
+          }
+        }
+        continue;
+      }
+      configs.push({ params: v.params, config: r.data.suites[i] as SuiteConfig });
+    }
+    (out.suites[i] as SuiteConfig).variants = configs;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   // Names must be unique: they start every metric id.
   const names = new Set<string>();
   out.suites.forEach((s, i) => {

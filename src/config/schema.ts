@@ -88,6 +88,12 @@ export const criterionSchema = z.union([
 export const commonSuiteKeys = {
   name: z.string().regex(SUITE_NAME, 'use letters, digits, "_", "." or "-" (the name starts every metric id)'),
   timeout: duration.optional(),
+  grid: z
+    .record(z.string(), z.array(z.union([z.number(), z.string(), z.boolean()])).min(1))
+    .optional()
+    .describe(
+      'Run the suite once per combination, e.g. { users: [10, 50, 100] }; {{grid.users}} in its values takes each value, and its metrics get [users=...]',
+    ),
 };
 
 export function buildConfigSchema(kinds: readonly SuiteKind[]) {

@@ -4,8 +4,16 @@
 import path from 'node:path';
 import { suiteKinds } from '../../suites/index.ts';
 import type { LoadedConfig } from '../config/load.ts';
+import { makeMetric } from '../model/make-metric.ts';
+import { formatParams, type Params } from '../model/metric-id.ts';
 import { redactSecrets } from '../model/redact.ts';
-import { RESULTS_SCHEMA, type ResultsDocument, type ShardPosition, type SuiteResult } from '../model/results.ts';
+import {
+  type Metric,
+  RESULTS_SCHEMA,
+  type ResultsDocument,
+  type ShardPosition,
+  type SuiteResult,
+} from '../model/results.ts';
 import { describeEnvironment } from './environment.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import { startResourceMonitor } from './resource-monitor.ts';
@@ -132,27 +140,33 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         : undefined;
       try {
         if (!kind) throw new SuiteSetupError(`unknown suite kind "${suite.kind}"`);
-        const iterable = kind.run({
-          suite: suite.name,
-          config: suite as never,
-          configDir: loaded.dir,
-          signal: controller.signal,
-          progress: (message, fraction) => progress.update(suite.name, message, fraction),
-          warn: (message) => progress.warn(`${suite.name}: ${message}`),
-          env,
-          reference: (reference) => {
-            entry.reference = structuredClone(reference);
-          },
-          ...(part
-            ? {
-                shard: { ...part, ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}) },
-                attach: (data: unknown) => {
-                  entry.shard = { ...part, data: structuredClone(data) };
-                },
-              }
-            : {}),
-        });
-        for await (const metric of iterable) entry.metrics.push(metric);
+        // grid: one run of the kind per combination, its metrics carrying the combination as parameters.
+        const variants = suite.variants ?? [{ params: {}, config: suite }];
+        for (const variant of variants) {
+          if (controller.signal.aborted) break;
+          if (variants.length > 1) progress.update(suite.name, `grid ${formatParams(variant.params)}`);
+          const iterable = kind.run({
+            suite: suite.name,
+            config: variant.config as never,
+            configDir: loaded.dir,
+            signal: controller.signal,
+            progress: (message, fraction) => progress.update(suite.name, message, fraction),
+            warn: (message) => progress.warn(`${suite.name}: ${message}`),
+            env,
+            reference: (reference) => {
+              entry.reference = structuredClone(reference);
+            },
+            ...(part
+              ? {
+                  shard: { ...part, ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}) },
+                  attach: (data: unknown) => {
+                    entry.shard = { ...part, data: structuredClone(data) };
+                  },
+                }
+              : {}),
+          });
+          for await (const metric of iterable) entry.metrics.push(withParams(metric, variant.params));
+        }
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
         // A suite that measured nothing (a bench that exited early, a filter that matches no case) must not
         // pass, nor replace a baseline with an empty run.
@@ -195,4 +209,18 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
     for (const s of services.reverse()) await s.stop();
   }
   return { results, setupErrors };
+}
+
+/** A grid run's metric: the combination joins the metric's own parameters (the kind's win on a clash). */
+function withParams(m: Metric, params: Params): Metric {
+  if (Object.keys(params).length === 0) return m;
+  return makeMetric({
+    suite: m.suite,
+    name: m.name,
+    params: { ...params, ...m.params },
+    unit: m.unit,
+    better: m.better,
+    ...(m.samples ? { samples: m.samples, windows: m.sampling === 'windows' } : {}),
+    stats: m.stats,
+  });
 }

@@ -152,11 +152,16 @@ describe('http kind under load', () => {
     });
     const latency = run.byId('api/job/latency');
     // The server answers the POST at once, but each job only reports done 150 ms later: that is the latency.
-    expect(latency.stats.min).toBeGreaterThanOrEqual(150);
+    // (The histogram keeps 3 significant digits: 150 ms may read as 149.8.)
+    expect(latency.stats.min).toBeGreaterThanOrEqual(150 * 0.995);
+    // Without polling it would be the POST alone: a few ms.
+    expect(latency.stats.median).toBeGreaterThan(100);
     expect(latency.stats.n).toBeGreaterThan(0);
     expect(run.byId('api/job/error_rate').stats.max).toBe(0);
     // Several polls per job: the status route saw more requests than the jobs route.
-    expect(srv.hits.get('/jobs/j1') ?? 0).toBeGreaterThan(1);
+    const polls = [...srv.hits.entries()].filter(([route]) => route.startsWith('/jobs/')).map(([, n]) => n);
+    expect(polls.length).toBeGreaterThan(0);
+    expect(Math.max(...polls)).toBeGreaterThan(1);
   });
 
   it('fails a job that never completes within its until timeout, naming the last state', async () => {

@@ -4,6 +4,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { makeMetric } from '../model/make-metric.ts';
+import { formatParams, type Params } from '../model/metric-id.ts';
 import type { Metric, SuiteResult } from '../model/results.ts';
 
 /** Linux reports CPU time in clock ticks of 1/100 s on every architecture Node supports. */
@@ -91,11 +92,21 @@ interface Track {
   /** CPU ticks of the tree, per sample. */
   ticks: number[];
   rssMb: number[];
+  /** The measured period (its key) each sample fell in, if any. */
+  during: Array<string | undefined>;
 }
 
 export interface ResourceMonitor {
-  /** Stop sampling; one pseudo-suite per service (kind "service") with its cpu, rss and rss_slope metrics. */
+  /**
+   * Stop sampling; one pseudo-suite per service (kind "service") with its cpu, rss and rss_slope over the
+   * whole run, and the same over each suite's measured period (`[during=<suite>]`).
+   */
   stop(): SuiteResult[];
+  /**
+   * A suite's measured period starts (the parameters its usage metrics get: `during` and a grid run's) or
+   * ends (undefined); a sample is taken at each change.
+   */
+  measuring(period: Params | undefined): void;
 }
 
 export function startResourceMonitor(
@@ -103,9 +114,11 @@ export function startResourceMonitor(
   intervalMs = 250,
 ): ResourceMonitor {
   const live = services.filter((s) => s.pid > 0);
-  if (process.platform !== 'linux' || live.length === 0) return { stop: () => [] };
-  const tracks: Track[] = live.map((s) => ({ name: s.name, pid: s.pid, times: [], ticks: [], rssMb: [] }));
+  if (process.platform !== 'linux' || live.length === 0) return { stop: () => [], measuring: () => {} };
+  const tracks: Track[] = live.map((s) => ({ name: s.name, pid: s.pid, times: [], ticks: [], rssMb: [], during: [] }));
   const started = performance.now();
+  let current: string | undefined;
+  const periods = new Map<string, Params>();
   const sample = () => {
     let procs: ProcStat[];
     try {
@@ -120,36 +133,39 @@ export function startResourceMonitor(
       track.times.push(t);
       track.ticks.push(tree.reduce((s, p) => s + p.ticks, 0));
       track.rssMb.push(tree.reduce((s, p) => s + rssBytes(p.pid), 0) / 1e6);
+      track.during.push(current);
     }
   };
   sample();
   const timer = setInterval(sample, intervalMs);
   timer.unref();
   return {
+    measuring(period) {
+      const suite = period ? formatParams(period) : undefined;
+      if (period && suite) periods.set(suite, period);
+      if (suite === current) return;
+      // The sample at the change closes the previous period and opens the next at the boundary.
+      if (suite !== undefined) {
+        current = suite;
+        sample();
+      } else {
+        sample();
+        current = undefined;
+      }
+    },
     stop() {
       clearInterval(timer);
       sample();
       return tracks.flatMap((track): SuiteResult[] => {
-        const metrics: Metric[] = [];
         const suite = track.name;
         const n = track.times.length;
-        if (n >= 2) {
-          const cpu: number[] = [];
-          for (let i = 1; i < n; i++) {
-            const dt = ((track.times[i] as number) - (track.times[i - 1] as number)) / 1000;
-            const used = ((track.ticks[i] as number) - (track.ticks[i - 1] as number)) / TICKS_PER_S;
-            if (dt > 0) cpu.push(Math.max(0, (used / dt) * 100));
-          }
-          if (cpu.length > 0)
-            metrics.push(makeMetric({ suite, name: 'cpu', unit: '%', better: 'lower', samples: cpu, windows: true }));
-          metrics.push(
-            makeMetric({ suite, name: 'rss', unit: 'MB', better: 'lower', samples: track.rssMb, windows: true }),
-          );
-          const perS = slope(
-            track.times.map((x) => x / 1000),
-            track.rssMb,
-          );
-          metrics.push(makeMetric({ suite, name: 'rss_slope', unit: 'MB/s', better: 'lower', samples: [perS] }));
+        const all = Array.from({ length: n }, (_, i) => i);
+        const metrics = usageMetrics(track, suite, all);
+        // Per suite, over its measured period: consecutive samples both inside it.
+        const phases = [...new Set(track.during.filter((d): d is string => d !== undefined))];
+        for (const p of phases) {
+          const idx = all.filter((i) => track.during[i] === p);
+          metrics.push(...usageMetrics(track, suite, idx, periods.get(p)));
         }
         if (metrics.length === 0) return [];
         const durationMs = Math.round((track.times[n - 1] ?? 0) - (track.times[0] ?? 0));
@@ -157,4 +173,31 @@ export function startResourceMonitor(
       });
     },
   };
+}
+
+/** cpu (%, per interval between consecutive chosen samples), rss (MB) and rss_slope (MB/s) over `idx`. */
+function usageMetrics(track: Track, suite: string, idx: readonly number[], params?: Params): Metric[] {
+  if (idx.length < 2) return [];
+  const cpu: number[] = [];
+  for (let k = 1; k < idx.length; k++) {
+    const i = idx[k] as number;
+    const j = idx[k - 1] as number;
+    if (i !== j + 1) continue; // a gap: the interval between them was outside the period
+    const dt = ((track.times[i] as number) - (track.times[j] as number)) / 1000;
+    const used = ((track.ticks[i] as number) - (track.ticks[j] as number)) / TICKS_PER_S;
+    if (dt > 0) cpu.push(Math.max(0, (used / dt) * 100));
+  }
+  const rss = idx.map((i) => track.rssMb[i] as number);
+  const out: Metric[] = [];
+  const p = params ? { params } : {};
+  if (cpu.length > 0) {
+    out.push(makeMetric({ suite, name: 'cpu', ...p, unit: '%', better: 'lower', samples: cpu, windows: true }));
+  }
+  out.push(makeMetric({ suite, name: 'rss', ...p, unit: 'MB', better: 'lower', samples: rss, windows: true }));
+  const perS = slope(
+    idx.map((i) => (track.times[i] as number) / 1000),
+    rss,
+  );
+  out.push(makeMetric({ suite, name: 'rss_slope', ...p, unit: 'MB/s', better: 'lower', samples: [perS] }));
+  return out;
 }

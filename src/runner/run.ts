@@ -156,6 +156,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
             reference: (reference) => {
               entry.reference = structuredClone(reference);
             },
+            measuring: (on) => monitor?.measuring(on ? { during: suite.name, ...variant.params } : undefined),
             ...(part
               ? {
                   shard: { ...part, ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}) },
@@ -192,6 +193,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         entry.error = redactSecrets(message);
         if (err instanceof SuiteSetupError) setupErrors.push(`suite ${suite.name}: ${entry.error}`);
       } finally {
+        monitor?.measuring(undefined);
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         entry.durationMs = Math.round(performance.now() - started);

@@ -31,6 +31,11 @@ export interface SuiteContext<C> {
   shard?: ShardPosition & { startAt?: number };
   /** Records this leg's raw measurements for the kind's `mergeShards` (only with `shard`). */
   attach?(data: unknown): void;
+  /**
+   * The kind's measured period starts (true) or ends (false): the services' CPU and memory are also reported
+   * over it alone, without warm-up, setup and idle gaps (runner/resource-monitor.ts).
+   */
+  measuring?(on: boolean): void;
 }
 
 export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {

@@ -103,6 +103,10 @@ export const httpKind = defineSuiteKind({
     const cpu0 = process.cpuUsage();
     const threads = await runThreads(setups, ctx.signal, undefined, startAt);
     const started = performance.now();
+    // The services' usage over the measured period only: from the end of the warm-up to the end of the load.
+    const measuredIn = Math.max(0, threads.t0Epoch + plan.warmupMs - (performance.timeOrigin + performance.now()));
+    const measuring = setTimeout(() => ctx.measuring?.(true), measuredIn);
+    const ending = setTimeout(() => ctx.measuring?.(false), measuredIn + plan.runMs - plan.warmupMs);
     const onAbort = () => threads.stop();
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const ticker = setInterval(() => {
@@ -118,6 +122,9 @@ export const httpKind = defineSuiteKind({
     try {
       outcome = await threads.results;
     } finally {
+      clearTimeout(measuring);
+      clearTimeout(ending);
+      ctx.measuring?.(false);
       clearInterval(ticker);
       ctx.signal.removeEventListener('abort', onAbort);
       await threads.close();

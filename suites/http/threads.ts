@@ -51,6 +51,8 @@ export interface ThreadsRun {
   progress(): { done: number; errors: number };
   stop(): void;
   close(): Promise<void>;
+  /** The shared start (epoch ms) of every thread's clock. */
+  t0Epoch: number;
 }
 
 /**
@@ -163,5 +165,6 @@ export async function runThreads(
       ticks.reduce((a, t) => ({ done: a.done + t.done, errors: a.errors + t.errors }), { done: 0, errors: 0 }),
     stop,
     close,
+    t0Epoch,
   };
 }

@@ -121,4 +121,51 @@ suites:
     );
     expect(scaling?.status).toBe('pass');
   });
+
+  it('climbs a ladder while its criteria hold, stops at the first step that misses, and reports the last that held', async () => {
+    const dir = scratchDir('perf-ladder');
+    const file = path.join(dir, 'perf.yml');
+    // The step's status code decides: 200 and 201 hold, 500 fails the error-rate criterion; 202 never runs.
+    writeFileSync(
+      file,
+      `version: 1
+suites:
+  - name: api
+    kind: http
+    target: ${srv.url}
+    workers: 1
+    grid: { code: [200, 201, 500, 202] }
+    ladder: ["api/x/error_rate max < 1%"]
+    load: { users: 1, duration: 600ms }
+    requests: [{ name: x, path: "/status/{{grid.code}}" }]
+`,
+    );
+    const { results } = await runSuites(await loadConfig(file), { env: process.env, logDir: dir, speedProbe: false });
+    const suite = results.suites[0];
+    expect(suite?.ok, suite?.error).toBe(true);
+    const steps = new Set(suite?.metrics.map((m) => m.params?.code).filter((c) => c !== undefined));
+    expect([...steps]).toEqual([200, 201, 500]);
+    const max = suite?.metrics.find((m) => m.id === 'api/max_code');
+    expect(max?.stats.median).toBe(201);
+    expect(max?.better).toBe('higher');
+  });
+
+  it('refuses a ladder without a one-key grid, and a ladder criterion that does not parse, at its line', () => {
+    const yaml = (grid: string, ladder: string) => `version: 1
+suites:
+  - name: api
+    kind: http
+    target: http://127.0.0.1:1
+    grid: ${grid}
+    ladder: ["${ladder}"]
+    load: { users: "{{grid.users}}", duration: 1s }
+    requests: [{ name: x, path: "/x{{grid.users}}" }]
+`;
+    expect(() => parseConfigText(yaml('{ users: [1, 2], n: [1] }', 'api/x/latency p95 < 1s'), 'p.yml')).toThrow(
+      /p\.yml:7:\d+: suites\[0\]\.ladder: a ladder climbs one parameter/,
+    );
+    expect(() => parseConfigText(yaml('{ users: [1, 2] }', 'api/x/latency p59 < 1s'), 'p.yml')).toThrow(
+      /p\.yml:7:\d+: suites\[0\]\.ladder\[0\]: .*unknown statistic/,
+    );
+  });
 });

@@ -64,7 +64,11 @@ function substitute(value: unknown, params: Params, used: Set<string>, unknown: 
  * only repeat the same run), or too many combinations.
  */
 export function expandGrid(suite: Record<string, unknown>): { variants?: GridVariant[]; problems: GridProblem[] } {
-  if (!('grid' in suite)) return { problems: [] };
+  if (!('grid' in suite)) {
+    return 'ladder' in suite
+      ? { problems: [{ path: ['ladder'], message: 'a ladder climbs a grid: add grid: { NAME: [values, in order] }' }] }
+      : { problems: [] };
+  }
   const grid = suite.grid;
   const problems: GridProblem[] = [];
   if (!grid || typeof grid !== 'object' || Array.isArray(grid) || Object.keys(grid).length === 0) {
@@ -98,7 +102,10 @@ export function expandGrid(suite: Record<string, unknown>): { variants?: GridVar
       ],
     };
   }
-  const { grid: _grid, ...rest } = suite;
+  if ('ladder' in suite && Object.keys(typed).length !== 1) {
+    return { problems: [{ path: ['ladder'], message: 'a ladder climbs one parameter: give grid exactly one key' }] };
+  }
+  const { grid: _grid, ladder: _ladder, ...rest } = suite;
   const used = new Set<string>();
   const unknown = new Set<string>();
   const variants = combos.map((params) => ({

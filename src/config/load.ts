@@ -82,6 +82,8 @@ export type SuiteConfig = {
   timeout?: number;
   /** `grid:` the suite once per combination (config/grid.ts), each checked by the kind's schema. */
   variants?: Array<{ params: Params; config: SuiteConfig }>;
+  /** `ladder:` criteria each grid step must meet to climb to the next (runner/ladder.ts). */
+  ladder?: string[];
 } & Record<string, unknown>;
 
 export interface PerfConfig {
@@ -426,6 +428,23 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       configs.push({ params: v.params, config: r.data.suites[i] as SuiteConfig });
     }
     (out.suites[i] as SuiteConfig).variants = configs;
+    const ladder = (suites as Array<{ ladder?: unknown }>)[i]?.ladder;
+    if (Array.isArray(ladder)) {
+      ladder.forEach((c, k) => {
+        const at = ['suites', i, 'ladder', k];
+        if (typeof c !== 'string') {
+          problems.push({ file, ...locate(at), path: formatKeyPath(at), message: 'expected a criterion such as "api/all/latency p95 < 200ms"' });
+          return;
+        }
+        try {
+          parseCriterion(c);
+        } catch (err) {
+          if (!(err instanceof CriterionSyntaxError)) throw err;
+          problems.push({ file, ...locate(at), path: formatKeyPath(at), message: err.message });
+        }
+      });
+      (out.suites[i] as SuiteConfig).ladder = ladder as string[];
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   // Names must be unique: they start every metric id.

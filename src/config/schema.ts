@@ -94,6 +94,13 @@ export const commonSuiteKeys = {
     .describe(
       'Run the suite once per combination, e.g. { users: [10, 50, 100] }; {{grid.users}} in its values takes each value, and its metrics get [users=...]',
     ),
+  ladder: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe(
+      'With a one-key grid: climb its values in order while every criterion holds on that step, stop at the first that fails, and report <suite>/max_<key>',
+    ),
 };
 
 export function buildConfigSchema(kinds: readonly SuiteKind[]) {

@@ -15,6 +15,7 @@ import {
   type SuiteResult,
 } from '../model/results.ts';
 import { describeEnvironment } from './environment.ts';
+import { startLadder } from './ladder.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import { startResourceMonitor } from './resource-monitor.ts';
 import { type RunningService, startService } from './services.ts';
@@ -142,6 +143,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         if (!kind) throw new SuiteSetupError(`unknown suite kind "${suite.kind}"`);
         // grid: one run of the kind per combination, its metrics carrying the combination as parameters.
         const variants = suite.variants ?? [{ params: {}, config: suite }];
+        const climb = suite.ladder ? startLadder(suite.name, suite.ladder, variants) : undefined;
         for (const variant of variants) {
           if (controller.signal.aborted) break;
           if (variants.length > 1) progress.update(suite.name, `grid ${formatParams(variant.params)}`);
@@ -166,8 +168,17 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
                 }
               : {}),
           });
+          const from = entry.metrics.length;
           for await (const metric of iterable) entry.metrics.push(withParams(metric, variant.params));
+          if (climb && !controller.signal.aborted) {
+            const failed = climb.step(variant.params, entry.metrics.slice(from));
+            if (failed) {
+              progress.update(suite.name, `ladder: ${formatParams(variant.params)} failed (${failed}); stopping`);
+              break;
+            }
+          }
         }
+        if (climb && !controller.signal.aborted) entry.metrics.push(climb.result());
         if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
         // A suite that measured nothing (a bench that exited early, a filter that matches no case) must not
         // pass, nor replace a baseline with an empty run.

@@ -433,7 +433,12 @@ export function validateConfig(data: unknown, file: string, locate: Locate = () 
       ladder.forEach((c, k) => {
         const at = ['suites', i, 'ladder', k];
         if (typeof c !== 'string') {
-          problems.push({ file, ...locate(at), path: formatKeyPath(at), message: 'expected a criterion such as "api/all/latency p95 < 200ms"' });
+          problems.push({
+            file,
+            ...locate(at),
+            path: formatKeyPath(at),
+            message: 'expected a criterion such as "api/all/latency p95 < 200ms"',
+          });
           return;
         }
         try {

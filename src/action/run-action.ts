@@ -319,31 +319,84 @@ export const PULL_REQUEST_TARGET_REFUSED =
   '(and a workflow_run workflow with mode: report to comment on fork PRs), or set allow-pull-request-target: true ' +
   'if this workflow checks out only trusted code';
 
-async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+/** What run and merge mode share before measuring or joining: the event, the config, the baseline store. */
+interface Job {
+  cwd: string;
+  payload: Record<string, unknown>;
+  plan: EventPlan;
+  loaded: LoadedConfig;
+  /** The environment the pull request's code gets: the runner's secrets scrubbed. */
+  suiteEnv: NodeJS.ProcessEnv;
+  configId: string;
+}
+
+/** Refuses pull_request_target (undefined: the step has failed), plans the event and loads the config. */
+async function startJob(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Job | undefined> {
   const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
   const payload = readPayload(env);
   const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
   if (eventName === 'pull_request_target' && !inputs.allowPullRequestTarget) {
     core.setFailed(PULL_REQUEST_TARGET_REFUSED);
-    return;
+    return undefined;
   }
   const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
   core.info(plan.reason);
   registerTsLoader({ ...api });
   // The pull request's code (config, suites, services, commands) never sees the runner's or the action's
-  // secrets; `env` below stays the runner's, for the action's own calls.
+  // secrets; `env` stays the runner's, for the action's own calls.
   const { loaded, env: suiteEnv } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
   checkCriteria(loaded.config.criteria);
-  const configId = inputs.commentId ?? loaded.id;
+  return { cwd, payload, plan, loaded, suiteEnv, configId: inputs.commentId ?? loaded.id };
+}
+
+/** The baseline store the inputs name, able to save only where the event may. */
+function openStore(
+  job: Job,
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  allowSave: boolean,
+): BaselineStore | undefined {
+  if (inputs.baseline === 'cache') return cacheStore({ id: job.configId }, job.plan, env, allowSave);
+  if (inputs.baseline === 'file' && inputs.baselineFile) {
+    return new FileBaselineStore(path.resolve(job.cwd, inputs.baselineFile));
+  }
+  return undefined;
+}
+
+/** Saves a complete run (or any, with save-baseline: always) where the event may save. */
+async function saveRun(
+  store: BaselineStore | undefined,
+  results: ResultsDocument,
+  inputs: ActionInputs,
+  plan: EventPlan,
+  allowSave: boolean,
+): Promise<void> {
+  const suitesOk = results.suites.every((s) => s.ok);
+  if (
+    store instanceof CacheBaselineStore &&
+    allowSave &&
+    !stop.signal.aborted &&
+    (suitesOk || inputs.saveBaseline === 'always')
+  ) {
+    const restored = store.lastKey;
+    await store.save(results);
+    // lastKey also names the entry restored earlier: only a new key means this save went through.
+    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
+  } else if (inputs.baseline === 'cache' && !plan.maySave) {
+    core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
+  }
+}
+
+async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const job = await startJob(inputs, env);
+  if (!job) return;
+  const { cwd, payload, plan, loaded, suiteEnv, configId } = job;
   if (inputs.shard) {
     await runLeg(inputs.shard, inputs.startAt, loaded, suiteEnv, env, outDirFor(env, configId, cwd));
     return;
   }
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
-  let store: BaselineStore | undefined;
-  if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
-  else if (inputs.baseline === 'file' && inputs.baselineFile)
-    store = new FileBaselineStore(path.resolve(cwd, inputs.baselineFile));
+  const store = openStore(job, inputs, env, allowSave);
   const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
   if (plan.compare && store && !baseline)
     core.notice(
@@ -452,20 +505,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     annotate: annotateWith(loaded, inputs),
     ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  const suitesOk = results.suites.every((s) => s.ok);
-  if (
-    store instanceof CacheBaselineStore &&
-    allowSave &&
-    !stop.signal.aborted &&
-    (suitesOk || inputs.saveBaseline === 'always')
-  ) {
-    const restored = store.lastKey;
-    await store.save(results);
-    // lastKey also names the entry restored earlier: only a new key means this save went through.
-    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
-  } else if (inputs.baseline === 'cache' && !plan.maySave) {
-    core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
-  }
+  await saveRun(store, results, inputs, plan, allowSave);
   if (setupErrors.length > 0) {
     // The failure line stays one line; a multi-line error (a service's log tail) goes to the log in full.
     for (const e of setupErrors) if (e.includes('\n')) core.info(e);
@@ -690,19 +730,9 @@ async function legFiles(cwd: string, spec: string): Promise<string[]> {
  * and the criteria, comments once, fails once, and saves one baseline for the next runs (sharded or not).
  */
 async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: readonly ShardKind[]): Promise<void> {
-  const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
-  const payload = readPayload(env);
-  const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
-  if (eventName === 'pull_request_target' && !inputs.allowPullRequestTarget) {
-    core.setFailed(PULL_REQUEST_TARGET_REFUSED);
-    return;
-  }
-  const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
-  core.info(plan.reason);
-  registerTsLoader({ ...api });
-  const { loaded } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
-  checkCriteria(loaded.config.criteria);
-  const configId = inputs.commentId ?? loaded.id;
+  const job = await startJob(inputs, env);
+  if (!job) return;
+  const { cwd, payload, plan, loaded, configId } = job;
   const files = await legFiles(cwd, inputs.results as string);
   if (files.length === 0) {
     throw new Error(
@@ -729,10 +759,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
   const count = legs[0]?.doc.shard?.count ?? legs.length;
   core.info(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites`);
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
-  let store: BaselineStore | undefined;
-  if (inputs.baseline === 'cache') store = cacheStore({ id: configId }, plan, env, allowSave);
-  else if (inputs.baseline === 'file' && inputs.baselineFile)
-    store = new FileBaselineStore(path.resolve(cwd, inputs.baselineFile));
+  const store = openStore(job, inputs, env, allowSave);
   const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
   const outDir = outDirFor(env, configId, cwd);
   await mkdir(outDir, { recursive: true });
@@ -777,15 +804,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
     annotate: annotateWith(loaded, inputs),
     ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  if (
-    store instanceof CacheBaselineStore &&
-    allowSave &&
-    (results.suites.every((x) => x.ok) || inputs.saveBaseline === 'always')
-  ) {
-    const restored = store.lastKey;
-    await store.save(results);
-    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
-  }
+  await saveRun(store, results, inputs, plan, allowSave);
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 

@@ -2,9 +2,9 @@
 // (a benchmark must report an unreachable broker, not retry forever), and passwords never reach a message.
 
 import { type ChannelModel, connect } from 'amqplib';
-import { redact } from '../../src/broker/url.ts';
+import { redact } from '../broker/url.ts';
 
-export { redact } from '../../src/broker/url.ts';
+export { redact } from '../broker/url.ts';
 
 /** How long opening a connection (TCP, TLS and the AMQP handshake) may take. */
 export const CONNECT_TIMEOUT_MS = 5000;

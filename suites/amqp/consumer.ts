@@ -5,8 +5,8 @@
 // (flagged redelivered) to the survivors on the same queue.
 
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { BrokerConsumer, sleep } from '../../src/broker/consumer.ts';
-import { pastCrashPoint } from '../../src/broker/record.ts';
+import { BrokerConsumer, sleep } from '../broker/consumer.ts';
+import { pastCrashPoint } from '../broker/record.ts';
 import { closedBecause, openConnection, severConnection } from './connection.ts';
 import { decodeEvent, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';

@@ -1,6 +1,6 @@
 // The events producers publish and consumers read back. Each carries its send time (epoch microseconds), its
 // producer and its sequence number: first and in a fixed layout in a JSON body (the shared layout of
-// src/broker/event.ts), or as AMQP headers. The rest of the body is realistic filler up to `size`.
+// suites/broker/event.ts), or as AMQP headers. The rest of the body is realistic filler up to `size`.
 
 import {
   type DecodedEvent,
@@ -10,9 +10,9 @@ import {
   jsonHead,
   minimumJsonSize,
   padJson,
-} from '../../src/broker/event.ts';
+} from '../broker/event.ts';
 
-export { type DecodedEvent, nowUs } from '../../src/broker/event.ts';
+export { type DecodedEvent, nowUs } from '../broker/event.ts';
 
 export type Shape = 'json' | 'headers';
 

@@ -2,9 +2,9 @@
 // queues, measuring publish and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss,
 // duplicates and recovery when a consumer's connection dies holding unacked deliveries.
 
-import { measureRounds } from '../../src/broker/round.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
+import { measureRounds } from '../broker/round.ts';
 import { Admin } from './admin.ts';
 import { roundsToMetrics } from './metrics.ts';
 import { makePlan } from './plan.ts';

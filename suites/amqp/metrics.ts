@@ -1,7 +1,7 @@
-// Rounds to metrics: the shared broker metrics (src/broker/metrics.ts) plus RabbitMQ's redelivered count.
+// Rounds to metrics: the shared broker metrics (suites/broker/metrics.ts) plus RabbitMQ's redelivered count.
 
-import { roundsToMetrics as brokerMetrics } from '../../src/broker/metrics.ts';
 import type { Metric } from '../../src/model/results.ts';
+import { roundsToMetrics as brokerMetrics } from '../broker/metrics.ts';
 import type { RoundResult } from './round.ts';
 
 export function roundsToMetrics(

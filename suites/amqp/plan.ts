@@ -1,14 +1,14 @@
 // Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see.
-// The broker-independent part (events, quotas, rate, crash, payload size) is src/broker/plan.ts.
+// The broker-independent part (events, quotas, rate, crash, payload size) is suites/broker/plan.ts.
 
-import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../../src/broker/plan.ts';
 import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
+import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../broker/plan.ts';
 import { checkUrl } from './connection.ts';
 import { minimumSize } from './event.ts';
 import type { AgentSpec } from './protocol.ts';
 import type { AmqpConfig } from './schema.ts';
 
-export { DURATION_EVENT_CAP } from '../../src/broker/plan.ts';
+export { DURATION_EVENT_CAP } from '../broker/plan.ts';
 
 export interface Plan extends BasePlan {
   prefetch: number;
@@ -35,7 +35,7 @@ export function makePlan(cfg: AmqpConfig): Plan {
 }
 
 /**
- * Threads as src/broker/plan.ts splits them, packed round-robin. The crash victim is consumer 0 (it cuts
+ * Threads as suites/broker/plan.ts splits them, packed round-robin. The crash victim is consumer 0 (it cuts
  * its own connection, so its thread may host others).
  */
 export function layout(

@@ -1,15 +1,15 @@
 // One producer: publishes its quota (or for the round's duration) on a confirm channel, in batches whose
-// confirms it awaits with a few batches in flight, paced by the shared schedule (src/broker/pace.ts): as
+// confirms it awaits with a few batches in flight, paced by the shared schedule (suites/broker/pace.ts): as
 // fast as the broker confirms, or at a fixed rate (open model). Only confirmed events count.
 
 import { once } from 'node:events';
 import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
-import { makePace, type ProduceReport } from '../../src/broker/pace.ts';
+import { makePace, type ProduceReport } from '../broker/pace.ts';
 import { closedBecause, openConnection } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
 import type { RoundSpec, WorkerSetup } from './protocol.ts';
 
-export type { ProduceReport } from '../../src/broker/pace.ts';
+export type { ProduceReport } from '../broker/pace.ts';
 
 /**
  * Unconfirmed messages allowed, in batches: enough to keep the broker busy while the next batch is encoded.

@@ -1,16 +1,10 @@
 // Messages between the suite (main thread) and its worker threads: the broker-independent part and the
-// shared delivery record come from src/broker/protocol.ts; here is what RabbitMQ adds.
+// shared delivery record come from suites/broker/protocol.ts; here is what RabbitMQ adds.
 
-import type {
-  BaseFromWorker,
-  BaseRoundSpec,
-  BaseSetup,
-  BaseToWorker,
-  ConsumedMessage,
-} from '../../src/broker/protocol.ts';
+import type { BaseFromWorker, BaseRoundSpec, BaseSetup, BaseToWorker, ConsumedMessage } from '../broker/protocol.ts';
 import type { Shape } from './event.ts';
 
-export { type AgentSpec, makeSharedRecord, type SharedRecord } from '../../src/broker/protocol.ts';
+export { type AgentSpec, makeSharedRecord, type SharedRecord } from '../broker/protocol.ts';
 
 export const WORKER_ROLE = 'amqp-worker';
 

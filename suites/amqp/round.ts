@@ -1,11 +1,11 @@
 // One round: a fresh exchange and queues, consumers consuming before the first event, producers started
 // together, backlog sampled, the crash victim armed and cut off, and the round over when every confirmed
 // event has been processed or the drain timeout passes. The shared record then says exactly which events
-// were delivered how often. The broker-independent course of a round is src/broker/round.ts.
+// were delivered how often. The broker-independent course of a round is suites/broker/round.ts.
 
-import { nowUs } from '../../src/broker/event.ts';
-import { tally } from '../../src/broker/record.ts';
-import * as broker from '../../src/broker/round.ts';
+import { nowUs } from '../broker/event.ts';
+import { tally } from '../broker/record.ts';
+import * as broker from '../broker/round.ts';
 import type { Admin, RoundTopology } from './admin.ts';
 import type { Plan } from './plan.ts';
 import type { WorkerPool } from './pool.ts';

@@ -1,8 +1,8 @@
 // A worker thread hosting some producers and consumers. It serves every round the suite sends (the
-// protocol is src/broker/worker.ts): on 'round' everyone connects and consumers start consuming,
+// protocol is suites/broker/worker.ts): on 'round' everyone connects and consumers start consuming,
 // producers start on 'go', consumers stop on 'stop'.
 
-import { serveThread, splitAgents } from '../../src/broker/worker.ts';
+import { serveThread, splitAgents } from '../broker/worker.ts';
 import { Consumer } from './consumer.ts';
 import { nowUs } from './event.ts';
 import { Producer } from './producer.ts';

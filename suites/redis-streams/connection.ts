@@ -2,10 +2,10 @@
 // but the producers' hot path, and as plain endpoints for the lean RESP pipeline.
 
 import { Cluster, Redis } from 'ioredis';
-import { redact } from '../../src/broker/url.ts';
+import { redact } from '../broker/url.ts';
 import type { RespEndpoint } from './resp-pipe.ts';
 
-export { redact } from '../../src/broker/url.ts';
+export { redact } from '../broker/url.ts';
 
 export interface Target {
   urls: string[];

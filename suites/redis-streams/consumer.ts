@@ -3,8 +3,8 @@
 // every so often XAUTOCLAIM entries other consumers left idle for `min-idle` - what a real consumer does to
 // recover from a crashed peer. The crash victim instead stops at a batch it has processed but not acked.
 
-import { BrokerConsumer, sleep } from '../../src/broker/consumer.ts';
-import { pastCrashPoint } from '../../src/broker/record.ts';
+import { BrokerConsumer, sleep } from '../broker/consumer.ts';
+import { pastCrashPoint } from '../broker/record.ts';
 import { type Client, connectClient, createClient } from './connection.ts';
 import { decodeEntry, nowUs } from './event.ts';
 import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';

@@ -1,6 +1,6 @@
 // The events producers write and consumers read back. Each carries its send time (epoch microseconds),
 // its producer and its sequence number, always first and in a fixed layout (the JSON one is shared with
-// the other broker suites, src/broker/event.ts), so a consumer finds them by scanning a few bytes instead
+// the other broker suites, suites/broker/event.ts), so a consumer finds them by scanning a few bytes instead
 // of JSON.parse-ing every event; the rest is realistic filler up to `size`.
 
 import {
@@ -12,9 +12,9 @@ import {
   minimumJsonSize,
   padJson,
   widestTimestamp,
-} from '../../src/broker/event.ts';
+} from '../broker/event.ts';
 
-export { type DecodedEvent, nowUs } from '../../src/broker/event.ts';
+export { type DecodedEvent, nowUs } from '../broker/event.ts';
 
 export type Shape = 'json' | 'fields';
 

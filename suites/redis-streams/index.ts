@@ -2,9 +2,9 @@
 // and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss, duplicates and recovery
 // when a consumer dies holding unacked entries.
 
-import { measureRounds } from '../../src/broker/round.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
+import { measureRounds } from '../broker/round.ts';
 import { Admin } from './admin.ts';
 import type { Target } from './connection.ts';
 import { roundsToMetrics } from './metrics.ts';

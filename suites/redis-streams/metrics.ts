@@ -1,3 +1,3 @@
-// Rounds to metrics: the shared broker metrics (src/broker/metrics.ts); Redis Streams adds none.
+// Rounds to metrics: the shared broker metrics (suites/broker/metrics.ts); Redis Streams adds none.
 
-export { roundsToMetrics } from '../../src/broker/metrics.ts';
+export { roundsToMetrics } from '../broker/metrics.ts';

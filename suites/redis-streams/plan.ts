@@ -1,13 +1,13 @@
 // Turns a validated config into what a run needs, and rejects combinations the per-key schema cannot see.
-// The broker-independent part (events, quotas, rate, crash, payload size) is src/broker/plan.ts.
+// The broker-independent part (events, quotas, rate, crash, payload size) is suites/broker/plan.ts.
 
-import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../../src/broker/plan.ts';
 import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
+import { type BasePlan, basePlan, checkConsumers, crashOf, packAgents, threadSplit } from '../broker/plan.ts';
 import { minimumSize } from './event.ts';
 import type { AgentSpec } from './protocol.ts';
 import type { RedisStreamsConfig } from './schema.ts';
 
-export { DURATION_EVENT_CAP } from '../../src/broker/plan.ts';
+export { DURATION_EVENT_CAP } from '../broker/plan.ts';
 
 export interface Plan extends BasePlan {
   count: number;
@@ -40,7 +40,7 @@ export function makePlan(cfg: RedisStreamsConfig): Plan {
 }
 
 /**
- * Threads as src/broker/plan.ts splits them, packed round-robin; the victim gets a thread of its own on
+ * Threads as suites/broker/plan.ts splits them, packed round-robin; the victim gets a thread of its own on
  * top: the suite kills that thread, as a crashing process would die.
  */
 export function layout(

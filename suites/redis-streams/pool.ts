@@ -1,9 +1,9 @@
-// The redis-streams suite's worker threads: the shared pool (src/broker/pool.ts) started on this suite's entry.
+// The redis-streams suite's worker threads: the shared pool (suites/broker/pool.ts) started on this suite's entry.
 
-import { WorkerPool as BrokerPool } from '../../src/broker/pool.ts';
+import { WorkerPool as BrokerPool } from '../broker/pool.ts';
 import { type FromWorker, type ToWorker, WORKER_ROLE, type WorkerSetup } from './protocol.ts';
 
-export type { Host } from '../../src/broker/pool.ts';
+export type { Host } from '../broker/pool.ts';
 
 export class WorkerPool extends BrokerPool<WorkerSetup, FromWorker, ToWorker> {
   constructor() {

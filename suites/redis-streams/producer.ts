@@ -1,9 +1,9 @@
 // One producer: XADDs its quota (or for the round's duration) in pipelined batches, paced by the shared
-// schedule (src/broker/pace.ts): as fast as the server takes them, or at a fixed rate (open model).
+// schedule (suites/broker/pace.ts): as fast as the server takes them, or at a fixed rate (open model).
 
-import { makePace, type ProduceReport } from '../../src/broker/pace.ts';
+import { makePace, type ProduceReport } from '../broker/pace.ts';
 
-export type { ProduceReport } from '../../src/broker/pace.ts';
+export type { ProduceReport } from '../broker/pace.ts';
 
 import { type Client, connectClient, createClient } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';

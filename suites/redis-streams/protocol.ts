@@ -1,12 +1,12 @@
 // Messages between the suite (main thread) and its worker threads: the broker-independent part and the
-// shared delivery record come from src/broker/protocol.ts; here is what Redis Streams adds.
+// shared delivery record come from suites/broker/protocol.ts; here is what Redis Streams adds.
 
-import type { BaseFromWorker, BaseRoundSpec, BaseSetup, BaseToWorker } from '../../src/broker/protocol.ts';
+import type { BaseFromWorker, BaseRoundSpec, BaseSetup, BaseToWorker } from '../broker/protocol.ts';
 import type { Target } from './connection.ts';
 import type { Shape } from './event.ts';
 import type { RespEndpoint } from './resp-pipe.ts';
 
-export { type AgentSpec, makeSharedRecord, type SharedRecord } from '../../src/broker/protocol.ts';
+export { type AgentSpec, makeSharedRecord, type SharedRecord } from '../broker/protocol.ts';
 
 export const WORKER_ROLE = 'redis-streams-worker';
 

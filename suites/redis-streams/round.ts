@@ -1,11 +1,11 @@
 // One round: fresh streams and group, consumers reading before the first event, producers started together,
 // backlog sampled, the crash victim armed and killed, and the round over when every produced event is
 // acked, nothing is left to deliver, or the drain timeout passes. The shared record then says exactly which
-// events were delivered how often. The broker-independent course of a round is src/broker/round.ts.
+// events were delivered how often. The broker-independent course of a round is suites/broker/round.ts.
 
-import { nowUs } from '../../src/broker/event.ts';
-import { tally } from '../../src/broker/record.ts';
-import * as broker from '../../src/broker/round.ts';
+import { nowUs } from '../broker/event.ts';
+import { tally } from '../broker/record.ts';
+import * as broker from '../broker/round.ts';
 import type { Admin } from './admin.ts';
 import type { Plan } from './plan.ts';
 import type { WorkerPool } from './pool.ts';

@@ -1,8 +1,8 @@
 // A worker thread hosting some producers and consumers. It connects once and serves every round the
-// suite sends (the protocol is src/broker/worker.ts); producers start on 'go', consumers read from
+// suite sends (the protocol is suites/broker/worker.ts); producers start on 'go', consumers read from
 // 'round' until 'stop'.
 
-import { serveThread, splitAgents } from '../../src/broker/worker.ts';
+import { serveThread, splitAgents } from '../broker/worker.ts';
 import { Consumer } from './consumer.ts';
 import { nowUs } from './event.ts';
 import { Producer } from './producer.ts';

@@ -1,10 +1,10 @@
 // Rounds to metrics, the same for every broker suite: one sample per measured round for the gate to
 // compare, and for latency the exact distribution of every delivered event of every round.
 
-import { makeMetric } from '../model/make-metric.ts';
-import type { Metric, MetricStats } from '../model/results.ts';
-import { quantileSorted } from '../stats/quantile.ts';
-import { summarize } from '../stats/summary.ts';
+import { makeMetric } from '../../src/model/make-metric.ts';
+import type { Metric, MetricStats } from '../../src/model/results.ts';
+import { quantileSorted } from '../../src/stats/quantile.ts';
+import { summarize } from '../../src/stats/summary.ts';
 import type { RoundFigures } from './round.ts';
 
 export interface MeasuredRound extends RoundFigures {

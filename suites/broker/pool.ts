@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ROLE_ENV } from '../runner/self-command.ts';
+import { ROLE_ENV } from '../../src/runner/self-command.ts';
 import type { AgentSpec } from './protocol.ts';
 
 export interface Host {

@@ -3,7 +3,7 @@
 // rate, and the checks every broker suite makes. Cross-key checks are setup errors (the engine merges
 // kinds' keys into one schema, so the per-key schema cannot see them).
 
-import { SuiteSetupError } from '../runner/suite-kind.ts';
+import { SuiteSetupError } from '../../src/runner/suite-kind.ts';
 import type { AgentSpec } from './protocol.ts';
 
 /** Events per round when only `duration` bounds a round: sizes the shared delivery record (5 bytes each). */

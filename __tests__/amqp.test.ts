@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
+import { ConfigError, loadConfig, parseConfigText } from '../src/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { amqpKind } from '../suites/amqp/index.ts';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { annotationsFor, MAX_ANNOTATIONS } from '../src/action/annotations.ts';
-import { parseConfigText } from '../src/config/load.ts';
+import { parseConfigText } from '../src/index.ts';
 import { type Comparison, VERDICT_SCHEMA, type VerdictDocument } from '../src/model/verdict.ts';
 
 const YAML = `version: 1

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { expandEnv } from '../src/config/env.ts';
-import { ConfigError, deriveId, loadConfig, parseConfigText } from '../src/config/load.ts';
+import { deriveId } from '../src/config/load.ts';
 import { editDistance, suggest } from '../src/config/suggest.ts';
+import { ConfigError, loadConfig, parseConfigText } from '../src/index.ts';
 import { scratchDir } from './helpers/scratch.ts';
 
 const minimal = `version: 1

@@ -2,7 +2,6 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../src/config/load.ts';
 import {
   CriteriaConfigError,
   CriterionSyntaxError,
@@ -11,6 +10,7 @@ import {
   evaluateCriteria,
   parseCriterion,
 } from '../src/criteria/index.ts';
+import { ConfigError, parseConfigText } from '../src/index.ts';
 import { makeMetric } from '../src/model/make-metric.ts';
 import type { Params } from '../src/model/metric-id.ts';
 import type { Metric, MetricStats } from '../src/model/results.ts';

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { gateStatus } from '../src/compare/verdict.ts';
-import { ConfigError, parseConfigText } from '../src/config/load.ts';
 import { evaluateCriteria } from '../src/criteria/index.ts';
+import { ConfigError, parseConfigText } from '../src/index.ts';
 import { makeMetric } from '../src/model/make-metric.ts';
 import { RESULTS_SCHEMA, type ResultsDocument } from '../src/model/results.ts';
 import { VERDICT_SCHEMA, type VerdictDocument } from '../src/model/verdict.ts';

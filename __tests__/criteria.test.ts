@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../src/config/load.ts';
 import {
   CriteriaConfigError,
   CriterionSyntaxError,
@@ -9,6 +8,7 @@ import {
   parseCriterion,
   STATS,
 } from '../src/criteria/index.ts';
+import { ConfigError, parseConfigText } from '../src/index.ts';
 import { makeMetric } from '../src/model/make-metric.ts';
 import type { Params } from '../src/model/metric-id.ts';
 import type { Metric, MetricStats } from '../src/model/results.ts';

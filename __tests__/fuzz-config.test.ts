@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
 import { checkCriteria } from '../src/criteria/index.ts';
+import { loadConfig } from '../src/index.ts';
 import { badValue, configSeeds, fuzzConfig } from '../tools/fuzz/config.ts';
 
 describe('config fuzzer', () => {

@@ -3,8 +3,8 @@
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
 import { evaluateCriteria } from '../src/criteria/index.ts';
+import { loadConfig } from '../src/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort } from './helpers/redis-server.ts';
 import { scratchDir } from './helpers/scratch.ts';

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LoadedConfig, parseConfigText } from '../src/config/load.ts';
+import { type LoadedConfig, parseConfigText, suiteKinds } from '../src/index.ts';
 import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { describeThreadDeaths } from '../suites/http/index.ts';
@@ -80,7 +80,13 @@ suites:
       - { name: use, path: /use, query: { id: "{{id}}" }, weight: 3 }
 `;
   const file = path.resolve('perf.yml');
-  const loaded: LoadedConfig = { file, dir: path.dirname(file), id: 'crash', config: parseConfigText(text, file) };
+  const loaded: LoadedConfig = {
+    kinds: suiteKinds,
+    file,
+    dir: path.dirname(file),
+    id: 'crash',
+    config: parseConfigText(text, file),
+  };
   const warnings: string[] = [];
   const progress = { ...silentProgress, warn: (w: string) => void warnings.push(w) };
   const { results } = await runSuites(loaded, { env: process.env, progress });

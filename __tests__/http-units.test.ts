@@ -2,7 +2,7 @@
 // open-model schedule, response judging, and config errors that name the key and the fix.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../src/config/load.ts';
+import { ConfigError, parseConfigText } from '../src/index.ts';
 import { SuiteSetupError } from '../src/runner/suite-kind.ts';
 import { compileRequests, RequestConfigError } from '../suites/http/compile.ts';
 import { applyCaptures, judgeOutcome } from '../suites/http/engine.ts';

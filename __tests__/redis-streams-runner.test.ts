@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfigText } from '../src/config/load.ts';
+import { ConfigError, loadConfig, parseConfigText } from '../src/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
 import { scratchDir } from './helpers/scratch.ts';

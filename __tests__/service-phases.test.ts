@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load.ts';
+import { loadConfig } from '../src/index.ts';
 import { runSuites } from '../src/runner/run.ts';
 import { freePort } from './helpers/redis-server.ts';
 import { scratchDir } from './helpers/scratch.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { appendToHistory, type HistoryDocument } from '../src/baseline/history.ts';
 import { environmentWarnings, SPEED_TOLERANCE, speedWarning } from '../src/compare/environment.ts';
 import { judge } from '../src/compare/judge.ts';
-import { loadConfig } from '../src/config/load.ts';
+import { loadConfig } from '../src/index.ts';
 import { parseResults, type ResultsDocument, type RunEnvironment } from '../src/model/results.ts';
 import { renderMarkdown } from '../src/report/index.ts';
 import { runSuites } from '../src/runner/run.ts';

@@ -14,14 +14,7 @@ export { compareResults } from './compare/compare.ts';
 export { type JudgeInput, judge } from './compare/judge.ts';
 export { type CompareOptions, DEFAULT_COMPARE_OPTIONS } from './compare/options.ts';
 export { buildVerdict } from './compare/verdict.ts';
-export {
-  ConfigError,
-  defineConfig,
-  type LoadedConfig,
-  loadConfig,
-  type PerfConfig,
-  parseConfigText,
-} from './config/load.ts';
+export { ConfigError, defineConfig, type LoadedConfig, type PerfConfig } from './config/load.ts';
 export { checkCriteria, evaluateCriteria, parseCriterion } from './criteria/index.ts';
 export type { CriterionConfig } from './criteria/types.ts';
 export { type MetricInput, makeMetric } from './model/make-metric.ts';
@@ -48,7 +41,33 @@ export { defineSuiteKind, type SuiteContext, type SuiteKind, SuiteSetupError } f
 export { summarize } from './stats/summary.ts';
 export { type Dag, type DagOptions, generateDag } from './workloads/dag.ts';
 
+import { suiteKinds } from '../suites/index.ts';
+import {
+  type LoadedConfig,
+  loadConfig as loadConfigOf,
+  type PerfConfig,
+  parseConfigText as parseOf,
+} from './config/load.ts';
 import { parseAs } from './model/units.ts';
+import type { SuiteKind } from './runner/suite-kind.ts';
+
+/** Reads perf.yml (or perf.config.ts; found in `cwd` when `file` is absent) with the built-in suite kinds. */
+export function loadConfig(
+  file?: string,
+  opts: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    kinds?: readonly SuiteKind[];
+    importModule?: (file: string) => Promise<unknown>;
+  } = {},
+): Promise<LoadedConfig> {
+  return loadConfigOf(file, { ...opts, kinds: opts.kinds ?? suiteKinds });
+}
+
+/** Parses perf.yml text with the built-in suite kinds; `${VAR}` expands from `env`. */
+export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = {}): PerfConfig {
+  return parseOf(text, file, suiteKinds, env);
+}
 
 /** "250ms", "30s", "5m" -> milliseconds. */
 export function parseDuration(text: string | number): number {

@@ -1,8 +1,8 @@
 // Running a suite kind directly (no engine) and collecting what it yields and warns: the set-up the
 // broker suites' tests share. Also the engine run of an example file, scaled down so a test stays quick.
 
-import type { LoadedConfig } from '../../src/config/load.ts';
 import { evaluateCriteria } from '../../src/criteria/index.ts';
+import type { LoadedConfig } from '../../src/index.ts';
 import type { Metric } from '../../src/model/results.ts';
 import { runSuites } from '../../src/runner/run.ts';
 import type { SuiteKind } from '../../src/runner/suite-kind.ts';

@@ -88,13 +88,15 @@ export async function runSameRunner(input: SameRunnerInput): Promise<SameRunnerO
       progress.info(`ab.setup in the base worktree: ${input.ab.setup}`);
       await runSetup(input.ab.setup, worktree.dir, input.env, input.log, input.signal);
     }
-    const base = await loadConfig(path.join(worktree.dir, rel), { cwd: worktree.dir, env: input.env }).catch(
-      (err: Error) => {
-        throw new AbSetupError(
-          `the base commit's ${rel} could not be loaded (A/B runs each side's own config): ${err.message}`,
-        );
-      },
-    );
+    const base = await loadConfig(path.join(worktree.dir, rel), {
+      kinds: head.kinds,
+      cwd: worktree.dir,
+      env: input.env,
+    }).catch((err: Error) => {
+      throw new AbSetupError(
+        `the base commit's ${rel} could not be loaded (A/B runs each side's own config): ${err.message}`,
+      );
+    });
     const outcome = await runAb({
       head,
       base,

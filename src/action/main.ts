@@ -1,14 +1,14 @@
 // The GitHub Action's entry (dist/index.js); also serves perf-action's helper roles.
 
 import * as core from '@actions/core';
-import { suiteKinds } from '../../suites/index.ts';
+import { registry } from '../../suites/registry.ts';
 import { runRoleIfRequested } from '../runner/roles.ts';
 import { reportFailure } from './failure.ts';
 import { runAction } from './run-action.ts';
 
-if (!(await runRoleIfRequested())) {
+if (!(await runRoleIfRequested(registry))) {
   try {
-    await runAction(process.env, suiteKinds);
+    await runAction(process.env, registry);
   } catch (err) {
     reportFailure(err, core, process.env.GITHUB_WORKSPACE);
   }

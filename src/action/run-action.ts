@@ -7,27 +7,26 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as cache from '@actions/cache';
 import * as core from '@actions/core';
-import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
+import { DEFAULT_AB } from '../ab/same-runner.ts';
 import { repoRoot, resolveBase } from '../ab/worktree.ts';
 import { CacheBaselineStore } from '../baseline/cache-store.ts';
 import { FileBaselineStore, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { BaselineStore, LoadedBaseline } from '../baseline/store.ts';
 import { acceptRegressions } from '../compare/accept.ts';
 import { judge } from '../compare/judge.ts';
-import { type CompareOptions, DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
-import { type LoadedConfig, loadConfig } from '../config/load.ts';
-import { checkCriteria } from '../criteria/index.ts';
-import * as api from '../index.ts';
+import type { CompareOptions } from '../compare/options.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import { legSuiteNames, runLeg } from '../gate/leg.ts';
+import { loadGateConfig } from '../gate/load.ts';
+import { mergeGate } from '../gate/merge.ts';
+import { runGate } from '../gate/run.ts';
+import { whyNotSave } from '../gate/save.ts';
 import type { ResultsDocument, ShardPosition } from '../model/results.ts';
 import { criterionBlocks, parseVerdict, type VerdictDocument, warning } from '../model/verdict.ts';
 import { renderHtml, renderMarkdown } from '../report/index.ts';
-import { decideMore } from '../runner/decide-more.ts';
 import type { ProgressSink } from '../runner/progress.ts';
-import { runSuites } from '../runner/run.ts';
-import { loadScrubbed } from '../runner/scrub.ts';
-import type { ShardSuite } from '../runner/shard.ts';
-import { registerTsLoader } from '../runner/ts-loader.ts';
-import { MergeError, mergeLegs, type ShardMerger } from '../shard/merge.ts';
+import type { Registry } from '../runner/registry.ts';
+import { MergeError } from '../shard/merge.ts';
 import { type AnnotationConfig, annotationsFor } from './annotations.ts';
 import { observedCacheClient } from './cache-client.ts';
 import { CommentCollisionError, STAMP_ROOM, upsertComment } from './comment.ts';
@@ -268,7 +267,7 @@ function headGitOf(env: NodeJS.ProcessEnv): ResultsDocument['git'] {
  * One leg of a sharded run: measures its suites and writes them for the merge job, which judges, comments and
  * saves for all legs. A failed suite fails the leg's step too, so the matrix shows where it broke.
  */
-async function runLeg(
+async function measureLeg(
   shard: ShardPosition,
   startAt: number | undefined,
   loaded: LoadedConfig,
@@ -279,18 +278,18 @@ async function runLeg(
   await mkdir(outDir, { recursive: true });
   const resultsFile = path.join(outDir, `results-leg-${shard.index}-of-${shard.count}.json`);
   const headGit = headGitOf(env);
-  const { results, setupErrors } = await runSuites(loaded, {
+  const { results, setupErrors } = await runLeg({
+    loaded,
+    shard,
+    ...(startAt !== undefined ? { startAt } : {}),
+    file: resultsFile,
     env: suiteEnv,
     progress: logProgress(),
     signal: stop.signal,
-    shard,
-    ...(startAt !== undefined ? { startAt } : {}),
     ...(headGit ? { git: headGit } : {}),
-    onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
   });
-  await writeJsonAtomic(resultsFile, results);
   core.setOutput('results', resultsFile);
-  const names = results.suites.map((s) => (s.shard ? `${s.name} (part ${s.shard.index}/${s.shard.count})` : s.name));
+  const names = legSuiteNames(results);
   const line = `perf-action leg ${shard.index}/${shard.count}: ${names.join(', ') || 'no suites'}; upload ${path.basename(resultsFile)} for the merge job`;
   core.info(line);
   try {
@@ -331,7 +330,7 @@ interface Job {
 }
 
 /** Refuses pull_request_target (undefined: the step has failed), plans the event and loads the config. */
-async function startJob(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<Job | undefined> {
+async function startJob(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<Job | undefined> {
   const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
   const payload = readPayload(env);
   const eventName = env.GITHUB_EVENT_NAME ?? 'unknown';
@@ -341,11 +340,9 @@ async function startJob(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<J
   }
   const plan = planEvent({ eventName, payload, ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '' });
   core.info(plan.reason);
-  registerTsLoader({ ...api });
   // The pull request's code (config, suites, services, commands) never sees the runner's or the action's
   // secrets; `env` stays the runner's, for the action's own calls.
-  const { loaded, env: suiteEnv } = await loadScrubbed(env, (e) => loadConfig(inputs.config, { cwd, env: e }));
-  checkCriteria(loaded.config.criteria);
+  const { loaded, suiteEnv } = await loadGateConfig(inputs.config, { cwd, env, registry });
   return { cwd, payload, plan, loaded, suiteEnv, configId: inputs.commentId ?? loaded.id };
 }
 
@@ -366,33 +363,33 @@ function openStore(
 /** Saves a complete run (or any, with save-baseline: always) where the event may save. */
 async function saveRun(
   store: BaselineStore | undefined,
-  results: ResultsDocument,
+  run: { results: ResultsDocument; setupErrors?: readonly string[] },
   inputs: ActionInputs,
   plan: EventPlan,
   allowSave: boolean,
 ): Promise<void> {
-  const suitesOk = results.suites.every((s) => s.ok);
-  if (
-    store instanceof CacheBaselineStore &&
-    allowSave &&
-    !stop.signal.aborted &&
-    (suitesOk || inputs.saveBaseline === 'always')
-  ) {
-    const restored = store.lastKey;
-    await store.save(results);
-    // lastKey also names the entry restored earlier: only a new key means this save went through.
-    if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
-  } else if (inputs.baseline === 'cache' && !plan.maySave) {
-    core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
+  if (!(store instanceof CacheBaselineStore) || !allowSave) {
+    if (inputs.baseline === 'cache' && !plan.maySave)
+      core.info('not saving a baseline: only pushes, schedules and manual runs on the default branch save one');
+    return;
   }
+  const why = whyNotSave(run, { aborted: stop.signal.aborted, always: inputs.saveBaseline === 'always' });
+  if (why) {
+    core.info(`not saving this run as the baseline: ${why}; the saved baseline stays`);
+    return;
+  }
+  const restored = store.lastKey;
+  await store.save(run.results);
+  // lastKey also names the entry restored earlier: only a new key means this save went through.
+  if (store.lastKey && store.lastKey !== restored) core.info(`saved the baseline as ${store.lastKey}`);
 }
 
-async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
-  const job = await startJob(inputs, env);
+async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
+  const job = await startJob(inputs, env, registry);
   if (!job) return;
   const { cwd, payload, plan, loaded, suiteEnv, configId } = job;
   if (inputs.shard) {
-    await runLeg(inputs.shard, inputs.startAt, loaded, suiteEnv, env, outDirFor(env, configId, cwd));
+    await measureLeg(inputs.shard, inputs.startAt, loaded, suiteEnv, env, outDirFor(env, configId, cwd));
     return;
   }
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
@@ -425,55 +422,40 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
       );
     }
   }
-  let results: ResultsDocument;
-  let setupErrors: string[];
-  let judged: VerdictDocument;
-  let reported = baseline;
-  if (compareTo !== 'baseline' && plan.compare && plan.baseSha) {
+  const pairs = compareTo !== 'baseline' && plan.compare && plan.baseSha;
+  if (pairs) {
     // Same-runner A/B against the PR's base commit: `auto` screens with the stored baseline first.
-    core.info(`compare-to: ${compareTo}: measuring the base ${plan.baseSha.slice(0, 7)} on this runner too`);
-    const same = await runSameRunner({
-      head: { ...loaded, config: { ...loaded.config, compare: options } },
-      baseRef: plan.baseSha,
-      ab: { ...DEFAULT_AB, ...loaded.config.ab },
-      ...(compareTo === 'auto' && baseline ? { screen: baseline } : {}),
-      ...(headGit ? { headGit } : {}),
-      progress,
-      log: process.stdout,
-      signal: stop.signal,
-      env: suiteEnv,
-    });
-    results = same.head;
-    setupErrors = same.setupErrors;
-    judged = same.judged;
-    reported = same.base;
-  } else {
-    if (compareTo !== 'baseline') {
-      core.notice(
-        `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
-      );
-    }
-    const how = { env: suiteEnv, progress, signal: stop.signal, ...(headGit ? { git: headGit } : {}) };
-    ({ results, setupErrors } = await runSuites(loaded, {
-      ...how,
-      onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
-    }));
-    const first = judge({
-      head: results,
-      ...(baseline ? { baseline } : {}),
-      ...(baselineProblem ? { baselineProblem } : {}),
-      criteria: loaded.config.criteria,
-      options,
-    });
-    // Undecided metrics and one-run regressions get more runs within compare.budget (compare/more.ts).
-    ({ verdict: judged } = await decideMore({
-      loaded: { ...loaded, config: { ...loaded.config, compare: options } },
-      results,
-      verdict: first,
-      baseline,
-      run: how,
-    }));
+    core.info(`compare-to: ${compareTo}: measuring the base ${plan.baseSha?.slice(0, 7)} on this runner too`);
+  } else if (compareTo !== 'baseline') {
+    core.notice(
+      `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
+    );
   }
+  const {
+    results,
+    setupErrors,
+    verdict: judged,
+    compared: reported,
+  } = await runGate({
+    loaded: { ...loaded, config: { ...loaded.config, compare: options } },
+    ...(baseline ? { baseline } : {}),
+    ...(baselineProblem ? { baselineProblem } : {}),
+    env: suiteEnv,
+    progress,
+    signal: stop.signal,
+    ...(headGit ? { git: headGit } : {}),
+    onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
+    ...(pairs && plan.baseSha
+      ? {
+          sameRunner: {
+            baseRef: plan.baseSha,
+            ab: { ...DEFAULT_AB, ...loaded.config.ab },
+            screen: compareTo === 'auto',
+            log: process.stdout,
+          },
+        }
+      : {}),
+  });
   await writeJsonAtomic(resultsFile, results);
   const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
   const verdict = await applyAcceptLabel(judged, {
@@ -505,7 +487,7 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     annotate: annotateWith(loaded, inputs),
     ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  await saveRun(store, results, inputs, plan, allowSave);
+  await saveRun(store, { results, setupErrors }, inputs, plan, allowSave);
   if (setupErrors.length > 0) {
     // The failure line stays one line; a multi-line error (a service's log tail) goes to the log in full.
     for (const e of setupErrors) if (e.includes('\n')) core.info(e);
@@ -612,7 +594,7 @@ function withNote(verdict: VerdictDocument, message: string): VerdictDocument {
 }
 
 /** mode: report — in a workflow_run workflow, comment with results uploaded by an untrusted PR run. */
-async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
   const cwd = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), inputs.workingDirectory);
   const payload = readPayload(env);
   const repo = repoRef(env);
@@ -640,9 +622,8 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
     );
   }
   const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
-  registerTsLoader({ ...api });
   // Criteria and compare options come from this (trusted) checkout's config, not from the upload.
-  const loaded = await loadConfig(inputs.config, { cwd, env });
+  const { loaded } = await loadGateConfig(inputs.config, { cwd, env, registry });
   const configId = inputs.commentId ?? loaded.id;
   const store =
     inputs.baseline === 'cache'
@@ -696,11 +677,6 @@ async function reportMode(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
-/** What merge mode needs of the suite kinds: how to split and join loads (the entry point hands them in). */
-export interface ShardKind extends ShardMerger {
-  loadShards?(config: Record<string, unknown>): number | undefined;
-}
-
 /** The legs' files: each item of `results` is a file, or a folder searched for the results-leg-*.json legs write. */
 async function legFiles(cwd: string, spec: string): Promise<string[]> {
   const items = spec
@@ -729,8 +705,8 @@ async function legFiles(cwd: string, spec: string): Promise<string[]> {
  * mode: merge: the final job of a sharded run. Joins the legs' results, judges them once against the baseline
  * and the criteria, comments once, fails once, and saves one baseline for the next runs (sharded or not).
  */
-async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: readonly ShardKind[]): Promise<void> {
-  const job = await startJob(inputs, env);
+async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
+  const job = await startJob(inputs, env, registry);
   if (!job) return;
   const { cwd, payload, plan, loaded, configId } = job;
   const files = await legFiles(cwd, inputs.results as string);
@@ -745,40 +721,32 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
     checkUploadSize(f, name);
     legs.push({ source: name, doc: await readResultsFile(f, `leg results file ${name}`) });
   }
-  const planned: ShardSuite[] = loaded.config.suites.map((s) => ({
-    name: s.name,
-    loadShards: kinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
-  }));
-  let results: ResultsDocument;
+  const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
+  const store = openStore(job, inputs, env, allowSave);
+  const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
+  let merged: ReturnType<typeof mergeGate>;
   try {
-    results = mergeLegs(legs, { kinds, planned });
+    merged = mergeGate({
+      legs,
+      kinds: registry.kinds,
+      loaded,
+      ...(baseline ? { baseline } : {}),
+      ...(baselineProblem ? { baselineProblem } : {}),
+      ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
+    });
   } catch (err) {
     if (err instanceof MergeError) throw new Error(`mode: merge: ${err.message}`);
     throw err;
   }
+  const { results, verdict: judged } = merged;
   const count = legs[0]?.doc.shard?.count ?? legs.length;
   core.info(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites`);
-  const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
-  const store = openStore(job, inputs, env, allowSave);
-  const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
   const outDir = outDirFor(env, configId, cwd);
   await mkdir(outDir, { recursive: true });
   const resultsFile = path.join(outDir, 'results.json');
   await writeJsonAtomic(resultsFile, results);
-  // The legs ran once each and nothing is run again here: one look.
-  const options: CompareOptions = {
-    ...(loaded.config.compare ?? DEFAULT_COMPARE_OPTIONS),
-    ...(inputs.failOn ? { failOn: inputs.failOn } : {}),
-    runs: 1,
-  };
+  const options: CompareOptions = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
   const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
-  const judged = judge({
-    head: results,
-    ...(baseline ? { baseline } : {}),
-    ...(baselineProblem ? { baselineProblem } : {}),
-    criteria: loaded.config.criteria,
-    options,
-  });
   const verdict = await applyAcceptLabel(judged, {
     inputs,
     payload,
@@ -804,7 +772,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
     annotate: annotateWith(loaded, inputs),
     ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  await saveRun(store, results, inputs, plan, allowSave);
+  await saveRun(store, { results }, inputs, plan, allowSave);
   if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
@@ -814,7 +782,7 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, kinds: re
  */
 const stop = new AbortController();
 
-export async function runAction(env: NodeJS.ProcessEnv = process.env, kinds: readonly ShardKind[] = []): Promise<void> {
+export async function runAction(env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
@@ -826,9 +794,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, kinds: rea
   process.on('SIGTERM', onSignal);
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    if (inputs.mode === 'report') await reportMode(inputs, env);
-    else if (inputs.mode === 'merge') await mergeMode(inputs, env, kinds);
-    else await runMode(inputs, env);
+    if (inputs.mode === 'report') await reportMode(inputs, env, registry);
+    else if (inputs.mode === 'merge') await mergeMode(inputs, env, registry);
+    else await runMode(inputs, env, registry);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

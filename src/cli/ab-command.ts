@@ -4,9 +4,10 @@
 // could not settle are re-run in pairs.
 
 import path from 'node:path';
-import { DEFAULT_AB, runSameRunner } from '../ab/same-runner.ts';
+import { DEFAULT_AB } from '../ab/same-runner.ts';
 import { readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { AbOptions } from '../config/load.ts';
+import { runGate } from '../gate/run.ts';
 import { checkOutputs, emitReports, type Io, load, narrowToSuites, UsageError } from './commands.ts';
 import { gitInfo } from './git.ts';
 import { stderrProgress } from './progress.ts';
@@ -43,26 +44,24 @@ export async function abCommand(io: Io, args: AbArgs, signal: AbortSignal): Prom
     ? { results: await readResultsFile(path.resolve(io.cwd, args.screen), 'baseline file'), source: args.screen }
     : undefined;
   const headGit = gitInfo(head.dir, io.env);
-  const outcome = await runSameRunner({
-    head,
-    baseRef: args.base,
-    ab,
-    ...(args.suite.length > 0 ? { only: args.suite } : {}),
-    ...(screen ? { screen } : {}),
-    ...(headGit ? { headGit } : {}),
-    progress: stderrProgress(io.stderr),
-    log: io.stderr,
-    signal,
+  const outcome = await runGate({
+    loaded: head,
+    ...(screen ? { baseline: screen } : {}),
     env: io.env,
+    progress: stderrProgress(io.stderr),
+    signal,
+    ...(headGit ? { git: headGit } : {}),
+    only: args.suite,
+    sameRunner: { baseRef: args.base, ab, screen: screen !== undefined, log: io.stderr },
   });
   if (outcome.setupErrors.length > 0) {
     for (const e of outcome.setupErrors) io.stderr.write(`error: ${e}\n`);
     return 2;
   }
   if (args.out) {
-    await writeJsonAtomic(path.resolve(io.cwd, args.out), outcome.head);
+    await writeJsonAtomic(path.resolve(io.cwd, args.out), outcome.results);
     io.stderr.write(`head results written to ${args.out}\n`);
   }
-  const code = await emitReports(io, outcome.judged, outcome.head, outcome.base, head.id, args);
+  const code = await emitReports(io, outcome.verdict, outcome.results, outcome.compared, head.id, args);
   return signal.aborted ? 130 : code;
 }

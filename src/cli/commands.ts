@@ -16,19 +16,19 @@ import { mergeHistories } from '../baseline/history.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
 import { judge } from '../compare/judge.ts';
 import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
-import { ConfigError, type LoadedConfig, loadConfig } from '../config/load.ts';
-import { CriteriaConfigError, checkCriteria, criteriaForSuites } from '../criteria/index.ts';
-import * as api from '../index.ts';
+import { ConfigError, type LoadedConfig } from '../config/load.ts';
+import { CriteriaConfigError, criteriaForSuites } from '../criteria/index.ts';
+import { legSuiteNames, runLeg } from '../gate/leg.ts';
+import { loadGateConfig } from '../gate/load.ts';
+import { runGate } from '../gate/run.ts';
+import { whyNotSave } from '../gate/save.ts';
 import { DocumentError } from '../model/documents.ts';
 import type { ResultsDocument } from '../model/results.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
 import { renderHtml, renderJson, renderMarkdown, renderTerminal } from '../report/index.ts';
-import { decideMore } from '../runner/decide-more.ts';
-import { runSuites } from '../runner/run.ts';
-import { loadScrubbed } from '../runner/scrub.ts';
+import type { Registry } from '../runner/registry.ts';
 import { parseShard, parseStartAt, ShardError } from '../runner/shard.ts';
 import { SuiteSetupError } from '../runner/suite-kind.ts';
-import { registerTsLoader } from '../runner/ts-loader.ts';
 import { gitInfo } from './git.ts';
 import { stderrProgress } from './progress.ts';
 
@@ -55,6 +55,8 @@ export interface Io {
   stderr: NodeJS.WriteStream;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** The suite kinds, ingest readers and library API the entry point hands in. */
+  registry: Registry;
 }
 
 /**
@@ -62,10 +64,8 @@ export interface Io {
  * replaced by that environment, which every suite, service and command then gets.
  */
 export async function load(io: Io, file: string | undefined): Promise<LoadedConfig> {
-  registerTsLoader({ ...api });
-  const { loaded, env } = await loadScrubbed(io.env, (e) => loadConfig(file, { cwd: io.cwd, env: e }));
-  io.env = env;
-  checkCriteria(loaded.config.criteria);
+  const { loaded, suiteEnv } = await loadGateConfig(file, { cwd: io.cwd, env: io.env, registry: io.registry });
+  io.env = suiteEnv;
   return loaded;
 }
 
@@ -135,9 +135,8 @@ export interface RunArgs {
  * or cut short is not saved: a baseline missing metrics would make the next comparison report them missing.
  */
 export async function saveBaseline(io: Io, file: string, results: ResultsDocument, problem?: string): Promise<void> {
-  const crashed = results.suites.filter((s) => !s.ok).map((s) => JSON.stringify(s.name));
-  if (crashed.length > 0 || problem) {
-    const why = problem ?? `suite ${crashed.join(', ')} failed`;
+  const why = problem ?? whyNotSave({ results }, { aborted: false });
+  if (why) {
     io.stderr.write(`baseline not saved to ${file}: ${why}; the previous baseline stays\n`);
     return;
   }
@@ -173,35 +172,35 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
           .join(', ')} to the merge command`,
       );
     }
-    if (!outFile) throw new UsageError("--shard needs --out FILE: the merge job reads each leg's results file");
+    if (!outFile || !args.out) {
+      throw new UsageError("--shard needs --out FILE: the merge job reads each leg's results file");
+    }
+    const { results, setupErrors } = await runLeg({
+      loaded,
+      shard,
+      ...(startAt !== undefined ? { startAt } : {}),
+      file: outFile,
+      ...how,
+      only: args.suite,
+    });
+    io.stderr.write(`results written to ${args.out}\n`);
+    return reportLeg(io, shard, results, setupErrors, signal, args.out);
   }
-  const { results, setupErrors } = await runSuites(loaded, {
+  const onSuite = outFile ? (partial: ResultsDocument) => writeJsonAtomic(outFile, partial) : undefined;
+  const { results, setupErrors, verdict } = await runGate({
+    loaded,
+    ...(baseline ? { baseline } : {}),
     ...how,
     only: args.suite,
-    ...(shard ? { shard } : {}),
-    ...(startAt !== undefined ? { startAt } : {}),
-    onSuite: outFile ? (partial) => writeJsonAtomic(outFile, partial) : undefined,
+    ...(onSuite ? { onSuite } : {}),
   });
   if (outFile) {
     await writeJsonAtomic(outFile, results);
     io.stderr.write(`results written to ${args.out}\n`);
   }
-  if (shard) return reportLeg(io, shard, results, setupErrors, signal, args.out as string);
-  const options = loaded.config.compare;
-  const { verdict } = await decideMore({
-    loaded,
-    results,
-    verdict: judge({ head: results, ...(baseline ? { baseline } : {}), criteria: loaded.config.criteria, options }),
-    baseline,
-    run: how,
-  });
   const code = await emitReports(io, verdict, results, baseline, loaded.id, args);
   if (args.saveBaseline) {
-    const problem = signal.aborted
-      ? 'the run was interrupted'
-      : setupErrors.length > 0
-        ? 'a suite could not be set up'
-        : undefined;
+    const problem = whyNotSave({ results, setupErrors }, { aborted: signal.aborted });
     await saveBaseline(io, args.saveBaseline, results, problem);
   }
   if (setupErrors.length > 0) {
@@ -222,7 +221,7 @@ function reportLeg(
   out: string,
 ): number {
   const metrics = results.suites.reduce((n, s) => n + s.metrics.length, 0);
-  const names = results.suites.map((s) => (s.shard ? `${s.name} (part ${s.shard.index}/${s.shard.count})` : s.name));
+  const names = legSuiteNames(results);
   io.stdout.write(
     `leg ${shard.index}/${shard.count}: ${names.length > 0 ? names.join(', ') : 'no suites'}, ${metrics} metrics, in ${out}; ` +
       'judge all legs together with perf-action merge\n',

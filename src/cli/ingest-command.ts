@@ -2,7 +2,6 @@
 // hyperfine, go test and friends can be compared and gated like perf-action's own suites.
 
 import path from 'node:path';
-import { INGEST_FORMATS, IngestError, type IngestFormat, ingestFiles } from '../../suites/ingest/index.ts';
 import { writeJsonAtomic } from '../baseline/file.ts';
 import { jsonChunks } from '../baseline/json-chunks.ts';
 import { RESULTS_SCHEMA, type ResultsDocument } from '../model/results.ts';
@@ -27,9 +26,11 @@ const SUITE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 export async function ingestCommand(io: Io, args: IngestArgs): Promise<number> {
   if (args.files.length === 0) throw new UsageError('ingest needs at least one FILE (a tool output file)');
+  const tool = io.registry.ingest;
+  if (!tool) throw new UsageError('this build of perf-action has no ingest readers');
   const format = args.format ?? 'auto';
-  if (format !== 'auto' && !(INGEST_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format ${format} is not known: use auto or one of ${INGEST_FORMATS.join(', ')}`);
+  if (format !== 'auto' && !tool.formats.includes(format)) {
+    throw new UsageError(`--format ${format} is not known: use auto or one of ${tool.formats.join(', ')}`);
   }
   if ((args.suite?.length ?? 0) > 1) throw new UsageError('ingest takes one --suite NAME');
   const suite = args.suite?.[0] ?? 'ingest';
@@ -40,18 +41,18 @@ export async function ingestCommand(io: Io, args: IngestArgs): Promise<number> {
     throw new UsageError(`--better must be lower or higher, not ${JSON.stringify(args.better)}`);
   }
   const started = Date.now();
-  let output: Awaited<ReturnType<typeof ingestFiles>>;
+  let output: Awaited<ReturnType<typeof tool.ingestFiles>>;
   try {
-    output = await ingestFiles(
+    output = await tool.ingestFiles(
       args.files.map((f) => path.resolve(io.cwd, f)),
       {
-        format: format as IngestFormat | 'auto',
+        format,
         suite,
         ...(args.better ? { better: args.better as 'lower' | 'higher' } : {}),
       },
     );
   } catch (err) {
-    if (err instanceof IngestError) throw new UsageError(relativize(err.message, io.cwd));
+    if (tool.isInputError(err)) throw new UsageError(relativize(err.message, io.cwd));
     throw err;
   }
   for (const w of output.warnings) io.stderr.write(`warning: ${relativize(w, io.cwd)}\n`);

@@ -2,14 +2,12 @@
 // judges it once against the baseline and the criteria, and reports and saves like a single run.
 
 import path from 'node:path';
-import { suiteKinds } from '../../suites/index.ts';
 import { loadBaselineFile, readResultsFile, writeJsonAtomic } from '../baseline/file.ts';
 import type { LoadedBaseline } from '../baseline/store.ts';
-import { judge } from '../compare/judge.ts';
-import { DEFAULT_COMPARE_OPTIONS } from '../compare/options.ts';
+import { mergeGate } from '../gate/merge.ts';
 import type { ResultsDocument } from '../model/results.ts';
-import type { ShardSuite } from '../runner/shard.ts';
-import { MergeError, mergeLegs } from '../shard/merge.ts';
+import type { VerdictDocument } from '../model/verdict.ts';
+import { MergeError } from '../shard/merge.ts';
 import { checkOutputs, emitReports, type Io, load, saveBaseline, UsageError } from './commands.ts';
 
 export interface MergeArgs {
@@ -37,13 +35,15 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
       doc: await readResultsFile(path.resolve(io.cwd, f), 'leg results file'),
     })),
   );
-  const planned: ShardSuite[] | undefined = loaded?.config.suites.map((s) => ({
-    name: s.name,
-    loadShards: suiteKinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
-  }));
   let results: ResultsDocument;
+  let verdict: VerdictDocument;
   try {
-    results = mergeLegs(legs, { kinds: suiteKinds, ...(planned ? { planned } : {}) });
+    ({ results, verdict } = mergeGate({
+      legs,
+      kinds: io.registry.kinds,
+      ...(loaded ? { loaded } : {}),
+      ...(baseline ? { baseline } : {}),
+    }));
   } catch (err) {
     if (err instanceof MergeError) throw new UsageError(err.message);
     throw err;
@@ -51,13 +51,6 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   const count = legs[0]?.doc.shard?.count ?? legs.length;
   io.stderr.write(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites\n`);
   if (args.out) await writeJsonAtomic(path.resolve(io.cwd, args.out), results);
-  const verdict = judge({
-    head: results,
-    ...(baseline ? { baseline } : {}),
-    criteria: loaded?.config.criteria ?? [],
-    // The legs ran once each and nothing can be run again here: one look.
-    options: { ...(loaded?.config.compare ?? DEFAULT_COMPARE_OPTIONS), runs: 1 },
-  });
   const code = await emitReports(io, verdict, results, baseline, loaded?.id, args);
   if (args.saveBaseline) await saveBaseline(io, args.saveBaseline, results);
   return code;

@@ -18,7 +18,6 @@ import {
   visit,
 } from 'yaml';
 import type { z } from 'zod';
-import { suiteKinds } from '../../suites/index.ts';
 import type { CompareOptions } from '../compare/options.ts';
 import { CriterionSyntaxError, describeCriterion, parseCriterion, syntaxProblem } from '../criteria/parse.ts';
 import type { CriterionConfig } from '../criteria/types.ts';
@@ -113,6 +112,8 @@ export interface AbOptions {
 }
 
 export interface LoadedConfig {
+  /** The suite kinds the config was read with (the entry point's registry); runs use the same. */
+  kinds: readonly SuiteKind[];
   /** Absolute path of the config file. */
   file: string;
   /** Its folder: relative paths in the config resolve against it. */
@@ -142,8 +143,14 @@ export async function findConfig(cwd: string): Promise<string> {
 
 export async function loadConfig(
   file: string | undefined,
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; importModule?: (file: string) => Promise<unknown> } = {},
+  opts: {
+    kinds: readonly SuiteKind[];
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    importModule?: (file: string) => Promise<unknown>;
+  },
 ): Promise<LoadedConfig> {
+  const { kinds } = opts;
   const cwd = opts.cwd ?? process.cwd();
   const abs = file ? path.resolve(cwd, file) : await findConfig(cwd);
   const shown = path.relative(cwd, abs) || abs;
@@ -160,11 +167,11 @@ export async function loadConfig(
     if (!mod.default || typeof mod.default !== 'object') {
       throw new ConfigError([{ file: shown, message: 'must `export default defineConfig({ ... })`' }]);
     }
-    config = validateConfig(mod.default, shown);
+    config = validateConfig(mod.default, shown, kinds);
   } else {
-    config = parseConfigText(await readFile(abs, 'utf8'), shown, opts.env ?? process.env);
+    config = parseConfigText(await readFile(abs, 'utf8'), shown, kinds, opts.env ?? process.env);
   }
-  return { file: abs, dir: path.dirname(abs), id: config.id ?? deriveId(path.relative(cwd, abs)), config };
+  return { kinds, file: abs, dir: path.dirname(abs), id: config.id ?? deriveId(path.relative(cwd, abs)), config };
 }
 
 /** "examples/quickstart/perf.yml" -> "examples-quickstart-perf"; "perf.yml" -> "perf". */
@@ -260,7 +267,12 @@ function yamlMessage(message: string): string {
 }
 
 /** Parse YAML or JSON text into a validated config. Pure apart from reading `env`. */
-export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = {}): PerfConfig {
+export function parseConfigText(
+  text: string,
+  file: string,
+  kinds: readonly SuiteKind[],
+  env: NodeJS.ProcessEnv = {},
+): PerfConfig {
   const lineCounter = new LineCounter();
   // logLevel "error": the parser's warnings go nowhere near stderr; what matters is turned into errors below.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
@@ -319,7 +331,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
       { file, line: 1, column: 1, ...at(offset), message: `${(err as Error).message}; write the values out instead` },
     ]);
   }
-  return validateConfig(data, file, (p, key) => {
+  return validateConfig(data, file, kinds, (p, key) => {
     const node = (p.length === 0 ? doc.contents : doc.getIn(p, true)) as Node | undefined;
     if (key !== undefined && isMap(node)) {
       const pair = node.items.find((it) => isScalar(it.key) && it.key.value === key);
@@ -338,8 +350,12 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
 type Locate = (path: PropertyKey[], key?: string) => { line?: number; column?: number };
 
 /** Validate plain data (from any format) against the schema built from the registered suite kinds. */
-export function validateConfig(data: unknown, file: string, locate: Locate = () => ({})): PerfConfig {
-  const kinds = suiteKinds;
+export function validateConfig(
+  data: unknown,
+  file: string,
+  kinds: readonly SuiteKind[],
+  locate: Locate = () => ({}),
+): PerfConfig {
   const problems: ConfigProblem[] = [];
   if (data === null || data === undefined) {
     throw new ConfigError([{ file, line: 1, column: 1, ...locate([]), message: NO_SETTINGS }]);
@@ -666,8 +682,4 @@ export function keysAt(schema: z.ZodType, p: readonly PropertyKey[], data: unkno
 function matchesLiteral(obj: z.ZodType, kind: unknown): boolean {
   const lit = defOf(obj).shape?.kind as unknown as { _zod: { def: { values?: unknown[] } } } | undefined;
   return !!lit?._zod.def.values?.includes(kind);
-}
-
-export function kindsList(): readonly SuiteKind[] {
-  return suiteKinds;
 }

@@ -2,7 +2,6 @@
 // recorded on that suite (keeping the metrics it produced) and the rest still run.
 
 import path from 'node:path';
-import { suiteKinds } from '../../suites/index.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import { makeMetric } from '../model/make-metric.ts';
 import { formatParams, type Params } from '../model/metric-id.ts';
@@ -19,7 +18,7 @@ import { startLadder } from './ladder.ts';
 import { type ProgressSink, silentProgress } from './progress.ts';
 import { startResourceMonitor } from './resource-monitor.ts';
 import { type RunningService, startService } from './services.ts';
-import { type ShardAssignment, suitesForShard } from './shard.ts';
+import { type ShardAssignment, shardSuites, suitesForShard } from './shard.ts';
 import { probeSpeed, speedOf } from './speed-probe.ts';
 import { SuiteSetupError } from './suite-kind.ts';
 
@@ -62,13 +61,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
   const wanted = config.suites.filter((s) => !opts.only?.length || opts.only.includes(s.name));
   const parts = new Map<string, ShardAssignment>();
   if (opts.shard) {
-    const legSuites = suitesForShard(
-      wanted.map((s) => ({
-        name: s.name,
-        loadShards: suiteKinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
-      })),
-      opts.shard,
-    );
+    const legSuites = suitesForShard(shardSuites(wanted, loaded.kinds), opts.shard);
     for (const a of legSuites) parts.set(a.name, a);
   }
   const selected = opts.shard ? wanted.filter((s) => parts.has(s.name)) : wanted;
@@ -127,7 +120,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
         continue;
       }
       probe();
-      const kind = suiteKinds.find((k) => k.name === suite.kind);
+      const kind = loaded.kinds.find((k) => k.name === suite.kind);
       const entry: SuiteResult = { name: suite.name, kind: suite.kind, ok: true, durationMs: 0, metrics: [] };
       const part = parts.get(suite.name)?.part;
       results.suites.push(entry);

@@ -3,6 +3,7 @@
 // in perf.yml order, so a given perf.yml always gives the same legs the same suites.
 
 import type { ShardPosition } from '../model/results.ts';
+import type { SuiteKind } from './suite-kind.ts';
 
 export class ShardError extends Error {
   override name = 'ShardError';
@@ -25,6 +26,17 @@ export interface ShardSuite {
   name: string;
   /** Legs the suite's own load is split over (1 when it is not split). */
   loadShards: number;
+}
+
+/** How many legs each suite's load is split over, as its kind reads its config. */
+export function shardSuites(
+  suites: ReadonlyArray<{ name: string; kind: string }>,
+  kinds: ReadonlyArray<Pick<SuiteKind, 'name' | 'loadShards'>>,
+): ShardSuite[] {
+  return suites.map((s) => ({
+    name: s.name,
+    loadShards: kinds.find((k) => k.name === s.kind)?.loadShards?.(s as Record<string, unknown>) ?? 1,
+  }));
 }
 
 export interface ShardAssignment {

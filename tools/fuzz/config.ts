@@ -8,9 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, formatProblem, type LoadedConfig, loadConfig } from '../../src/config/load.ts';
+import { formatProblem } from '../../src/config/load.ts';
 import { MAX_DURATION_MS } from '../../src/config/units-schema.ts';
 import { CriteriaConfigError, checkCriteria } from '../../src/criteria/index.ts';
+import { ConfigError, type LoadedConfig, loadConfig } from '../../src/index.ts';
 import { makeRng } from '../../src/stats/rng.ts';
 import {
   excerpt,

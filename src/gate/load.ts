@@ -1,0 +1,27 @@
+// The config as every entry reads it: user TypeScript enabled, the runner's secrets hidden while it loads,
+// criteria checked. The environment it returns is the one the pull request's code (suites, services,
+// commands) gets; the caller keeps its own for its own calls (GitHub, the cache).
+
+import { type LoadedConfig, loadConfig } from '../config/load.ts';
+import { checkCriteria } from '../criteria/index.ts';
+import type { Registry } from '../runner/registry.ts';
+import { loadScrubbed } from '../runner/scrub.ts';
+import { registerTsLoader } from '../runner/ts-loader.ts';
+
+export interface GateConfig {
+  loaded: LoadedConfig;
+  /** The environment scrubbed of the runner's secrets, with the config's `pass-env` names let through. */
+  suiteEnv: NodeJS.ProcessEnv;
+}
+
+export async function loadGateConfig(
+  file: string | undefined,
+  at: { cwd: string; env: NodeJS.ProcessEnv; registry: Registry },
+): Promise<GateConfig> {
+  registerTsLoader({ ...at.registry.api });
+  const { loaded, env } = await loadScrubbed(at.env, (e) =>
+    loadConfig(file, { kinds: at.registry.kinds, cwd: at.cwd, env: e }),
+  );
+  checkCriteria(loaded.config.criteria);
+  return { loaded, suiteEnv: env };
+}

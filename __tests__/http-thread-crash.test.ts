@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type LoadedConfig, parseConfigText, suiteKinds } from '../src/index.ts';
 import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
-import { describeThreadDeaths } from '../suites/http/index.ts';
+import { describeThreadDeaths } from '../suites/http/runtime.ts';
 
 /** `{"id":"\ud800"}`: valid JSON, but the string it gives cannot be URI-encoded. */
 const BAD_ID = '{"id":"\\ud800"}';

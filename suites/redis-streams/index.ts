@@ -1,19 +1,14 @@
 // The `redis-streams` suite kind: producers and a consumer group on real Redis Streams, measuring produce
 // and end-to-end throughput, delivery latency, backlog, and (with `crash`) loss, duplicates and recovery
 // when a consumer dies holding unacked entries.
+//
+// Only the schema is imported here; the run and the worker threads' code (ioredis) load when a suite runs,
+// kept in the bundle's one file by the "eager" mode (see http/index.ts).
 
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
-import { measureRounds } from '../broker/round.ts';
-import { Admin } from './admin.ts';
-import type { Target } from './connection.ts';
-import { roundsToMetrics } from './metrics.ts';
-import { makePlan } from './plan.ts';
-import { WorkerPool } from './pool.ts';
-import { makeSharedRecord, WORKER_ROLE, type WorkerSetup } from './protocol.ts';
-import { type RoundResult, runRound } from './round.ts';
-import { type RedisStreamsConfig, redisStreamsSchema } from './schema.ts';
-import { runStreamsWorker } from './worker.ts';
+import { WORKER_ROLE } from './protocol.ts';
+import { redisStreamsSchema } from './schema.ts';
 
 export { type RedisStreamsConfig, redisStreamsSchema } from './schema.ts';
 
@@ -21,71 +16,14 @@ export const redisStreamsKind = defineSuiteKind({
   name: 'redis-streams',
   description: 'Producers and a consumer group on Redis Streams: throughput, delivery latency, loss under a crash',
   schema: redisStreamsSchema,
-  roles: { [WORKER_ROLE]: () => runStreamsWorker() },
+  roles: {
+    [WORKER_ROLE]: async () => {
+      const { runStreamsWorker } = await import(/* webpackMode: "eager" */ './worker.ts');
+      await runStreamsWorker();
+    },
+  },
   async *run(ctx): AsyncIterable<Metric> {
-    const cfg = ctx.config as RedisStreamsConfig;
-    const plan = makePlan(cfg);
-    const target: Target = { urls: Array.isArray(cfg.url) ? cfg.url : [cfg.url], cluster: cfg.cluster };
-    ctx.progress('connecting');
-    const admin = await Admin.connect(target, cfg.prefix, ctx.suite);
-    const pool = new WorkerPool();
-    yield* measureRounds<RoundResult, Metric>({
-      ctx,
-      counts: cfg,
-      async start() {
-        let reclaim = cfg.reclaim && cfg.consumers > 0;
-        let version: string;
-        try {
-          version = await admin.checkServer({ autoclaim: reclaim });
-        } catch (err) {
-          // Without a crash nothing needs reclaiming: run on servers older than 6.2 instead of refusing.
-          if (plan.crashAt !== undefined || !/XAUTOCLAIM/.test((err as Error).message)) throw err;
-          ctx.warn('the server lacks XAUTOCLAIM (Redis < 6.2): consumers will not reclaim idle entries');
-          reclaim = false;
-          version = await admin.checkServer({ autoclaim: false });
-        }
-        const [major = 0, minor = 0] = version.split('.').map(Number);
-        const base: Omit<WorkerSetup, 'agents'> = {
-          target,
-          producers: cfg.producers,
-          consumers: cfg.consumers,
-          payload: cfg.payload,
-          writer: cfg.writer,
-          batch: cfg.batch,
-          count: plan.count,
-          blockMs: cfg.block,
-          processingMs: cfg.processing,
-          ...(cfg.maxlen !== undefined ? { maxlen: cfg.maxlen } : {}),
-          nomkstream: major > 6 || (major === 6 && minor >= 2),
-          reclaim,
-          minIdleMs: cfg['min-idle'],
-          shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
-        };
-        const victims = plan.threads.filter((agents) => agents.some((a) => a.victim));
-        const regular = plan.threads.filter((agents) => !agents.some((a) => a.victim));
-        ctx.progress(`starting ${plan.threads.length} worker threads`);
-        await pool.start(
-          regular.map((agents) => ({ ...base, agents })),
-          ctx.signal,
-        );
-        const rc = {
-          pool,
-          admin,
-          plan,
-          cfg,
-          shared: base.shared,
-          ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
-          signal: ctx.signal,
-        };
-        return (r, label, progress) => runRound({ ...rc, progress }, r, label);
-      },
-      async close() {
-        await pool.close();
-        const left = await admin.close();
-        if (left.length > 0) ctx.warn(`could not delete ${left.join(', ')} (they expire after ttl)`);
-      },
-      metrics: (rounds) =>
-        roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined }),
-    });
+    const { runRedisStreams } = await import(/* webpackMode: "eager" */ './runtime.ts');
+    yield* runRedisStreams(ctx);
   },
 });

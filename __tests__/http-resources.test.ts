@@ -1,18 +1,11 @@
-// Resource monitoring of services: /proc parsing, the process tree, the RSS slope, and a real child
-// process that grows its memory and burns CPU while it is watched.
+// Resource monitoring of services: the process tree, and a real child process that grows its memory and
+// burns CPU while it is watched. The /proc parsing and the slope have their own tests (proc-stat, stats-fit).
 
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseProcStat, slope, startResourceMonitor, treeOf } from '../src/runner/resource-monitor.ts';
+import { startResourceMonitor, treeOf } from '../src/runner/resource-monitor.ts';
 
 describe('resource monitor', () => {
-  it('parses /proc stat lines, even with spaces and parentheses in the command name', () => {
-    const line =
-      '4242 (my (odd) app) S 17 4242 4242 0 -1 4194560 100 0 0 0 250 30 7 3 20 0 1 0 5 1000 200 18446744073709551615';
-    expect(parseProcStat(line)).toEqual({ pid: 4242, ppid: 17, ticks: 250 + 30 + 7 + 3 });
-    expect(parseProcStat('garbage')).toBeUndefined();
-  });
-
   it('collects a process and all its descendants, nothing else', () => {
     const procs = [
       { pid: 1, ppid: 0, ticks: 1 },
@@ -27,12 +20,6 @@ describe('resource monitor', () => {
         .sort(),
     ).toEqual([10, 11, 12]);
     expect(treeOf(procs, 99)).toEqual([]);
-  });
-
-  it('fits the slope of memory over time', () => {
-    expect(slope([0, 1, 2, 3], [10, 12, 14, 16])).toBeCloseTo(2);
-    expect(slope([0, 1, 2], [5, 5, 5])).toBe(0);
-    expect(slope([1], [5])).toBe(0);
   });
 
   it.runIf(process.platform === 'linux')(

@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_COMPARE_OPTIONS } from '../src/compare/options.ts';
+import { percentMagnitude as pct } from '../src/model/percent.ts';
 import { PEERS, type PeerInput, peerFlags, peerInputs } from '../tools/peers.ts';
 import {
   count,
@@ -140,8 +141,6 @@ function measure(row: Row, seeds: readonly number[]): Measured {
   }
   return { row, gate, peers };
 }
-
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 function cell(r: Rates, row: Row): string {
   if (r.shifted === 0) return pct(r.falseAlarmRuns / r.runs);

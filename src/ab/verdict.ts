@@ -7,6 +7,7 @@ import type { CriterionConfig } from '../criteria/types.ts';
 import { matchesGlob } from '../model/glob.ts';
 import { allMetrics } from '../model/results.ts';
 import { type Comparison, criterionBlocks, VERDICT_SCHEMA, type VerdictDocument, warning } from '../model/verdict.ts';
+import { median } from '../stats/quantile.ts';
 import type { AbOutcome } from './run-ab.ts';
 
 const STOP_TEXT: Record<AbOutcome['stoppedBecause'], string> = {
@@ -16,11 +17,10 @@ const STOP_TEXT: Record<AbOutcome['stoppedBecause'], string> = {
   aborted: 'it was interrupted',
 };
 
-function median(values: number[]): number | undefined {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return undefined;
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+/** The median of the finite values, undefined when there are none (a side whose every round failed). */
+function finiteMedian(values: number[]): number | undefined {
+  const finite = values.filter(Number.isFinite);
+  return finite.length > 0 ? median(finite) : undefined;
 }
 
 export function abVerdict(
@@ -35,8 +35,8 @@ export function abVerdict(
   for (const a of outcome.analyses) {
     if (ignored(a.id)) continue;
     const s = bySeries.get(a.id);
-    const base = s ? median(s.base) : undefined;
-    const head = s ? median(s.head) : undefined;
+    const base = s ? finiteMedian(s.base) : undefined;
+    const head = s ? finiteMedian(s.head) : undefined;
     comparisons.push({
       id: a.id,
       unit: s?.unit ?? '',

@@ -2,6 +2,7 @@
 // suite that measured the metric, so the check's annotations point a reviewer at the config that decided.
 
 import type { PerfConfig } from '../config/load.ts';
+import { formatPercent } from '../model/percent.ts';
 import { formatValue } from '../model/units.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
 import { repoRelative } from './failure.ts';
@@ -48,7 +49,7 @@ export function annotationsFor(
   const shown = regressed.length > MAX_ANNOTATIONS ? regressed.slice(0, MAX_ANNOTATIONS - 1) : regressed;
   for (const c of shown) {
     const suite = c.id.split('/')[0] ?? '';
-    const change = c.ratio !== undefined ? ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)` : '';
+    const change = c.ratio !== undefined ? ` (${formatPercent(c.ratio - 1)})` : '';
     const values =
       c.base !== undefined && c.head !== undefined
         ? `: ${formatValue(c.base, c.unit)} → ${formatValue(c.head, c.unit)}${change}`

@@ -22,6 +22,7 @@ import {
   referenceShape,
   type SuiteReference,
 } from '../model/results.ts';
+import { median } from '../stats/quantile.ts';
 
 export const HISTORY_SCHEMA = 'perf-action/history@1';
 export const DEFAULT_HISTORY_RUNS = 20;
@@ -103,12 +104,6 @@ export function parseHistory(text: string, source: string): HistoryDocument {
 
 // Six significant digits: far below any noise worth measuring, and about half the bytes of full doubles.
 const compact = (v: number): number => Number(v.toPrecision(6));
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /**
  * One history entry from a results document. Only suites that finished count: a crashed suite's numbers

@@ -1,5 +1,6 @@
 // Progress on stderr: a live bar on a terminal, plain lines (not too many) in logs.
 
+import { wholePercent } from '../model/percent.ts';
 import type { ProgressSink } from '../runner/progress.ts';
 
 export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
@@ -27,14 +28,14 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
         const bar =
           fraction === undefined
             ? ''
-            : `[${'█'.repeat(Math.round(fraction * width)).padEnd(width, '·')}] ${Math.round(fraction * 100)}% `;
+            : `[${'█'.repeat(Math.round(fraction * width)).padEnd(width, '·')}] ${wholePercent(fraction)} `;
         const text = `  ${suite}: ${bar}${message}`;
         stream.write(`\r\x1b[2K${text.slice(0, (stream.columns || 100) - 1)}`);
         live = true;
         return;
       }
       // In CI logs: print when the message changes, at most every 2 s.
-      const text = `  ${suite}: ${message}${fraction === undefined ? '' : ` (${Math.round(fraction * 100)}%)`}`;
+      const text = `  ${suite}: ${message}${fraction === undefined ? '' : ` (${wholePercent(fraction)})`}`;
       const now = Date.now();
       if (text !== lastLine && now - lastPlain >= 2000) {
         stream.write(`${text}\n`);

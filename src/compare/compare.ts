@@ -7,6 +7,7 @@
 
 import type { HistoryDocument, HistoryMetric, HistoryRun } from '../baseline/history.ts';
 import { matchesGlob } from '../model/glob.ts';
+import { wholePercent } from '../model/percent.ts';
 import type { Better, Metric, ResultsDocument, SuiteReference } from '../model/results.ts';
 import { convert } from '../model/units.ts';
 import { type Comparison, type Evidence, type VerdictWarning, warning } from '../model/verdict.ts';
@@ -268,7 +269,7 @@ export function compareResults(input: CompareInput): CompareOutcome {
     warnings.push(
       warning(
         'no-history',
-        `${thresholded.length} metric${thresholded.length === 1 ? ' has' : 's have'} one value per run and no history yet: judged by the ${Math.round(options.threshold * 100)}% threshold until 3 main runs are saved`,
+        `${thresholded.length} metric${thresholded.length === 1 ? ' has' : 's have'} one value per run and no history yet: judged by the ${wholePercent(options.threshold)} threshold until 3 main runs are saved`,
         thresholded,
         { threshold: options.threshold },
       ),

@@ -2,6 +2,7 @@
 // CPUs, core counts, Node versions or platforms measures the machine as much as the change - and so does
 // one machine on a slow day, which the speed probe (runner/speed-probe.ts) sees.
 
+import { wholePercent } from '../model/percent.ts';
 import type { RunEnvironment } from '../model/results.ts';
 
 const SUFFIX = 'differences may reflect the machine rather than the change';
@@ -27,10 +28,6 @@ export function speedDiffers(base: RunEnvironment, head: RunEnvironment): boolea
   return r !== undefined && Math.abs(Math.log(r)) > Math.log1p(SPEED_TOLERANCE);
 }
 
-function pct(ratio: number): string {
-  return `${Math.round(Math.abs(ratio - 1) * 100)}%`;
-}
-
 /**
  * One line when this run's machine was clearly faster or slower than the baseline's, unless the earlier
  * runs (the history's machines, same as the baseline's) show that speeds like this one are usual there -
@@ -48,7 +45,7 @@ export function speedWarning(
   if (seen.length >= MIN_SPEED_HISTORY && speed >= Math.min(...seen) && speed <= Math.max(...seen)) return undefined;
   const beyond = seen.length >= MIN_SPEED_HISTORY ? `, outside the range of the last ${seen.length} baseline runs` : '';
   return (
-    `this run's machine was ${pct(r)} ${r < 1 ? 'slower' : 'faster'} than the baseline's ` +
+    `this run's machine was ${wholePercent(Math.abs(r - 1))} ${r < 1 ? 'slower' : 'faster'} than the baseline's ` +
     `(speed probe: ${speed} vs ${base.speed} units/s${beyond}); changes near that size may be the machine's, ` +
     'not the code’s: re-run, or compare on one runner (compare-to: base)'
   );

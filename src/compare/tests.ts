@@ -3,8 +3,10 @@
 // one-sided p-values and the interval at any one-sided level. docs/verdict.md states each as math.
 
 import type { TestName } from '../model/verdict.ts';
+import { centredSums } from '../stats/fit.ts';
 import { boundsAtRank, shiftIntervalRank } from '../stats/hodges-lehmann.ts';
 import { mannWhitneyOneSided } from '../stats/mann-whitney.ts';
+import { median } from '../stats/quantile.ts';
 import { studentQuantile, studentSf } from '../stats/student.ts';
 
 export interface Shift {
@@ -137,13 +139,8 @@ export function fitHistory(all: readonly number[], allReferences?: readonly numb
     ...(slow !== undefined ? { slowSpell: true } : {}),
   };
   if (!references || references.length !== h || h < MIN_COVARIATE_RUNS) return plain;
-  const rm = mean(references);
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < h; i++) {
-    sxx += ((references[i] as number) - rm) ** 2;
-    sxy += ((references[i] as number) - rm) * ((levels[i] as number) - m);
-  }
+  // Levels are centred on the same plain mean as m above, to the bit: the line passes through the plain prediction.
+  const { mx: rm, sxx, sxy } = centredSums(references, levels);
   if (!(sxx > 0)) return plain;
   const slope = sxy / sxx;
   let rss = 0;
@@ -169,10 +166,7 @@ export function fitHistory(all: readonly number[], allReferences?: readonly numb
 export function pooledLevel(levels: readonly number[]): { level: number; variance: number } {
   const k = levels.length;
   if (k < 3) return { level: mean(levels), variance: 1 / k };
-  const s = [...levels].sort((a, b) => a - b);
-  const mid = k >> 1;
-  const level = k % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-  return { level, variance: k === 3 ? 0.449 : Math.PI / (2 * k) };
+  return { level: median(levels), variance: k === 3 ? 0.449 : Math.PI / (2 * k) };
 }
 
 /**

@@ -19,18 +19,26 @@ export function editDistance(a: string, b: string): number {
   return at(rows - 1, cols - 1);
 }
 
-/** The closest candidate within a distance that scales with the word's length, if any. */
+/**
+ * The candidate nearest to a misspelt word, within a distance that grows with its length; undefined when none
+ * is that near. Ties go to a candidate with the same letters, since a swap of two keys ("p59", "medain") is the
+ * commonest typo. Case is ignored. Every "did you mean" (config keys, suite kinds, criteria) asks this one.
+ */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
   const w = word.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
+  const letters = [...w].sort().join('');
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const cand of candidates) {
+    const lc = cand.toLowerCase();
+    const d = editDistance(w, lc);
+    if (d > limit) continue;
+    const score = d * 2 + ([...lc].sort().join('') === letters ? 0 : 1);
+    if (score < bestScore) {
+      bestScore = score;
+      best = cand;
     }
   }
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestD <= limit ? best : undefined;
+  return best;
 }

@@ -2,7 +2,7 @@
 // ratio(A, B) or diff(A, B). Parsed by hand with a cursor, so that every error can point at the exact column
 // and say what was expected there; criteria are one-liners users type from memory.
 
-import { editDistance } from '../config/suggest.ts';
+import { suggest } from '../config/suggest.ts';
 import { dimensionOf, parseQuantity, type Quantity, UnitError } from '../model/units.ts';
 import type { CriterionConfig, Op, Stat } from './types.ts';
 
@@ -263,7 +263,7 @@ function readPattern(c: Cursor, inCall: boolean): string {
       }
       const forms = Object.values(CALL_FORM).join(', ');
       if (!isName) c.fail(`unexpected "(" in a selector; only ${forms} take parentheses`);
-      const hint = closest(word, FUNCTIONS) as (typeof FUNCTIONS)[number] | undefined;
+      const hint = suggest(word, FUNCTIONS) as (typeof FUNCTIONS)[number] | undefined;
       c.fail(
         hint
           ? `unknown function "${word}"; did you mean "${CALL_FORM[hint]}"?`
@@ -339,7 +339,7 @@ function readStat(c: Cursor): Stat {
   }
   if (OP_WORDS[lower])
     c.fail(`expected a statistic or an operator, found "${word}"; did you mean "${OP_WORDS[lower]}"?`);
-  const hint = STAT_ALIASES[lower] ?? closest(word, STATS);
+  const hint = STAT_ALIASES[lower] ?? suggest(word, STATS);
   c.fail(
     `unknown statistic "${word}"${hint ? `; did you mean "${hint}"?` : ''} (expected one of ${STATS.join(' ')}, or an operator)`,
     start,
@@ -462,7 +462,7 @@ function quantityOrFail(c: Cursor, raw: string, start: number, unitAt: number): 
     }
   }
   const unit = raw.slice(unitAt - start).trim();
-  const hint = UNIT_ALIASES[unit.toLowerCase()] ?? closest(unit, KNOWN_UNITS);
+  const hint = UNIT_ALIASES[unit.toLowerCase()] ?? suggest(unit, KNOWN_UNITS);
   c.fail(`unknown unit "${unit}"${hint ? `; did you mean "${hint}"?` : ''} (units: ${UNIT_HELP})`, unitAt);
 }
 
@@ -479,28 +479,8 @@ function found(c: Cursor): string {
   return `"${/^\S+/.exec(c.rest)?.[0] ?? c.peek()}"`;
 }
 
-/**
- * The candidate nearest to a misspelt word, within a distance that grows with its length. Ties go to a candidate
- * with the same letters, since a swap of two keys ("p59", "medain") is the commonest typo.
- */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const w = word.toLowerCase();
-  const letters = [...w].sort().join('');
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const cand of candidates) {
-    const lc = cand.toLowerCase();
-    const d = editDistance(w, lc);
-    if (d > limit) continue;
-    const score = d * 2 + ([...lc].sort().join('') === letters ? 0 : 1);
-    if (score < bestScore) {
-      bestScore = score;
-      best = cand;
-    }
-  }
-  return best;
-}
+// The shared "did you mean" under the name evaluate.ts imports it by.
+export { suggest as closest };
 
 function oneLine(text: string): string {
   return text.replace(/[\t\r\n]/g, ' ');

@@ -73,6 +73,16 @@ export function convert(value: number, from: string, to: string): number {
   return (value * a.factor) / b.factor;
 }
 
+/** A value in another unit when the two convert (charts put series of one dimension on one axis); else undefined. */
+export function inUnit(value: number, from: string, to: string): number | undefined {
+  if (from === to) return value;
+  try {
+    return convert(value, from, to);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface Quantity {
   value: number;
   /** The unit as written, normalised ("100k/s" has unit "/s" and value 100000); "" when unitless. */

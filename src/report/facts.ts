@@ -4,6 +4,7 @@
 // including the headline's parts marked as such.
 
 import type { HistoryDocument } from '../baseline/history.ts';
+import { formatPercent, percentMagnitude } from '../model/percent.ts';
 import type { ResultsDocument, RunEnvironment } from '../model/results.ts';
 import { formatValue, round, unitInfo } from '../model/units.ts';
 import type {
@@ -13,6 +14,9 @@ import type {
   CriterionStatus,
   VerdictDocument,
 } from '../model/verdict.ts';
+
+// The renderers take these from here with the rest of what a report says.
+export { formatPercent, percentMagnitude };
 
 export interface ReportInput {
   verdict: VerdictDocument;
@@ -324,17 +328,6 @@ export function relativePairLines(c: CriterionResult): PairLines | undefined {
   return { lines, more: r.pairs.length - lines.length };
 }
 
-/** A relative change: "+7.1%", "-12.0%", "+250%", "0.0%". */
-export function formatPercent(fraction: number): string {
-  if (Number.isNaN(fraction)) return 'n/a';
-  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '-∞%';
-  const pct = fraction * 100;
-  const abs = Math.abs(pct);
-  const text = abs >= 100 ? String(Math.round(abs)) : abs.toFixed(1);
-  if (Number(text) === 0) return '0.0%';
-  return `${pct < 0 ? '-' : '+'}${text}%`;
-}
-
 /** "+7.1% [+4.2%, +10.3%]": the change (ratio - 1) and its interval; "—" when there is nothing to compare. */
 export function formatChange(c: Comparison): string {
   const r = changeRatio(c);
@@ -346,13 +339,6 @@ export function formatChange(c: Comparison): string {
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return 'p=n/a';
   return p < 0.001 ? 'p<0.001' : `p=${Number(p.toPrecision(2))}`;
-}
-
-/** An unsigned percentage: "2.1%", "250%". */
-export function percentMagnitude(fraction: number): string {
-  if (!Number.isFinite(fraction)) return '∞%';
-  const abs = Math.abs(fraction * 100);
-  return `${abs >= 100 ? Math.round(abs) : abs.toFixed(1)}%`;
 }
 
 /**

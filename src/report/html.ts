@@ -8,7 +8,7 @@ import type { HistoryDocument, HistoryRun } from '../baseline/history.ts';
 import { speedRatio } from '../compare/environment.ts';
 import { levelOf } from '../compare/level.ts';
 import type { Metric, ResultsDocument, RunEnvironment } from '../model/results.ts';
-import { convert, dimensionOf, formatValue } from '../model/units.ts';
+import { dimensionOf, formatValue, inUnit } from '../model/units.ts';
 import type { Comparison, ComparisonVerdict, CriterionResult, CriterionStatus } from '../model/verdict.ts';
 import {
   badness,
@@ -96,16 +96,6 @@ const badge = (verdict: ComparisonVerdict) => `<span class="badge v-${verdict}">
 /** Only plain http(s) links, and only as link targets: the URL is the run's, but it is checked all the same. */
 function safeUrl(url: string | undefined): string | undefined {
   return url && url.length <= 2000 && /^https?:\/\/[^\s<>"'`\\]+$/.test(url) ? url : undefined;
-}
-
-/** A value of another unit in `to`, when the two convert; undefined when they do not. */
-function inUnit(v: number, from: string, to: string): number | undefined {
-  if (from === to) return v;
-  try {
-    return convert(v, from, to);
-  } catch {
-    return undefined;
-  }
 }
 
 function shortSha(sha: string | undefined): string | undefined {

@@ -3,7 +3,7 @@
 // run. Only trusted text goes into the block: numbers, short shas and a fixed title with the metric's index.
 
 import type { HistoryDocument } from '../baseline/history.ts';
-import { convert } from '../model/units.ts';
+import { inUnit } from '../model/units.ts';
 import type { Comparison } from '../model/verdict.ts';
 import { sortWorstFirst } from './facts.ts';
 
@@ -18,15 +18,6 @@ export interface TrendChart {
   /** x labels: short shas (or run numbers) of the history runs, then "head". */
   labels: string[];
   values: number[];
-}
-
-function inUnit(v: number, from: string, to: string): number | undefined {
-  if (from === to) return v;
-  try {
-    return convert(v, from, to);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The charts' data: changed metrics with at least two earlier runs in the history. */

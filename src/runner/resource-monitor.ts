@@ -2,87 +2,26 @@
 // makes the server burn more CPU or leak memory shows up next to its latency. Linux only: elsewhere the
 // monitor reports nothing rather than guessing.
 
-import { readdirSync, readFileSync } from 'node:fs';
 import { makeMetric } from '../model/make-metric.ts';
 import { formatParams, type Params } from '../model/metric-id.ts';
 import type { Metric, SuiteResult } from '../model/results.ts';
+import { slopeOrZero } from '../stats/fit.ts';
+import { type ProcStat, readAllStats, readRss, TICK_MS } from './proc-stat.ts';
 
-/** Linux reports CPU time in clock ticks of 1/100 s on every architecture Node supports. */
-const TICKS_PER_S = 100;
-
-export interface ProcStat {
-  pid: number;
-  ppid: number;
-  /** utime + stime + cutime + cstime: own CPU plus that of children already waited for, in ticks. */
-  ticks: number;
-}
-
-/** Parse /proc/<pid>/stat; the command name may contain spaces and parentheses, so split after the last ")". */
-export function parseProcStat(text: string): ProcStat | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const pid = Number(text.slice(0, text.indexOf(' ')));
-  const f = text
-    .slice(close + 2)
-    .trim()
-    .split(' ');
-  // After "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime
-  const ppid = Number(f[1]);
-  const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-  if (!Number.isFinite(pid) || !Number.isFinite(ppid) || !Number.isFinite(ticks)) return undefined;
-  return { pid, ppid, ticks };
-}
+const TICKS_PER_S = 1000 / TICK_MS;
 
 /** The root and all its descendants among `procs`. */
-export function treeOf(procs: readonly ProcStat[], root: number): ProcStat[] {
-  const children = new Map<number, ProcStat[]>();
+export function treeOf<P extends { pid: number; ppid: number }>(procs: readonly P[], root: number): P[] {
+  const children = new Map<number, P[]>();
   for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const out: ProcStat[] = [];
+  const out: P[] = [];
   const queue = procs.filter((p) => p.pid === root);
   while (queue.length > 0) {
-    const p = queue.shift() as ProcStat;
+    const p = queue.shift() as P;
     out.push(p);
     queue.push(...(children.get(p.pid) ?? []));
   }
   return out;
-}
-
-/** Least-squares slope of y over x. */
-export function slope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  if (n < 2) return 0;
-  const mx = xs.reduce((a, b) => a + b, 0) / n;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += ((xs[i] as number) - mx) * ((ys[i] as number) - my);
-    den += ((xs[i] as number) - mx) ** 2;
-  }
-  return den > 0 ? num / den : 0;
-}
-
-function readProcs(): ProcStat[] {
-  const out: ProcStat[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const s = parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
-      if (s) out.push(s);
-    } catch {
-      // The process exited between listing and reading.
-    }
-  }
-  return out;
-}
-
-function rssBytes(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 interface Track {
@@ -122,7 +61,7 @@ export function startResourceMonitor(
   const sample = () => {
     let procs: ProcStat[];
     try {
-      procs = readProcs();
+      procs = readAllStats();
     } catch {
       return;
     }
@@ -131,8 +70,9 @@ export function startResourceMonitor(
       const tree = treeOf(procs, track.pid);
       if (tree.length === 0) continue;
       track.times.push(t);
-      track.ticks.push(tree.reduce((s, p) => s + p.ticks, 0));
-      track.rssMb.push(tree.reduce((s, p) => s + rssBytes(p.pid), 0) / 1e6);
+      // Own CPU plus that of children already waited for: a worker that exited still counts.
+      track.ticks.push(tree.reduce((s, p) => s + p.ownTicks + p.reapedTicks, 0));
+      track.rssMb.push(tree.reduce((s, p) => s + (readRss(p.pid) ?? 0), 0) / 1e6);
       track.during.push(current);
     }
   };
@@ -194,7 +134,7 @@ function usageMetrics(track: Track, suite: string, idx: readonly number[], param
     out.push(makeMetric({ suite, name: 'cpu', ...p, unit: '%', better: 'lower', samples: cpu, windows: true }));
   }
   out.push(makeMetric({ suite, name: 'rss', ...p, unit: 'MB', better: 'lower', samples: rss, windows: true }));
-  const perS = slope(
+  const perS = slopeOrZero(
     idx.map((i) => (track.times[i] as number) / 1000),
     rss,
   );

@@ -3,6 +3,8 @@
 // that never changes can. The runner takes one before each suite and one after the last, and the results
 // record their median: the report then says when the baseline's machine was faster or slower than this one.
 
+import { median } from '../stats/quantile.ts';
+
 /** Reused by every unit: allocating per unit made the probe measure the garbage collector (±25%). */
 const buffer = new Float64Array(256);
 
@@ -65,9 +67,7 @@ export function probeSpeed(opts: ProbeOptions = {}): number {
 
 /** The middle of the probes taken during a run, rounded to 3 significant digits (the probe's resolution). */
 export function speedOf(probes: readonly number[]): number | undefined {
-  const ok = probes.filter((p) => Number.isFinite(p) && p > 0).sort((a, b) => a - b);
+  const ok = probes.filter((p) => Number.isFinite(p) && p > 0);
   if (ok.length === 0) return undefined;
-  const mid = ok.length / 2;
-  const median = ok.length % 2 ? (ok[Math.floor(mid)] as number) : ((ok[mid - 1] as number) + (ok[mid] as number)) / 2;
-  return Number(median.toPrecision(3));
+  return Number(median(ok).toPrecision(3));
 }

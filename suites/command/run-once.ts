@@ -2,8 +2,8 @@
 // ready, then stop it), and measure. Any way a run can go wrong becomes a RunFailure that carries the output tail.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { selfReapedTicks, TICK_MS } from '../../src/runner/proc-stat.ts';
 import { OutputTail } from './output-tail.ts';
-import { selfReapedTicks, TICK_MS } from './proc.ts';
 import { pollUrl, type UrlPoll } from './ready.ts';
 import { stopTree } from './stop.ts';
 import { ProcessTree } from './tree.ts';

@@ -1,7 +1,14 @@
 // The process tree of one run, followed by sampling /proc: which processes belong to it, the peak of their summed
 // RSS, and the CPU the tree has used. Processes are keyed by pid and start time, so a reused pid is never mixed up.
 
-import { listChildren, listGroup, type ProcStat, pageBytes, readPeakRss, readStat } from './proc.ts';
+import {
+  listChildren,
+  listGroup,
+  type ProcStat,
+  pageBytes,
+  readPeakRss,
+  readStat,
+} from '../../src/runner/proc-stat.ts';
 
 interface Member {
   pid: number;

@@ -1,6 +1,7 @@
 // Is the load generator, not the server, the bottleneck? A worker thread whose event loop is busy nearly
 // all the time, or whose timers fire late, starts requests late and measures its own queueing as latency.
 
+import { wholePercent } from '../../src/model/percent.ts';
 import type { GeneratorHealth } from './protocol.ts';
 
 export const SATURATED_ELU = 0.9;
@@ -22,12 +23,11 @@ export function judgeGenerator(health: GeneratorHealth[], cpuShare: number): Gen
   const lag = Math.max(...health.map((h) => h.lagP99Ms));
   const saturated = elu >= SATURATED_ELU || lag >= LAG_P99_LIMIT_MS;
   if (!saturated) return { saturated };
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
   return {
     saturated,
     message:
-      `the load generator was saturated (busiest worker thread's event loop ${pct(elu)} busy, timer lag p99 ` +
-      `${lag.toFixed(1)} ms, CPU ${pct(cpuShare)} of ${health.length} thread(s)): throughput and latency are ` +
+      `the load generator was saturated (busiest worker thread's event loop ${wholePercent(elu)} busy, timer lag p99 ` +
+      `${lag.toFixed(1)} ms, CPU ${wholePercent(cpuShare)} of ${health.length} thread(s)): throughput and latency are ` +
       'bounded by the generator, not the server; add workers or cores, lower the load, or run the server elsewhere',
   };
 }

@@ -107,7 +107,7 @@ function evaluateMetrics(
   return aggregate(checks, 'matches');
 }
 
-interface Limit {
+export interface Limit {
   limit: number;
   op: Op;
   /** A rate VALUE against a time per operation: the limit is 1 / VALUE and the op flipped. */
@@ -121,7 +121,12 @@ const FLIPPED: Record<Op, Op> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=
  * operation": a rate and a time per operation are each other's inverse, so the limit is inverted and the
  * operator flipped (quantiles follow: the p95 time is the p5 rate; the mean time gives the overall rate).
  */
-function limitFor(index: number, config: CriterionConfig, parsed: ParsedCriterion, m: Metric): Limit {
+export function limitFor(
+  index: number,
+  config: CriterionConfig,
+  parsed: ParsedCriterion,
+  m: Pick<Metric, 'id' | 'unit'>,
+): Limit {
   const metricDim = dimensionOf(m.unit);
   const valueDim = dimensionOf(parsed.value.unit);
   const crossed = parsed.stat !== 'n' && parsed.stat !== 'sd' && valueDim === 'rate' && metricDim === 'time';
@@ -132,7 +137,12 @@ function limitFor(index: number, config: CriterionConfig, parsed: ParsedCriterio
 }
 
 /** VALUE in the metric's unit; a unit of another dimension is a configuration error, not a failed check. */
-function thresholdFor(index: number, config: CriterionConfig, parsed: ParsedCriterion, m: Metric): number {
+export function thresholdFor(
+  index: number,
+  config: CriterionConfig,
+  parsed: ParsedCriterion,
+  m: Pick<Metric, 'id' | 'unit'>,
+): number {
   const { value, valueText, stat } = parsed;
   // The parser already insisted on a plain number for n, which counts samples whatever the metric's unit.
   if (stat === 'n') return value.value;

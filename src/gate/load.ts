@@ -1,9 +1,10 @@
 // The config as every entry reads it: user TypeScript enabled, the runner's secrets hidden while it loads,
-// criteria checked. The environment it returns is the one the pull request's code (suites, services,
+// criteria checked (their syntax, and their units where the suite's kind knows the metric's). The environment it returns is the one the pull request's code (suites, services,
 // commands) gets; the caller keeps its own for its own calls (GitHub, the cache).
 
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
+import { checkCriteriaUnits } from '../criteria/units-check.ts';
 import type { Registry } from '../runner/registry.ts';
 import { loadScrubbed } from '../runner/scrub.ts';
 import { registerTsLoader } from '../runner/ts-loader.ts';
@@ -23,5 +24,12 @@ export async function loadGateConfig(
     loadConfig(file, { kinds: at.registry.kinds, cwd: at.cwd, env: e }),
   );
   checkCriteria(loaded.config.criteria);
+  checkCriteriaUnits(
+    loaded.config.criteria,
+    loaded.config.suites.map((s) => {
+      const units = loaded.kinds.find((k) => k.name === s.kind)?.metricUnits;
+      return { name: s.name, ...(units ? { units } : {}), ...(s.ladder ? { ladder: s.ladder } : {}) };
+    }),
+  );
   return { loaded, suiteEnv: env };
 }

@@ -51,6 +51,11 @@ export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
    * library's public API, for user modules that `import ... from 'perf-action'`.
    */
   roles?: Record<string, (api: Record<string, unknown>) => Promise<void>>;
+  /**
+   * Units of the metrics the kind yields, by the metric name's last segment (`*`: every metric), so that a
+   * criterion with a VALUE of another dimension is an error when the config is read, not after the run.
+   */
+  metricUnits?: Readonly<Record<string, string>>;
   /** How many legs a suite's load is split over (e.g. http's `load.shards`); 1 or absent: not split. */
   loadShards?(config: Record<string, unknown>): number | undefined;
   /**

@@ -7,6 +7,7 @@
 
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
+import { BROKER_METRIC_UNITS } from '../broker/units.ts';
 import { WORKER_ROLE } from './protocol.ts';
 import { amqpSchema } from './schema.ts';
 
@@ -17,6 +18,7 @@ export const amqpKind = defineSuiteKind({
   description:
     'Producers with publisher confirms and acking consumers on RabbitMQ: throughput, latency, loss under a crash',
   schema: amqpSchema,
+  metricUnits: BROKER_METRIC_UNITS,
   roles: {
     [WORKER_ROLE]: async () => {
       const { runAmqpWorker } = await import(/* webpackMode: "eager" */ './worker.ts');

@@ -11,6 +11,7 @@ import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
 import { WORKER_ROLE } from './protocol.ts';
 import { httpSchema } from './schema.ts';
 import { mergeHttpShards } from './shards.ts';
+import { HTTP_METRIC_UNITS } from './units.ts';
 
 export { type HttpConfig, httpSchema } from './schema.ts';
 
@@ -18,6 +19,7 @@ export const httpKind = defineSuiteKind({
   name: 'http',
   description: 'HTTP load test: closed or open model, latency percentiles, throughput, error rate, streams',
   schema: httpSchema,
+  metricUnits: HTTP_METRIC_UNITS,
   roles: {
     [WORKER_ROLE]: async () => {
       const { runHttpWorker } = await import(/* webpackMode: "eager" */ './worker.ts');

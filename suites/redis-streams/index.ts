@@ -7,6 +7,7 @@
 
 import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
+import { BROKER_METRIC_UNITS } from '../broker/units.ts';
 import { WORKER_ROLE } from './protocol.ts';
 import { redisStreamsSchema } from './schema.ts';
 
@@ -16,6 +17,7 @@ export const redisStreamsKind = defineSuiteKind({
   name: 'redis-streams',
   description: 'Producers and a consumer group on Redis Streams: throughput, delivery latency, loss under a crash',
   schema: redisStreamsSchema,
+  metricUnits: BROKER_METRIC_UNITS,
   roles: {
     [WORKER_ROLE]: async () => {
       const { runStreamsWorker } = await import(/* webpackMode: "eager" */ './worker.ts');

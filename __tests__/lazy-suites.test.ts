@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '..');
 const probe = path.join(root, '__tests__/fixtures/lazy-suites/probe.ts');
 const quickstart = path.join(root, 'examples/quickstart/perf.yml');
-const HEAVY = ['undici', 'ioredis', 'amqplib'];
+// hdr-histogram-js: http's shard merger, loaded by a merge only.
+const HEAVY = ['undici', 'ioredis', 'amqplib', 'hdr-histogram-js'];
 
 /** The npm packages loaded by loading `config` with the built-in kinds, then importing `extra`. */
 function loadedPackages(config: string, extra: string[] = []): { suites: string[]; packages: string[] } {

@@ -724,9 +724,9 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry:
   const allowSave = inputs.saveBaseline !== 'never' && plan.maySave;
   const store = openStore(job, inputs, env, allowSave);
   const { baseline, baselineProblem } = plan.compare ? await loadBaseline(store) : {};
-  let merged: ReturnType<typeof mergeGate>;
+  let merged: Awaited<ReturnType<typeof mergeGate>>;
   try {
-    merged = mergeGate({
+    merged = await mergeGate({
       legs,
       kinds: registry.kinds,
       loaded,

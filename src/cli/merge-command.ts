@@ -38,7 +38,7 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   let results: ResultsDocument;
   let verdict: VerdictDocument;
   try {
-    ({ results, verdict } = mergeGate({
+    ({ results, verdict } = await mergeGate({
       legs,
       kinds: io.registry.kinds,
       ...(loaded ? { loaded } : {}),

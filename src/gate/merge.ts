@@ -9,7 +9,7 @@ import type { ResultsDocument } from '../model/results.ts';
 import type { VerdictDocument } from '../model/verdict.ts';
 import { shardSuites } from '../runner/shard.ts';
 import type { SuiteKind } from '../runner/suite-kind.ts';
-import { type LegInput, mergeLegs } from '../shard/merge.ts';
+import { type LegInput, mergeLegs, type ShardMerger } from '../shard/merge.ts';
 
 export interface MergeGateInput {
   legs: readonly LegInput[];
@@ -22,9 +22,17 @@ export interface MergeGateInput {
 }
 
 /** Throws MergeError (shard/merge.ts) when the legs do not belong together. */
-export function mergeGate(m: MergeGateInput): { results: ResultsDocument; verdict: VerdictDocument } {
+export async function mergeGate(m: MergeGateInput): Promise<{ results: ResultsDocument; verdict: VerdictDocument }> {
   const planned = m.loaded ? shardSuites(m.loaded.config.suites, m.kinds) : undefined;
-  const results = mergeLegs(m.legs, { kinds: m.kinds, ...(planned ? { planned } : {}) });
+  // Only kinds with a split suite in the legs load their merger (http's pulls the HDR histogram code).
+  const split = new Set(m.legs.flatMap((l) => l.doc.suites.filter((s) => s.shard).map((s) => s.kind)));
+  const mergers: ShardMerger[] = await Promise.all(
+    m.kinds.map(async (k) => ({
+      name: k.name,
+      ...(k.shardMerger && split.has(k.name) ? { mergeShards: await k.shardMerger() } : {}),
+    })),
+  );
+  const results = mergeLegs(m.legs, { kinds: mergers, ...(planned ? { planned } : {}) });
   const verdict = judge({
     head: results,
     ...(m.baseline ? { baseline: m.baseline } : {}),

@@ -59,10 +59,10 @@ export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
   /** How many legs a suite's load is split over (e.g. http's `load.shards`); 1 or absent: not split. */
   loadShards?(config: Record<string, unknown>): number | undefined;
   /**
-   * Joins the legs' attached records into the metrics one run with all their load would have given.
-   * Throws an Error naming what does not match (a different plan, missing data).
+   * Loads the kind's merger (lazily: only a merge needs it), which joins the legs' attached records into the
+   * metrics one run with all their load would have given, and throws an Error naming what does not match.
    */
-  mergeShards?(suite: string, parts: unknown[]): Metric[];
+  shardMerger?(): Promise<(suite: string, parts: unknown[]) => Metric[]>;
 }
 
 /** Marks errors caused by the user's setup (a broken bench file, a missing file): the CLI exits 2. */

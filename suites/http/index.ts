@@ -10,7 +10,6 @@ import type { Metric } from '../../src/model/results.ts';
 import { defineSuiteKind } from '../../src/runner/suite-kind.ts';
 import { WORKER_ROLE } from './protocol.ts';
 import { httpSchema } from './schema.ts';
-import { mergeHttpShards } from './shards.ts';
 import { HTTP_METRIC_UNITS } from './units.ts';
 
 export { type HttpConfig, httpSchema } from './schema.ts';
@@ -27,8 +26,7 @@ export const httpKind = defineSuiteKind({
     },
   },
   loadShards: (config) => (config as { load?: { shards?: number } }).load?.shards,
-  // Synchronous in the SuiteKind interface, so not loaded lazily; it pulls hdr-histogram-js, not undici.
-  mergeShards: mergeHttpShards,
+  shardMerger: async () => (await import(/* webpackMode: "eager" */ './shards.ts')).mergeHttpShards,
   async *run(ctx): AsyncIterable<Metric> {
     const { runHttp } = await import(/* webpackMode: "eager" */ './runtime.ts');
     yield* runHttp(ctx);

@@ -1,5 +1,6 @@
 // The verdict in the gate lab (tools/simulate.ts): false-alarm and detection rates on fixed seeds, each checked
 // against its target with a binomial allowance for the seed count, and properties that must hold exactly.
+// The rates run on a quarter of the seeds in `npm test` and on all of them in `npm run test:lab`.
 // The full table, with the peers' rules beside it, is `npm run bench:verdict` (docs/verdict-measurements.md).
 
 import { describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   type Rates,
   type Scenario,
 } from '../tools/simulate.ts';
+import { simulationSeeds } from './helpers/tier.ts';
 
 const options = DEFAULT_COMPARE_OPTIONS;
 const AB_PLAN = { first: 10, max: 30 };
@@ -97,38 +99,38 @@ describe('A/A: at most 1% of runs with any of 20 unchanged metrics regressed', (
     ['machine drift, 10-run history', { history: 10, noise: drift }],
   ];
   it.each(cases)('%s', (_, s) => {
-    expectAtMostRate(measureGate(scenario(s), seeds(100), options), 0.01);
+    expectAtMostRate(measureGate(scenario(s), seeds(simulationSeeds(100)), options), 0.01);
   });
 
   it('same runner under machine drift', () => {
-    const r = measureSameRunner(scenario({ history: 0, noise: drift }), seeds(100), AB_PLAN, options);
+    const r = measureSameRunner(scenario({ history: 0, noise: drift }), seeds(simulationSeeds(100)), AB_PLAN, options);
     expectAtMostRate(r, 0.01);
   });
 });
 
 describe('detection', () => {
   it('5-run history: +10% on one of 20 metrics caught in at least 80% of runs', () => {
-    expectCaught(measureGate(scenario({ history: 5, ...one(0.1) }), seeds(100), options), 0.8);
+    expectCaught(measureGate(scenario({ history: 5, ...one(0.1) }), seeds(simulationSeeds(100)), options), 0.8);
   });
 
   it('10-run history: +10% on one of 20 metrics caught in at least 80% of runs', () => {
-    expectCaught(measureGate(scenario({ history: 10, ...one(0.1) }), seeds(60), options), 0.8);
+    expectCaught(measureGate(scenario({ history: 10, ...one(0.1) }), seeds(simulationSeeds(60)), options), 0.8);
   });
 
   it('5-run history: +20% on one of 20 metrics caught in at least 95% of runs', () => {
-    expectCaught(measureGate(scenario({ history: 5, ...one(0.2) }), seeds(100), options), 0.95);
+    expectCaught(measureGate(scenario({ history: 5, ...one(0.2) }), seeds(simulationSeeds(100)), options), 0.95);
   });
 
   it('no history, 5 replicates: 2x on one of 4 metrics caught in at least 95% of runs', () => {
     const s = scenario({ history: 0, metrics: 4, replicates: 5, ...one(1) });
-    expectCaught(measureGate(s, seeds(200), options), 0.95);
+    expectCaught(measureGate(s, seeds(simulationSeeds(200)), options), 0.95);
   });
 
   // One value per run with hiccups in it (mixed noise) misses this target: a hiccup in the history inflates
   // its spread (bench: 57% caught). The model holds it for one clean value per run.
   it('one clean value per run, 10-run history: +50% on one of 20 caught in at least 95% of runs', () => {
     const s = scenario({ history: 10, replicates: 1, noise: LOGNORMAL_NOISE, ...one(0.5) });
-    expectCaught(measureGate(s, seeds(100), options), 0.95);
+    expectCaught(measureGate(s, seeds(simulationSeeds(100)), options), 0.95);
   });
 
   // The +5% target of same-runner mode is missed (bench: about 27% caught): a change equal to min-effect is
@@ -136,7 +138,7 @@ describe('detection', () => {
   // the level the looks and 20 metrics leave. What the model holds is a large change.
   it('same runner under machine drift: +50% on one of 20 caught in at least 95% of runs', () => {
     const s = scenario({ history: 0, noise: drift, ...one(0.5) });
-    expectCaught(measureSameRunner(s, seeds(100), AB_PLAN, options), 0.95);
+    expectCaught(measureSameRunner(s, seeds(simulationSeeds(100)), AB_PLAN, options), 0.95);
   });
 });
 

@@ -1,0 +1,13 @@
+// Which tier a test file runs in (vitest.config.ts sets PERF_ACTION_TIER for the lab project). A long
+// simulation runs in full in the lab, on demand; the default tier runs the same check on a shorter fixed
+// set of seeds, so a break in the property still fails `npm test`.
+
+export const LAB = process.env.PERF_ACTION_TIER === 'lab';
+
+/**
+ * How many seeds a simulation runs: `full` in the lab, a quarter of it (the first seeds of the same
+ * sequence) in the default tier. Checks whose allowance is computed from the count stay exact at either size.
+ */
+export function simulationSeeds(full: number): number {
+  return LAB ? full : Math.ceil(full / 4);
+}

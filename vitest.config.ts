@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import { HANG_GUARD_MS } from './__tests__/helpers/tier.ts';
 
 // Three tiers (README, "Testing"): `npm test` runs unit and integration, what CI runs; `npm run test:unit`
 // the pure files alone; `npm run test:lab` the long statistics simulations in full.
@@ -62,10 +63,9 @@ const LAB = ['__tests__/verdict-simulation.test.ts'];
 
 export default defineConfig({
   test: {
-    // A guard against a real hang, not a speed check: a busy machine (another heavy job beside the tests)
-    // must never fail a test by its clock; speed is measured by npm run bench:*.
-    testTimeout: 900_000,
-    hookTimeout: 900_000,
+    // A guard against a real hang, not a speed check; no test or hook sets a shorter one.
+    testTimeout: HANG_GUARD_MS,
+    hookTimeout: HANG_GUARD_MS,
     // Integration tests start processes and servers; two cores means two workers at most.
     maxWorkers: 2,
     projects: [

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVerdict } from '../src/model/verdict.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
@@ -23,7 +24,7 @@ function ab(args: string[]) {
     cwd: repo,
     env: { ...process.env, NO_COLOR: '1' },
     encoding: 'utf8',
-    timeout: 900_000,
+    timeout: HANG_GUARD_MS,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -102,7 +103,7 @@ describe('perf-action ab', () => {
     expect(v.criteria[0]?.status).toBe('pass');
     // Only the main worktree is left.
     expect(git('worktree', 'list').split('\n')).toHaveLength(1);
-  }, 200_000);
+  });
 
   it('calls identical code unchanged or inconclusive, never regressed, and passes the gate', () => {
     // HEAD~1 and HEAD~2 differ only in a README.
@@ -117,7 +118,7 @@ describe('perf-action ab', () => {
     } finally {
       git('checkout', '-q', '-');
     }
-  }, 200_000);
+  });
 
   it('compare-to auto: screens against a stored baseline and confirms only the suite it left open', () => {
     // The stored baseline: a normal run of the base commit (HEAD~1, same code as HEAD~2).
@@ -127,7 +128,7 @@ describe('perf-action ab', () => {
         cwd: repo,
         env: { ...process.env, NO_COLOR: '1' },
         encoding: 'utf8',
-        timeout: 900_000,
+        timeout: HANG_GUARD_MS,
       });
       expect(r.status).toBe(0);
     } finally {
@@ -144,7 +145,7 @@ describe('perf-action ab', () => {
       /confirmed on this runner \(same-runner A\/B\) for suite s: 1 metric/,
     );
     expect(git('worktree', 'list').split('\n')).toHaveLength(1);
-  }, 240_000);
+  });
 
   it('exits 2 with a clear message for a base that does not exist, or a failing setup', () => {
     const noScreen = ab(['--base', 'HEAD~1', '--screen', 'nope.json']);

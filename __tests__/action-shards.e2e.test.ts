@@ -67,7 +67,7 @@ beforeAll(async () => {
     repository: REPOSITORY,
     pulls: [{ number: 11, headSha: PR_HEAD, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha: MAIN1 }],
   });
-}, 300_000);
+});
 
 afterAll(async () => {
   await cacheSvc?.close();
@@ -82,7 +82,7 @@ async function job(spec: Omit<JobSpec, 'apiUrl'>): Promise<JobResult> {
     files: { 'perf.yml': CONFIG, 'spin.bench.ts': { copy: spinBench }, ...(spec.files ?? {}) },
     env: { PERF_ACTION_RETRY_BASE_MS: '20', ...(spec.env ?? {}) },
   });
-  const result = await runActionBundle(actionMain, prepared, 80_000);
+  const result = await runActionBundle(actionMain, prepared);
   if (result.code === null) throw new Error(`the action timed out:\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -145,7 +145,7 @@ async function merge(ev: Event, files: Record<string, { copy: string }>): Promis
   });
 }
 
-describe.sequential('a sharded run through the action bundle', { timeout: 300_000 }, () => {
+describe.sequential('a sharded run through the action bundle', () => {
   it('on main: two legs, one merge that judges both and saves one baseline', async () => {
     const files = await legs(push(MAIN1), 2);
     expect(cacheSvc.entries()).toHaveLength(0);

@@ -18,6 +18,7 @@ import {
   RunnerSandbox,
   runActionBundle,
 } from './helpers/runner-env.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 import { type CacheService, makeRuntimeToken, startCacheService } from './standins/cache-service.ts';
 import { type GitHubApi, READ_ONLY_TOKEN, startGitHubApi, WRITE_TOKEN } from './standins/github-api.ts';
 
@@ -78,7 +79,7 @@ beforeAll(async () => {
   for (let waited = 0; !built() && waited < 120_000; waited += 1000) await new Promise((r) => setTimeout(r, 1000));
   if (!built()) {
     // CI builds before testing; a fresh clone gets the bundle built once here.
-    const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', timeout: HANG_GUARD_MS });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
   }
   sandbox = new RunnerSandbox('perf-action-e2e-');
@@ -103,7 +104,7 @@ beforeAll(async () => {
       },
     ],
   });
-}, 300_000);
+});
 
 afterAll(async () => {
   await cacheSvc?.close();
@@ -119,7 +120,7 @@ async function job(spec: Omit<JobSpec, 'files' | 'apiUrl'> & { files?: JobSpec['
     files: { 'perf.yml': CONFIG, 'spin.bench.ts': { copy: spinBench }, ...(spec.files ?? {}) },
     env: { PERF_ACTION_RETRY_BASE_MS: '20', ...(spec.env ?? {}) },
   });
-  const result = await runActionBundle(actionMain, prepared, 80_000);
+  const result = await runActionBundle(actionMain, prepared);
   if (result.code === null) throw new Error(`the action timed out:\n${result.stdout}\n${result.stderr}`);
   return result;
 }
@@ -168,7 +169,7 @@ let forkResults = '';
 let forkVerdict = '';
 
 // Generous per-test limits: a job is a few seconds on a quiet machine, but the machine is shared.
-describe.sequential('the action bundle through a repository story', { timeout: 150_000 }, () => {
+describe.sequential('the action bundle through a repository story', () => {
   it('a push to main runs, says there is no baseline yet (neutral, not green), and saves one', async () => {
     const r = await job({
       event: 'push',
@@ -933,7 +934,7 @@ describe('compare-to: base (same-runner A/B in the action)', () => {
     writeFileSync(prepared.eventPath, JSON.stringify(payload));
     api.addPull({ number: 21, headSha, headRef: 'feature', baseRef: DEFAULT_BRANCH, baseSha });
 
-    const r = await runActionBundle(actionMain, prepared, 150_000);
+    const r = await runActionBundle(actionMain, prepared);
     expect(r.code, r.stdout).toBe(1);
     expect(r.stdout).toMatch(/compare-to: base: measuring the base [0-9a-f]{7} on this runner too/);
     expect(r.outputs).toMatchObject({ verdict: 'fail', regressions: '1', 'baseline-sha': baseSha });
@@ -942,5 +943,5 @@ describe('compare-to: base (same-runner A/B in the action)', () => {
     expect(comment?.body).toContain('🔴 regressed');
     // The worktree of the base commit is gone again.
     expect(git('worktree', 'list').split('\n')).toHaveLength(1);
-  }, 200_000);
+  });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict } from '../src/model/verdict.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
@@ -18,7 +19,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     cwd: work,
     env: { ...process.env, NO_COLOR: '1', ...env },
     encoding: 'utf8',
-    timeout: 900_000,
+    timeout: HANG_GUARD_MS,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict, type VerdictDocument } from '../src/model/verdict.ts';
 import { type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let work: string;
@@ -36,7 +37,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, NO_COLOR: '1', REDIS_URL: redis.url, ...env },
     encoding: 'utf8',
     // A hang guard: the example takes about a minute and a half on two busy cores.
-    timeout: 600_000,
+    timeout: HANG_GUARD_MS,
   });
 }
 
@@ -108,7 +109,7 @@ describe('examples/orchestration', () => {
     }
     const report = readFileSync(path.join(work, 'report.md'), 'utf8');
     expect(report).toContain('✅ coord/coordinate\\[agents=32\\] - coord/direct\\[agents=32\\]: ');
-  }, 900_000);
+  });
 
   it('fails linear scaling when the planner turns quadratic (PLANNER_SLOW=1), and still plans under 1 s', () => {
     const r = run(['--suite', 'graph', '--json', 'slow.json'], { PLANNER_SLOW: '1' });
@@ -118,5 +119,5 @@ describe('examples/orchestration', () => {
     expect(scaling.status).toBe('fail');
     expect(scaling.actual).toBeGreaterThan(1.5);
     expect(criterion(v, 'graph/plan[nodes=1000] p95 < 1s').status).toBe('pass');
-  }, 900_000);
+  });
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict } from '../src/model/verdict.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let work: string;
@@ -34,7 +35,7 @@ describe('examples/python-tools', () => {
     const r = spawnSync(
       process.execPath,
       [path.join(root, 'dist/cli.js'), 'run', '--config', 'perf.yml', '--out', 'out.json', '--json', 'v.json'],
-      { cwd: work, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 150_000 },
+      { cwd: work, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: HANG_GUARD_MS },
     );
     expect(r.stderr).toMatch(/✔ pytest: 5 metrics/);
     expect([0, 1]).toContain(r.status);
@@ -69,5 +70,5 @@ describe('examples/python-tools', () => {
     expect(verdict.criteria).toHaveLength(4);
     expect(verdict.criteria.map((c) => c.status)).not.toContain('missing');
     expect(verdict.status).toBe(verdict.criteria.every((c) => c.status === 'pass') ? 'pass' : 'fail');
-  }, 180_000);
+  });
 });

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict, type VerdictDocument } from '../src/model/verdict.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 let work: string;
@@ -38,7 +39,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     env: { ...process.env, NO_COLOR: '1', REDIS_URL: redis.url, ...ports, ...env },
     encoding: 'utf8',
     // A hang guard: the example takes about a minute and a half on two busy cores.
-    timeout: 600_000,
+    timeout: HANG_GUARD_MS,
   });
 }
 
@@ -104,7 +105,7 @@ describe('examples/scale', () => {
     expect(ratio.relative?.pairs.map((p) => [p.a.id, p.b.id, p.unit])).toEqual([
       ['llm/completion/first_event', 'llm-one/completion/first_event', 'x'],
     ]);
-  }, 900_000);
+  });
 
   it('fails "error rate <1% under load" when the platform fails one task in ten (TASK_FAIL_PERCENT=10)', () => {
     const r = run(['--suite', 'tasks', '--json', 'failing.json'], { TASK_FAIL_PERCENT: '10' });
@@ -116,5 +117,5 @@ describe('examples/scale', () => {
     expect(errors.actual).toBeGreaterThan(2);
     expect(errors.actual).toBeLessThan(20);
     expect(criterion(v, 'tasks/all/throughput >= 100/s').status).toBe('pass');
-  }, 900_000);
+  });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../src/model/results.ts';
 import { parseVerdict } from '../src/model/verdict.ts';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const works: string[] = [];
@@ -35,7 +36,7 @@ function runExample(env: Record<string, string> = {}): { r: SpawnSyncReturns<str
   const r = spawnSync(
     process.execPath,
     [path.join(root, 'dist/cli.js'), 'run', '--config', 'perf.yml', '--out', 'out.json', '--json', 'v.json'],
-    { cwd: work, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 170_000 },
+    { cwd: work, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: HANG_GUARD_MS },
   );
   return { r, work };
 }
@@ -113,7 +114,7 @@ describe('examples/services', () => {
     }
     expect(verdict.status).toBe(verdict.criteria.every((c) => c.status === 'pass') ? 'pass' : 'fail');
     expect(r.status).toBe(verdict.status === 'pass' ? 0 : 1);
-  }, 200_000);
+  });
 
   it('fails the gate on the overhead criterion when every executor call is slowed by 2 ms', () => {
     const { r, work } = runExample({ EXECUTOR_DELAY_MS: '2' });
@@ -127,5 +128,5 @@ describe('examples/services', () => {
     // What the delay does not touch still passes: serialization memory, the stream's first chunk.
     expect(status.get('>= 20% memory improvement over Pydantic')).toBe('pass');
     expect(status.get('TTFB < 50 ms')).toBe('pass');
-  }, 200_000);
+  });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connect } from 'amqplib';
 import { freePort } from './redis-server.ts';
+import { HANG_GUARD_MS } from './tier.ts';
 
 export interface RabbitHandle {
   url: string;
@@ -61,7 +62,7 @@ async function canOpen(url: string): Promise<boolean> {
 
 function ctl(dir: string, env: NodeJS.ProcessEnv, args: string[]): string {
   const bin = dir ? path.join(dir, 'rabbitmqctl') : 'rabbitmqctl';
-  const r = spawnSync(bin, args, { env, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(bin, args, { env, encoding: 'utf8', timeout: HANG_GUARD_MS });
   if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
   return r.stdout;
 }

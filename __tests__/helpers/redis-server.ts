@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HANG_GUARD_MS } from './tier.ts';
 
 export interface RedisHandle {
   url: string;
@@ -216,7 +217,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle
 }
 
 function cli(port: number, ...args: string[]): string {
-  const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: 10_000 });
+  const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8', timeout: HANG_GUARD_MS });
   if (r.status !== 0 || /^ERR/m.test(r.stdout)) {
     throw new Error(`redis-cli -p ${port} ${args.join(' ')} failed: ${r.stdout}${r.stderr}`);
   }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { HANG_GUARD_MS } from './tier.ts';
 
 export const REPOSITORY = 'octo-org/octo-repo';
 export const DEFAULT_BRANCH = 'main';
@@ -215,7 +216,7 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[] {
  * Runs an action bundle as the runner does (`node <main>` in the workspace) and collects what a user sees.
  * Asynchronous on purpose: the stand-in servers live in this process and must keep answering meanwhile.
  */
-export function runActionBundle(bundle: string, job: Job, timeoutMs = 60_000): Promise<JobResult> {
+export function runActionBundle(bundle: string, job: Job, timeoutMs = HANG_GUARD_MS): Promise<JobResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bundle], {
       cwd: job.workspace,

@@ -11,3 +11,10 @@ export const LAB = process.env.PERF_ACTION_TIER === 'lab';
 export function simulationSeeds(full: number): number {
   return LAB ? full : Math.ceil(full / 4);
 }
+
+/**
+ * The one limit on how long anything in a test may take, for a test, a hook or a child process: a guard
+ * against a real hang, never a speed check, so a busy machine (another heavy job beside the tests) cannot
+ * fail a test by its clock. Speed is measured by `npm run bench:*`.
+ */
+export const HANG_GUARD_MS = 900_000;

@@ -1,5 +1,6 @@
-// Builds the committed bundles: dist/index.js (the action) and dist/cli.js (the CLI), each one file with
-// every dependency inside, so the action runs from a checkout without node_modules.
+// Builds the committed bundles: dist/index.js (the action), dist/cli.js (the CLI) and dist/bench-replicate.js
+// (a bench suite's replicate process, which the other two start: small, so each replicate starts quickly),
+// each one file with every dependency inside, so the action runs from a checkout without node_modules.
 
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +9,12 @@ import ncc from '@vercel/ncc';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const dist = path.join(root, 'dist');
-const entries = { index: 'src/action/main.ts', cli: 'src/cli/main.ts' };
+const entries = {
+  index: 'src/action/main.ts',
+  cli: 'src/cli/main.ts',
+  // The name is BUNDLED_REPLICATE in suites/bench/replicate-command.ts.
+  'bench-replicate': 'suites/bench/replicate-main.ts',
+};
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });

@@ -5,12 +5,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { makeMetric } from '../../src/model/make-metric.ts';
 import type { Metric } from '../../src/model/results.ts';
-import { ROLE_ENV, selfCommand } from '../../src/runner/self-command.ts';
 import { defineSuiteKind, type SuiteContext, SuiteSetupError } from '../../src/runner/suite-kind.ts';
 import { summarizeWeighted } from '../../src/stats/summary.ts';
 import type { ParamValue } from './define.ts';
 import { BENCH_ROLE, type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
 import { REFERENCE_WORKLOAD } from './reference.ts';
+import { REPLICATE_ENV, replicateCommand } from './replicate-command.ts';
 import { type BenchSuiteConfig, benchSchema } from './schema.ts';
 import { runBenchWorker } from './worker.ts';
 
@@ -29,17 +29,20 @@ interface ReplicateOutcome {
   reference?: Record<string, number>;
   caseErrors: Map<string, string>;
   fatal?: { setup: boolean; message: string };
+  /** The lean replicate could not serve the file's imports from 'perf-action'; nothing was measured. */
+  needsFullApi?: boolean;
 }
 
 function runReplicate(
   ctx: SuiteContext<BenchSuiteConfig>,
   input: WorkerInput,
+  full: boolean,
   onCase: (key: string) => void,
 ): Promise<ReplicateOutcome> {
-  const { command, args } = selfCommand();
+  const { command, args, env } = replicateCommand(full);
   const child = spawn(command, ['--expose-gc', ...args], {
     cwd: ctx.configDir,
-    env: { ...ctx.env, [ROLE_ENV]: BENCH_ROLE, [INPUT_ENV]: JSON.stringify(input) },
+    env: { ...ctx.env, ...env, [INPUT_ENV]: JSON.stringify(input) },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   const outcome: ReplicateOutcome = { cases: [], done: new Map(), caseErrors: new Map() };
@@ -54,6 +57,7 @@ function runReplicate(
     else if (m.type === 'case-error') outcome.caseErrors.set(m.key, m.message);
     else if (m.type === 'reference') outcome.reference = m.parts;
     else if (m.type === 'fatal') outcome.fatal = { setup: m.setup, message: m.message };
+    else if (m.type === 'needs-full-api') outcome.needsFullApi = true;
   });
   const timeoutMs = ctx.config['replicate-timeout'];
   return new Promise((resolve, reject) => {
@@ -96,6 +100,9 @@ export const benchKind = defineSuiteKind({
     const data = new Map<string, CaseData>();
     let failure: Error | undefined;
     const references: Record<string, number[]> = Object.create(null);
+    // Replicates start lean unless asked otherwise; once one finds the file needs the whole API, the rest of
+    // the suite's replicates use it too.
+    let full = ctx.env[REPLICATE_ENV] === 'full';
     for (let r = 0; r < cfg.replicates && !ctx.signal.aborted; r++) {
       const input: WorkerInput = {
         file,
@@ -107,14 +114,19 @@ export const benchKind = defineSuiteKind({
         ...(cfg.filter ? { filter: cfg.filter } : {}),
       };
       let started = 0;
-      const outcome = await runReplicate(ctx, input, (key) => {
+      const onCase = (key: string): void => {
         started++;
         const total = Math.max(1, data.size || started);
         ctx.progress(
           `replicate ${r + 1}/${cfg.replicates}: ${key}`,
           (r + Math.min(started - 1, total) / total) / cfg.replicates,
         );
-      });
+      };
+      let outcome = await runReplicate(ctx, input, full, onCase);
+      if (outcome.needsFullApi && !full) {
+        full = true;
+        outcome = await runReplicate(ctx, input, full, onCase);
+      }
       if (outcome.fatal?.setup) throw new SuiteSetupError(outcome.fatal.message);
       for (const [part, t] of Object.entries(outcome.reference ?? {})) {
         if (!Object.hasOwn(references, part)) references[part] = [];

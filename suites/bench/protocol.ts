@@ -40,4 +40,6 @@ export type WorkerMessage =
   | { type: 'case-error'; key: string; message: string }
   /** Each part of the reference workload: its median latency in this process, ms. */
   | { type: 'reference'; parts: Record<string, number> }
-  | { type: 'fatal'; setup: boolean; message: string };
+  | { type: 'fatal'; setup: boolean; message: string }
+  /** A lean replicate could not give the benchmark file an import from 'perf-action': run it in a full one. */
+  | { type: 'needs-full-api'; message: string };

@@ -47,7 +47,14 @@ function sketch(sorted: readonly number[]): number[] {
   return out;
 }
 
-export async function runBenchWorker(api: Record<string, unknown>): Promise<void> {
+/** Node's link error for a name the module 'perf-action' (or 'perf-action/...') does not export. */
+const LEAN_API_MISSING = /requested module 'perf-action(\/[^']*)?' does not provide an export named/;
+
+/**
+ * Runs one replicate. `lean`: `api` is only part of the public API (replicate-api.ts), so a benchmark file that
+ * imports any other name makes this process ask the parent for a replicate with the whole API instead.
+ */
+export async function runBenchWorker(api: Record<string, unknown>, opts: { lean?: boolean } = {}): Promise<void> {
   const input = JSON.parse(process.env[INPUT_ENV] ?? '{}') as WorkerInput;
   registerTsLoader(api);
   let mod: Record<string, unknown>;
@@ -55,6 +62,10 @@ export async function runBenchWorker(api: Record<string, unknown>): Promise<void
     mod = await importUserModule(input.file);
   } catch (err) {
     const e = err as Error;
+    if (opts.lean && e instanceof SyntaxError && LEAN_API_MISSING.test(e.message)) {
+      await send({ type: 'needs-full-api', message: e.message });
+      return;
+    }
     const where = e.stack?.split('\n').slice(0, 4).join('\n') ?? String(e);
     await send({ type: 'fatal', setup: true, message: `could not load ${input.file}: ${where}` });
     return;

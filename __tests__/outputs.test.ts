@@ -87,10 +87,19 @@ describe('SIGTERM (a cancelled job) stops the run and keeps what was measured', 
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
-    // The first suite's results are on disk once it ends; then the second is running.
-    while (!/slow \(command\)/.test(stderr)) await new Promise((r) => setTimeout(r, 50));
+    let exited = false;
+    const exit = new Promise<number | null>((r) =>
+      child.on('exit', (c) => {
+        exited = true;
+        r(c);
+      }),
+    );
+    // The first suite's results are on disk once it ends; then the second is running. A CLI that dies
+    // before that (a broken bundle) fails the test at once with its stderr, rather than hanging it.
+    while (!/slow \(command\)/.test(stderr) && !exited) await new Promise((r) => setTimeout(r, 50));
+    expect(exited, stderr).toBe(false);
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const code = await exit;
     expect(code).toBe(130);
     expect(stderr).toMatch(/terminated: stopping the current suite/);
     const doc = JSON.parse(readFileSync(path.join(dir, 'r.json'), 'utf8'));

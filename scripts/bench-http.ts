@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Metric } from '../src/model/results.ts';
+import { median } from '../src/stats/quantile.ts';
 import { httpKind } from '../suites/http/index.ts';
 
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
@@ -48,11 +49,6 @@ async function startServer(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 async function runKind(
   raw: Record<string, unknown>,

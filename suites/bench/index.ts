@@ -12,6 +12,7 @@ import { BENCH_ROLE, type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMess
 import { REFERENCE_WORKLOAD } from './reference.ts';
 import { REPLICATE_ENV, replicateCommand } from './replicate-command.ts';
 import { type BenchSuiteConfig, benchSchema } from './schema.ts';
+import { BENCH_METRIC_UNITS } from './units.ts';
 import { runBenchWorker } from './worker.ts';
 
 export { type BenchDefinition, type BenchOptions, defineBench, type ParamGrid, type ParamsOf } from './define.ts';
@@ -90,6 +91,7 @@ export const benchKind = defineSuiteKind({
   name: 'bench',
   description: 'Microbenchmarks (tinybench) from a defineBench module, replicated in fresh processes',
   schema: benchSchema,
+  metricUnits: BENCH_METRIC_UNITS,
   roles: { [BENCH_ROLE]: runBenchWorker },
   async *run(ctx): AsyncIterable<Metric> {
     const cfg = ctx.config;

@@ -185,6 +185,67 @@ describe('http kind under load', () => {
     );
   });
 
+  it('times asynchronous work to completion by following an event stream (until follow: sse)', async () => {
+    const run = await runHttp({
+      target: srv.url,
+      workers: 1,
+      load: { users: 2, duration: '1500ms' },
+      requests: [
+        {
+          name: 'job',
+          method: 'POST',
+          path: '/jobs?ms=150',
+          capture: { jid: '$.id' },
+          until: { path: '/jobs/{{jid}}/events', follow: 'sse', json: '$.state', equals: 'done', timeout: '10s' },
+        },
+      ],
+    });
+    const latency = run.byId('api/job/latency');
+    // Done is only sent 150 ms after the POST: the latency runs to that event, not to the POST's answer.
+    expect(latency.stats.min).toBeGreaterThanOrEqual(150 * 0.995);
+    expect(latency.stats.n).toBeGreaterThan(0);
+    expect(run.byId('api/job/error_rate').stats.max).toBe(0);
+    // One stream per job, never a status poll.
+    const streams = [...srv.hits.entries()].filter(([route]) => /^\/jobs\/[^/]+\/events$/.test(route));
+    expect(streams.length).toBeGreaterThan(0);
+    expect(Math.max(...streams.map(([, n]) => n))).toBe(1);
+    // (The server's hit counts span the tests: the jobs of this one are those with a stream.)
+    expect(streams.map(([route]) => srv.hits.get(route.replace(/\/events$/, '')) ?? 0)).toEqual(streams.map(() => 0));
+  });
+
+  it('fails a followed job whose stream ends, or runs past the timeout, before it is done, naming the last state', async () => {
+    const run = await runHttp({
+      target: srv.url,
+      workers: 1,
+      load: { users: 1, duration: '1s' },
+      requests: [
+        {
+          name: 'ends',
+          method: 'POST',
+          path: '/jobs?ms=-1',
+          capture: { jid: '$.id' },
+          until: { path: '/jobs/{{jid}}/events?end=early', follow: 'sse', json: '$.state', equals: 'done' },
+        },
+        {
+          name: 'slow',
+          method: 'POST',
+          path: '/jobs?ms=-1',
+          capture: { jid: '$.id' },
+          until: { path: '/jobs/{{jid}}/events', follow: 'sse', json: '$.state', equals: 'done', timeout: '200ms' },
+        },
+      ],
+    });
+    expect(run.byId('api/ends/error_rate').stats.min).toBe(100);
+    expect(run.byId('api/slow/error_rate').stats.min).toBe(100);
+    const text = run.warnings.join('\n');
+    expect(text).toMatch(
+      /ends: \d+ failed \(until: the event stream ended before \$\.state was done \(last: \$\.state = running\): \d+\)/,
+    );
+    expect(text).toMatch(
+      /slow: \d+ failed \(until: \$\.state was not done within 200 ms \(last: \$\.state = running\): \d+\)/,
+    );
+  });
+
   it('follows stages: more users, more throughput', async () => {
     const run = await runHttp({
       target: srv.url,

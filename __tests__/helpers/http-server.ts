@@ -60,6 +60,23 @@ export async function startHttpServer(): Promise<TestServer> {
       jobs.set(id, ms < 0 ? Number.POSITIVE_INFINITY : Date.now() + ms);
       return json(202, { id, state: 'queued' });
     }
+    // GET /jobs/ID/events: the job's state as Server-Sent Events, one every 20 ms (with a comment line
+    // between, as keep-alives look), "done" last; with ?end=early the stream ends while still running.
+    const events = /^\/jobs\/([^/]+)\/events$/.exec(route);
+    if (events) {
+      const doneAt = jobs.get(events[1] as string);
+      if (doneAt === undefined) return json(404, { error: 'no such job' });
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const early = url.searchParams.get('end') === 'early';
+      for (let i = 0; !res.destroyed; i++) {
+        const done = Date.now() >= doneAt;
+        res.write(`: tick\n\nevent: state\ndata: {"state":\ndata: "${done ? 'done' : 'running'}"}\n\n`);
+        if (done || (early && i >= 2)) break;
+        await sleep(20);
+      }
+      res.end();
+      return;
+    }
     if (route.startsWith('/jobs/')) {
       const doneAt = jobs.get(route.slice(6));
       if (doneAt === undefined) return json(404, { error: 'no such job' });

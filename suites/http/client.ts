@@ -4,7 +4,7 @@
 
 import type { Dispatcher, Pool } from 'undici';
 import type { BuiltRequest } from './compile.ts';
-import { SseCounter } from './sse.ts';
+import { SseCounter, SseData } from './sse.ts';
 
 export interface Outcome {
   status?: number;
@@ -17,6 +17,8 @@ export interface Outcome {
   endAt: number;
   error?: string;
   body?: string;
+  /** With `watch`: when an event's data satisfied it (the exchange was then closed). */
+  matchedAt?: number;
 }
 
 /** Bodies kept for captures and checks are capped: a load test must not buffer a download. */
@@ -46,6 +48,10 @@ export interface SendOptions {
   timeoutMs: number;
   keepBody: boolean;
   stream?: 'sse' | 'chunked';
+  /** Reads the body as Server-Sent Events and closes the exchange at the first event's data it accepts. */
+  watch?: (data: string) => boolean;
+  /** The longest the whole exchange may take (a stream that keeps sending never trips the idle timeouts). */
+  deadlineMs?: number;
 }
 
 /**
@@ -58,6 +64,9 @@ class Exchange implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] | undefined;
   private kept = 0;
   private readonly sse: SseCounter | undefined;
+  private readonly events: SseData | undefined;
+  private abort: ((err?: Error) => void) | undefined;
+  private deadline: NodeJS.Timeout | undefined;
   private settled = false;
 
   constructor(
@@ -65,9 +74,19 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly resolve: (o: Outcome) => void,
   ) {
     this.sse = opts.stream === 'sse' ? new SseCounter() : undefined;
+    this.events = opts.watch ? new SseData() : undefined;
   }
 
-  onConnect(): void {}
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    if (this.opts.deadlineMs !== undefined && this.deadline === undefined) {
+      this.deadline = setTimeout(() => {
+        const err = Object.assign(new Error('deadline passed'), { code: 'ETIMEDOUT' });
+        this.finish(err);
+        abort(err);
+      }, this.opts.deadlineMs);
+    }
+  }
 
   onHeaders(statusCode: number): boolean {
     // 1xx informational responses come before the real one.
@@ -79,6 +98,16 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onData(chunk: Buffer): boolean {
+    if (this.events && this.opts.watch && this.out.status !== undefined && this.out.status < 300) {
+      for (const data of this.events.push(chunk.toString('utf8'))) {
+        if (!this.opts.watch(data)) continue;
+        this.out.matchedAt = performance.now();
+        // Done: the stream may go on for ever, so the exchange ends here (a success, not an error).
+        this.finish(undefined);
+        this.abort?.(new Error('until matched'));
+        return false;
+      }
+    }
     if (this.opts.stream) {
       const n = this.sse ? this.sse.push(chunk.toString('utf8')) : 1;
       if (n > 0) {
@@ -107,6 +136,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   finish(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    if (this.deadline) clearTimeout(this.deadline);
     this.out.endAt = performance.now();
     if (error !== undefined) this.out.error = errorReason(error);
     if (this.chunks) this.out.body = Buffer.concat(this.chunks).toString('utf8');

@@ -36,6 +36,8 @@ export interface CompiledRequest {
 export interface CompiledUntil {
   /** The GET of the status URL (suite headers included); its variables come from this request's captures. */
   build(scope: RenderScope): BuiltRequest;
+  /** poll: GET every interval; sse: one GET read as an event stream, each event's data checked. */
+  follow: 'poll' | 'sse';
   steps: PathStep[];
   /** Written as in perf.yml; a polled value matches when its text (strings as-is, else JSON) is this. */
   equals: string;
@@ -144,7 +146,15 @@ function compileOne(
     } catch (err) {
       fail('until.json', err);
     }
-    until = { build: poll.build, steps, equals: u.equals, json: u.json, intervalMs: u.interval, timeoutMs: u.timeout };
+    until = {
+      build: poll.build,
+      steps,
+      equals: u.equals,
+      json: u.json,
+      follow: u.follow,
+      intervalMs: u.interval,
+      timeoutMs: u.timeout,
+    };
   }
   return {
     ...(until ? { until } : {}),

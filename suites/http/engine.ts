@@ -169,7 +169,10 @@ export class Engine {
     if (reason === undefined) reason = applyCaptures(req, o.body, session.vars);
     if (reason === undefined && req.until) {
       // Asynchronous work: the request is done when its status says so; latency runs to that poll.
-      const polled = await this.pollUntil(req.until, session, origin);
+      const polled =
+        req.until.follow === 'sse'
+          ? await this.followUntil(req.until, session, origin)
+          : await this.pollUntil(req.until, session, origin);
       if (this.closing) return false;
       if (typeof polled === 'string') reason = polled;
       else elapsed = polled - origin;
@@ -230,6 +233,47 @@ export class Engine {
       last = `HTTP ${o.status}, ${until.json} = ${text ?? 'absent'}`;
     }
     return 'stopped';
+  }
+
+  /**
+   * `follow: sse`: opens the status URL once as an event stream and reads each event's data until its JSON
+   * path equals the value: resolves to when that event arrived, or a failure reason (the stream ended or
+   * failed first, or the timeout from the first send passed).
+   */
+  private async followUntil(until: CompiledUntil, session: Session, origin: number): Promise<number | string> {
+    const left = until.timeoutMs - (performance.now() - origin);
+    const late = (last: string) =>
+      `until: ${until.json} was not ${until.equals} within ${until.timeoutMs} ms (last: ${last})`;
+    if (left <= 0) return late('no event');
+    let built: BuiltRequest;
+    try {
+      built = until.build(session.scope);
+    } catch (err) {
+      return `until: the status request could not be built: ${(err as Error).message}`;
+    }
+    if (this.basePath) built.path = this.basePath + built.path;
+    built.headers = { ...built.headers, accept: 'text/event-stream' };
+    let last = 'no event';
+    const watch = (data: string): boolean => {
+      let value: unknown;
+      try {
+        value = readJsonPath(JSON.parse(data), until.steps);
+      } catch {
+        last = 'an event whose data is not JSON';
+        return false;
+      }
+      const text = captureText(value);
+      if (text === until.equals) return true;
+      last = `${until.json} = ${text ?? 'absent'}`;
+      return false;
+    };
+    const o = await send(this.pool, built, { timeoutMs: left, keepBody: false, watch, deadlineMs: left });
+    if (o.matchedAt !== undefined) return o.matchedAt;
+    if (this.closing) return 'stopped';
+    if (o.error === 'timeout') return late(last);
+    if (o.error) return `until: the event stream failed (${o.error}; last: ${last})`;
+    if (o.status !== undefined && o.status >= 300) return `until: the event stream answered HTTP ${o.status}`;
+    return `until: the event stream ended before ${until.json} was ${until.equals} (last: ${last})`;
   }
 
   /** A user's (or an open-model session's) once-only setup requests, in order; stops at the first failure. */

@@ -89,15 +89,21 @@ export const requestSchema = z.strictObject({
       path: z
         .string()
         .startsWith('/', 'start the path with "/" (the host comes from the suite\'s target)')
-        .describe('Polled with GET after the response; templates may use what this request captured'),
-      json: z.string().describe('JSON path in each polled response, e.g. $.state'),
+        .describe('Polled (or followed) with GET after the response; templates may use what this request captured'),
+      json: z.string().describe("JSON path in each polled response (or each event's data), e.g. $.state"),
       equals: scalar.describe('The value that means done, e.g. completed'),
-      interval: duration.default(100).describe('Pause between polls (default 100ms)'),
+      follow: z
+        .enum(['poll', 'sse'])
+        .default('poll')
+        .describe(
+          'poll: GET the path every interval; sse: open it once as a Server-Sent Events stream and read each event',
+        ),
+      interval: duration.default(100).describe('Pause between polls (default 100ms; poll only)'),
       timeout: duration.default(60_000).describe('Longest time to completion, from the first send (default 60s)'),
     })
     .optional()
     .describe(
-      'Asynchronous work: after the response, poll a status URL until a JSON path equals a value; the latency is the time to completion',
+      'Asynchronous work: after the response, poll a status URL (or follow its event stream) until a JSON path equals a value; the latency is the time to completion',
     ),
 });
 

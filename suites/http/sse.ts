@@ -31,3 +31,28 @@ export class SseCounter {
     return events;
   }
 }
+
+/**
+ * The data of each complete Server-Sent Event (its `data:` lines joined by newlines), for `until` with
+ * `follow: sse`; events without data (comments, keep-alives) give nothing.
+ */
+export class SseData {
+  private buffer = '';
+
+  push(chunk: string): string[] {
+    this.buffer += chunk;
+    const out: string[] = [];
+    for (;;) {
+      const m = /\r?\n\r?\n/.exec(this.buffer);
+      if (!m) break;
+      const block = this.buffer.slice(0, m.index);
+      this.buffer = this.buffer.slice(m.index + m[0].length);
+      const data = block
+        .split(/\r?\n/)
+        .filter((line) => line === 'data' || line.startsWith('data:'))
+        .map((line) => line.slice(5).replace(/^ /, ''));
+      if (data.length > 0) out.push(data.join('\n'));
+    }
+    return out;
+  }
+}

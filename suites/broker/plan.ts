@@ -16,8 +16,21 @@ export interface BrokerPlanConfig {
   events?: number | undefined;
   duration?: number | undefined;
   rate?: number | undefined;
-  crash: boolean | { at: number };
+  crash: boolean | CrashConfig;
   payload: { size: number; shape: string };
+}
+
+/**
+ * What `crash:` kills: a consumer holding unacked events (the default, and all `crash: true` means), a
+ * producer with sends in flight, or the broker itself (a service perf-action started, restarted on the spot).
+ */
+export type CrashTarget = 'consumer' | 'producer' | 'broker';
+
+export interface CrashConfig {
+  at: number;
+  target?: CrashTarget;
+  /** With target broker: the service to restart (default: the one whose ready URL has the suite's port). */
+  service?: string | undefined;
 }
 
 export interface BasePlan {
@@ -31,10 +44,16 @@ export interface BasePlan {
   /** Where each producer's sequence numbers start in the shared delivery record. */
   bases: number[];
   crashAt?: number;
+  /** What the crash kills, when there is one. */
+  crashTarget?: CrashTarget;
 }
 
-export function crashOf(crash: boolean | { at: number }): { at: number } | undefined {
-  return crash === false ? undefined : crash === true ? { at: 0.3 } : crash;
+export function crashOf(
+  crash: boolean | CrashConfig,
+): { at: number; target: CrashTarget; service?: string | undefined } | undefined {
+  if (crash === false) return undefined;
+  if (crash === true) return { at: 0.3, target: 'consumer' };
+  return { ...crash, target: crash.target ?? 'consumer' };
 }
 
 /**
@@ -95,7 +114,7 @@ export function basePlan(
     ...(cfg.rate !== undefined ? { ratePerProducer: cfg.rate / cfg.producers } : {}),
     quota,
     bases,
-    ...(crash ? { crashAt: crash.at } : {}),
+    ...(crash ? { crashAt: crash.at, crashTarget: crash.target } : {}),
   };
 }
 

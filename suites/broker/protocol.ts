@@ -6,7 +6,7 @@
 export interface AgentSpec {
   kind: 'producer' | 'consumer';
   index: number;
-  /** The consumer the crash probe kills. */
+  /** The consumer (or, with `crash.target: producer`, the producer) the crash probe kills. */
   victim?: boolean;
 }
 
@@ -17,6 +17,11 @@ export interface SharedRecord {
   latency: SharedArrayBuffer;
   /** Int32: events the broker accepted per producer, then events acknowledged per consumer. */
   counters: SharedArrayBuffer;
+  /**
+   * Uint8 per event slot, kept when a fault can leave sends unanswered (a producer crash, a broker restart):
+   * SENT once written, CONFIRMED once the broker acknowledged it. Only confirmed events count as produced.
+   */
+  confirmed?: SharedArrayBuffer;
 }
 
 /** What every worker thread is started with; a suite adds its broker's settings. */
@@ -46,6 +51,7 @@ export interface BaseRoundSpec {
 export type BaseToWorker<Spec> =
   | { type: 'round'; spec: Spec }
   | { type: 'go' }
+  /** Arms the victim (consumer or producer) in duration mode: it dies at its next batch. */
   | { type: 'crash' }
   | { type: 'stop' }
   | { type: 'exit' };
@@ -75,10 +81,16 @@ export type BaseFromWorker<Consumed extends ConsumedMessage = ConsumedMessage> =
   | Consumed
   | { type: 'fatal'; message: string };
 
-export function makeSharedRecord(events: number, producers: number, consumers: number): SharedRecord {
+export function makeSharedRecord(
+  events: number,
+  producers: number,
+  consumers: number,
+  confirmations = false,
+): SharedRecord {
   return {
     seen: new SharedArrayBuffer(events),
     latency: new SharedArrayBuffer(events * 4),
     counters: new SharedArrayBuffer((producers + consumers) * 4),
+    ...(confirmations ? { confirmed: new SharedArrayBuffer(events) } : {}),
   };
 }

@@ -44,6 +44,29 @@ export class DeliveryRecord {
   }
 }
 
+/** Marks of the confirmation record (SharedRecord.confirmed): written and not answered yet, or acknowledged. */
+export const SENT = 1;
+export const CONFIRMED = 2;
+
+/** A producer's view of the confirmation record: absent unless a fault can leave sends unanswered. */
+export class ConfirmRecord {
+  private readonly marks: Uint8Array | undefined;
+
+  constructor(shared: SharedRecord) {
+    this.marks = shared.confirmed ? new Uint8Array(shared.confirmed) : undefined;
+  }
+
+  /** Events `first`..`first + n - 1` of the producer whose record starts at `base` were written. */
+  sent(base: number, first: number, n: number): void {
+    this.marks?.fill(SENT, base + first, base + first + n);
+  }
+
+  /** The broker acknowledged them. */
+  confirmed(base: number, first: number, n: number): void {
+    this.marks?.fill(CONFIRMED, base + first, base + first + n);
+  }
+}
+
 /** Whether a decoded event is at or past the crash position (events mode only: duration mode arms by time). */
 export function pastCrashPoint(d: DecodedEvent, spec: RecordLayout): boolean {
   if (spec.crashAt === undefined || spec.durationMs !== undefined) return false;
@@ -60,24 +83,51 @@ export interface Ledger {
   duplicates: number;
   /** ms from send to first delivery, one per delivered event. */
   latencies: Float32Array;
+  /**
+   * With a confirmation record: events written whose acknowledgement never came (the producer or the broker
+   * died first). They are not counted as produced, so neither as lost; some may have been delivered.
+   */
+  unconfirmed?: number;
 }
 
-/** Read the record back for the events each producer reports it sent (`count` from its base). */
+/**
+ * Read the record back for the events each producer reports it sent (`count` from its base). With a
+ * confirmation record the events acknowledged are read from it instead, over each producer's `quota`: after a
+ * fault they need not be the first `count`.
+ */
 export function tally(
   shared: SharedRecord,
   bases: readonly number[],
   reports: ReadonlyArray<{ producer: number; count: number }>,
+  quota?: readonly number[],
 ): Ledger {
   const seen = new Uint8Array(shared.seen);
   const latency = new Float32Array(shared.latency);
-  const produced = reports.reduce((s, p) => s + p.count, 0);
+  const marks = shared.confirmed && quota ? new Uint8Array(shared.confirmed) : undefined;
+  let produced = 0;
   let delivered = 0;
   let lost = 0;
   let duplicates = 0;
-  const lat = new Float32Array(produced);
-  for (const p of reports) {
+  let unconfirmed = 0;
+  const ranges = reports.map((p) => {
     const base = bases[p.producer] as number;
-    for (let slot = base; slot < base + p.count; slot++) {
+    return [base, base + (marks ? (quota?.[p.producer] ?? 0) : p.count)] as const;
+  });
+  let size = 0;
+  for (const [from, to] of ranges) {
+    if (!marks) size += to - from;
+    // A duration round's quota is a cap far above what was sent: size the latencies by what was confirmed.
+    else for (let slot = from; slot < to; slot++) if (marks[slot] === CONFIRMED) size++;
+  }
+  const lat = new Float32Array(size);
+  for (const [from, to] of ranges) {
+    for (let slot = from; slot < to; slot++) {
+      if (marks) {
+        const mark = marks[slot] as number;
+        if (mark === SENT) unconfirmed++;
+        if (mark !== CONFIRMED) continue;
+      }
+      produced++;
       const n = seen[slot] as number;
       if (n === 0) lost++;
       else {
@@ -86,5 +136,12 @@ export function tally(
       }
     }
   }
-  return { produced, delivered, lost, duplicates, latencies: lat.subarray(0, delivered) };
+  return {
+    produced,
+    delivered,
+    lost,
+    duplicates,
+    latencies: lat.subarray(0, delivered),
+    ...(marks ? { unconfirmed } : {}),
+  };
 }

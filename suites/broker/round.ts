@@ -20,6 +20,7 @@ import type { Ledger } from './record.ts';
 export function resetRecord(shared: SharedRecord): void {
   new Uint8Array(shared.seen).fill(0);
   new Int32Array(shared.counters).fill(0);
+  if (shared.confirmed) new Uint8Array(shared.confirmed).fill(0);
 }
 
 type Message = { type: string };
@@ -148,6 +149,11 @@ export interface DriveOptions<Spec extends BaseRoundSpec, From extends Message> 
   progress(message: string, fraction: number): void;
   /** Every message that is not the round's own (prepared, produced, consumed). */
   onMessage(m: From, host: Host): void;
+  /**
+   * Reports standing in for producers that will never send one (the crash probe killed them): the round
+   * goes on without waiting for their quota.
+   */
+  substitutes?(): ProducedMessage[];
   /** Called on every pass of the round's loop, and once after it. */
   onTick?(now: number): void;
   /**
@@ -248,6 +254,7 @@ export async function driveRound<Spec extends BaseRoundSpec, From extends Messag
         pool.send(o.crashHost, { type: 'crash' });
       }
     }
+    for (const r of o.substitutes?.() ?? []) if (!produced.has(r.producer)) produced.set(r.producer, r);
     if (produced.size === P) {
       const reports = [...produced.values()];
       const failed = reports.find((p) => p.error !== undefined);
@@ -295,6 +302,8 @@ export interface RoundFigures {
   latencies: Float32Array;
   lost: number;
   duplicates: number;
+  /** Events sent without an acknowledgement when a fault struck (with a confirmation record only). */
+  unconfirmed?: number;
   /** Backlog (accepted - acked) every sample interval. */
   backlog: number[];
 }
@@ -313,6 +322,7 @@ export function roundFigures(drive: Drive<ConsumedMessage>, ledger: Ledger, cons
     latencies: ledger.latencies,
     lost: ledger.lost,
     duplicates: ledger.duplicates,
+    ...(ledger.unconfirmed !== undefined ? { unconfirmed: ledger.unconfirmed } : {}),
     backlog: drive.backlog,
   };
 }

@@ -10,7 +10,7 @@ import type { AgentSpec, BaseRoundSpec, BaseToWorker } from './protocol.ts';
 type Posted = { type: 'ready' } | { type: 'prepared'; round: number } | { type: 'fatal'; message: string };
 
 export interface ThreadAgents<Spec> {
-  producers: Array<{ index: number; run(spec: Spec): Promise<ProduceReport> }>;
+  producers: Array<{ index: number; run(spec: Spec): Promise<ProduceReport>; arm?(): void }>;
   consumers: Array<{ arm(): void }>;
   /** What must be done before the thread reports ready (connecting, say). */
   start(): Promise<void>;
@@ -25,13 +25,13 @@ export interface ThreadAgents<Spec> {
 /** The thread's agents, built in the order the suite listed them. */
 export function splitAgents<P, C>(
   agents: AgentSpec[],
-  producer: (index: number) => P,
+  producer: (index: number, victim: boolean) => P,
   consumer: (index: number, victim: boolean) => C,
 ): { producers: P[]; consumers: C[] } {
   const producers: P[] = [];
   const consumers: C[] = [];
   for (const a of agents) {
-    if (a.kind === 'producer') producers.push(producer(a.index));
+    if (a.kind === 'producer') producers.push(producer(a.index, a.victim === true));
     else consumers.push(consumer(a.index, a.victim === true));
   }
   return { producers, consumers };
@@ -70,6 +70,7 @@ export async function serveThread<Setup, Spec extends BaseRoundSpec, From extend
       }
     } else if (m.type === 'crash') {
       for (const c of agents.consumers) c.arm();
+      for (const p of agents.producers) p.arm?.();
     } else if (m.type === 'stop') {
       agents.stop();
     } else if (m.type === 'exit') {

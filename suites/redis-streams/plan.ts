@@ -20,11 +20,23 @@ export function makePlan(cfg: RedisStreamsConfig): Plan {
   if (urls.length > 1 && !cfg.cluster) {
     throw new SuiteSetupError('url lists several servers: set cluster: true to use them as Redis Cluster seeds');
   }
-  const crash = crashOf(cfg.crash) !== undefined;
+  const fault = crashOf(cfg.crash);
+  const crash = fault?.target === 'consumer';
   checkConsumers(cfg.consumers, { key: 'streams', one: 'stream', count: cfg.streams }, crash, 'recovers its entries');
   if (crash && cfg.reclaim && cfg['min-idle'] >= cfg['drain-timeout']) {
     throw new SuiteSetupError(
       `min-idle (${cfg['min-idle']} ms) must be shorter than drain-timeout (${cfg['drain-timeout']} ms), or no entry is ever recovered`,
+    );
+  }
+  if (fault?.service !== undefined && fault.target !== 'broker') {
+    throw new SuiteSetupError(
+      `crash.service names the service a broker restart restarts: add target: broker, or remove service`,
+    );
+  }
+  if (fault?.target === 'broker') throw new SuiteSetupError('crash target broker: not implemented yet');
+  if (fault?.target === 'broker' && cfg.cluster) {
+    throw new SuiteSetupError(
+      'crash target broker restarts one redis-server service, not a cluster: use it with a standalone Redis',
     );
   }
   const base = basePlan(
@@ -35,27 +47,31 @@ export function makePlan(cfg: RedisStreamsConfig): Plan {
   return {
     ...base,
     count: cfg.count ?? cfg.batch,
-    threads: layout(cfg.producers, cfg.consumers, cfg.threads, crash),
+    threads: layout(cfg.producers, cfg.consumers, cfg.threads, fault?.target === 'broker' ? false : fault?.target),
   };
 }
 
 /**
- * Threads as suites/broker/plan.ts splits them, packed round-robin; the victim gets a thread of its own on
- * top: the suite kills that thread, as a crashing process would die.
+ * Threads as suites/broker/plan.ts splits them, packed round-robin; the victim (consumer 0, or producer 0
+ * with `crash: producer`) gets a thread of its own on top: the suite kills that thread, as a crashing process
+ * would die. `crash: true` means a consumer.
  */
 export function layout(
   producers: number,
   consumers: number,
   threads: number | undefined,
-  crash: boolean,
+  crash: boolean | 'consumer' | 'producer' | undefined,
 ): AgentSpec[][] {
-  const victims: AgentSpec[] = crash ? [{ kind: 'consumer', index: 0, victim: true }] : [];
-  const regular = consumers - victims.length;
+  const target = crash === true ? 'consumer' : crash || undefined;
+  const victims: AgentSpec[] = target ? [{ kind: target, index: 0, victim: true }] : [];
+  const p0 = target === 'producer' ? 1 : 0;
+  const c0 = target === 'consumer' ? 1 : 0;
   const rest = threads === undefined ? undefined : threads - victims.length;
-  const { forProducers, forConsumers } = threadSplit(producers, regular, rest, false);
+  const { forProducers, forConsumers } = threadSplit(producers - p0, consumers - c0, rest, false);
   const out: AgentSpec[][] = [];
-  packAgents(out, producers, forProducers, (i) => ({ kind: 'producer', index: i }));
-  packAgents(out, regular, forConsumers, (i) => ({ kind: 'consumer', index: i + victims.length }));
+  packAgents(out, producers - p0, forProducers, (i) => ({ kind: 'producer', index: i + p0 }));
+  packAgents(out, consumers - c0, forConsumers, (i) => ({ kind: 'consumer', index: i + c0 }));
   for (const v of victims) out.push([v]);
-  return out;
+  // A split with no agents left beside the victim (threads: 1 and one producer, say) spawns no empty thread.
+  return out.filter((agents) => agents.length > 0);
 }

@@ -2,6 +2,7 @@
 // schedule (suites/broker/pace.ts): as fast as the server takes them, or at a fixed rate (open model).
 
 import { makePace, type ProduceReport } from '../broker/pace.ts';
+import { ConfirmRecord } from '../broker/record.ts';
 
 export type { ProduceReport } from '../broker/pace.ts';
 
@@ -32,18 +33,33 @@ interface Sink {
   close(): void;
 }
 
+export interface ProducerHooks {
+  /** The victim wrote its batch past the crash point and stalls; the thread is about to be killed. */
+  crashing(report: ProduceReport): void;
+}
+
 export class Producer {
   private readonly encoder: EventEncoder;
   private readonly counters: Int32Array;
+  private readonly confirms: ConfirmRecord;
   private sink: Sink | undefined;
   private sinkKey = '';
+  /** In duration mode the suite arms the victim by time; it dies after its next batch. */
+  private armed = false;
 
   constructor(
     readonly index: number,
     private readonly setup: WorkerSetup,
+    private readonly victim = false,
+    private readonly hooks?: ProducerHooks,
   ) {
     this.encoder = makeEncoder(setup.payload.shape, setup.payload.size);
     this.counters = new Int32Array(setup.shared.counters);
+    this.confirms = new ConfirmRecord(setup.shared);
+  }
+
+  arm(): void {
+    this.armed = true;
   }
 
   /** Connect ahead of the round, so connecting is never part of a measurement. */
@@ -52,23 +68,38 @@ export class Producer {
   }
 
   async run(spec: RoundSpec): Promise<ProduceReport> {
+    this.armed = false;
     const sink = await this.sinkFor(spec.streams);
     const pace = makePace(spec, spec.quota[this.index] ?? 0);
+    const base = spec.bases[this.index] ?? 0;
     const report: ProduceReport = { count: 0, firstUs: pace.startUs, lastUs: pace.startUs };
     let failed: string | undefined;
-    const done = (n: number) => (error: string | undefined) => {
+    const done = (first: number, n: number) => (error: string | undefined) => {
       if (error !== undefined) failed ??= error;
       else {
         report.count += n;
         report.lastUs = nowUs();
+        this.confirms.confirmed(base, first, n);
         Atomics.add(this.counters, this.index, n);
       }
     };
     const stamp = pace.stamp;
+    // The victim dies with the batch that reaches this far into its quota (in events mode; by time otherwise).
+    const crashFrom =
+      this.victim && spec.crashAt !== undefined && spec.durationMs === undefined
+        ? spec.crashAt * pace.limit
+        : Number.POSITIVE_INFINITY;
     for await (const { first, n, index } of pace.batches(this.setup.batch, () => failed === undefined)) {
       const stream = spec.streams[(this.index + index) % spec.streams.length] as StreamRef;
       await sink.ready(stream);
-      sink.send({ stream, first, n, stamp, done: done(n) });
+      this.confirms.sent(base, first, n);
+      sink.send({ stream, first, n, stamp, done: done(first, n) });
+      if (this.victim && (this.armed || first + n >= crashFrom)) {
+        // Dies with this batch (and any before it) written and unanswered: the replies that arrive before
+        // the thread is killed still count, as a real process's would until it is gone.
+        this.hooks?.crashing({ ...report });
+        await new Promise(() => {});
+      }
     }
     await sink.drain();
     if (failed !== undefined) report.error = failed;

@@ -39,4 +39,5 @@ export type ToWorker = BaseToWorker<RoundSpec>;
 export type FromWorker =
   | BaseFromWorker
   | { type: 'crashing'; consumer: number; held: number[]; atUs: number }
-  | { type: 'reclaimed'; consumer: number; atUs: number };
+  | { type: 'reclaimed'; consumer: number; atUs: number }
+  | { type: 'producer-crashing'; producer: number; count: number; firstUs: number; lastUs: number; atUs: number };

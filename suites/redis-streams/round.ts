@@ -4,6 +4,7 @@
 // events were delivered how often. The broker-independent course of a round is suites/broker/round.ts.
 
 import { nowUs } from '../broker/event.ts';
+import type { ProducedMessage } from '../broker/protocol.ts';
 import { tally } from '../broker/record.ts';
 import * as broker from '../broker/round.ts';
 import type { Admin } from './admin.ts';
@@ -34,6 +35,11 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     }
     const spec: RoundSpec = { ...broker.baseSpec(round, plan), group, streams };
     let nextDrainCheckUs = 0;
+    // What stands in for the killed producer's report: what the broker had confirmed when it died.
+    const substitutes: ProducedMessage[] = [];
+    // Unanswered XADDs may still have been added: acks can then pass the confirmed total before every
+    // confirmed event is delivered, so after such a fault only the group's own state says it is drained.
+    const exactTotal = plan.crashTarget !== 'producer';
     const drive = await broker.driveRound<RoundSpec, FromWorker, Extract<FromWorker, { type: 'consumed' }>>({
       ...broker.commonDrive(rc, label, crash.host),
       pool,
@@ -50,9 +56,21 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
             void pool.kill(crash.host);
           }
         } else if (m.type === 'reclaimed') broker.checkRecovery(crash, seen, m.atUs);
+        else if (m.type === 'producer-crashing' && crash.host) {
+          crash.killedUs = m.atUs;
+          const host = crash.host;
+          const counters = new Int32Array(shared.counters);
+          void pool.kill(host).then(() => {
+            const { producer, firstUs, lastUs } = m;
+            // Read once the thread is gone: replies that came before it died were confirmed.
+            const count = Atomics.load(counters, producer);
+            substitutes.push({ type: 'produced', producer, count, firstUs, lastUs });
+          });
+        }
       },
+      substitutes: () => substitutes,
       async complete(acked, total, now) {
-        if (acked >= total) return true;
+        if (exactTotal && acked >= total) return true;
         if (now < nextDrainCheckUs) return false;
         // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
         if (await admin.drained(group, streams)) return true;
@@ -62,7 +80,7 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     });
 
     // Every count below comes from the shared record, so it includes what the killed victim processed.
-    const ledger = tally(shared, plan.bases, drive.produced);
+    const ledger = tally(shared, plan.bases, drive.produced, plan.quota);
     const foreign = broker.foreignCount(drive);
     if (foreign > 0) warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
     if (ledger.lost > 0 && cfg.maxlen !== undefined && !drive.timedOut && !crash.host) {
@@ -75,13 +93,21 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
         `${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`,
       );
     }
-    warnings.push(
-      ...broker.crashWarning(label, crash, 'entries', "the crashed consumer's entries were not all recovered"),
-    );
+    if (plan.crashTarget === 'producer') {
+      if (crash.host && crash.killedUs === undefined) {
+        warnings.push(`${label}: the crash probe did not fire (the victim producer sent nothing past the crash point)`);
+      }
+    } else {
+      warnings.push(
+        ...broker.crashWarning(label, crash, 'entries', "the crashed consumer's entries were not all recovered"),
+      );
+    }
     // Only now, with producers done and consumers stopped, can nothing recreate the streams. (After a
     // failure the suite deletes them once every thread is gone.)
     await admin.deleteStreams(streams).catch((err: Error) => warnings.push(`cleanup: ${err.message}`));
-    return { ...broker.roundFigures(drive, ledger, cfg.consumers), ...broker.crashFigures(crash), warnings };
+    const crashed =
+      plan.crashTarget === 'producer' ? { crashed: crash.killedUs !== undefined } : broker.crashFigures(crash);
+    return { ...broker.roundFigures(drive, ledger, cfg.consumers), ...crashed, warnings };
   } finally {
     if (crash.host && !crash.host.closing) await pool.kill(crash.host);
   }

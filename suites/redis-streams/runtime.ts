@@ -51,7 +51,13 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
         nomkstream: major > 6 || (major === 6 && minor >= 2),
         reclaim,
         minIdleMs: cfg['min-idle'],
-        shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers),
+        // Faults that can leave XADDs unanswered need to know which events the server acknowledged.
+        shared: makeSharedRecord(
+          plan.events,
+          cfg.producers,
+          cfg.consumers,
+          plan.crashTarget === 'producer' || plan.crashTarget === 'broker',
+        ),
       };
       const victims = plan.threads.filter((agents) => agents.some((a) => a.victim));
       const regular = plan.threads.filter((agents) => !agents.some((a) => a.victim));
@@ -77,6 +83,14 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
       if (left.length > 0) ctx.warn(`could not delete ${left.join(', ')} (they expire after ttl)`);
     },
     metrics: (rounds) =>
-      roundsToMetrics(ctx.suite, rounds, { consumers: cfg.consumers, crash: plan.crashAt !== undefined }),
+      roundsToMetrics(
+        ctx.suite,
+        rounds,
+        { consumers: cfg.consumers, crash: plan.crashAt !== undefined },
+        // Sends a fault left unanswered: neither produced nor lost, reported on their own.
+        plan.crashTarget === 'producer' || plan.crashTarget === 'broker'
+          ? [{ name: 'unconfirmed', pick: (r) => r.unconfirmed ?? 0 }]
+          : [],
+      ),
   });
 }

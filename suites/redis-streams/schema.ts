@@ -33,9 +33,27 @@ export const redisStreamsSchema = z.strictObject({
   processing: duration.default(0).describe('Simulated processing time per event, before XACK'),
   maxlen: count(1e12).optional().describe('XADD MAXLEN ~ (approximate trimming)'),
   crash: z
-    .union([z.boolean(), z.strictObject({ at: percent.default(0.3) })])
+    .union([
+      z.boolean(),
+      z.strictObject({
+        at: percent.default(0.3),
+        target: z
+          .enum(['consumer', 'producer', 'broker'])
+          .default('consumer')
+          .describe(
+            'consumer: one holding unacked entries; producer: one with XADDs in flight; broker: kill and restart the redis-server service',
+          ),
+        service: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            "With target broker: the service to restart (default: the one whose ready URL has the suite's port)",
+          ),
+      }),
+    ])
     .default(false)
-    .describe('Kill a consumer holding unacked entries `at` (default 30%) into the stream (or the duration)'),
+    .describe('Kill a consumer (or a producer, or the broker) `at` (default 30%) into the stream (or the duration)'),
   reclaim: z.boolean().default(true).describe('Consumers reclaim idle pending entries with XAUTOCLAIM'),
   'min-idle': duration.default(1000).describe('XAUTOCLAIM min-idle-time'),
   'drain-timeout': duration.default(30_000).describe('Longest wait for consumers after producing ends'),

@@ -12,7 +12,10 @@ export async function runStreamsWorker(): Promise<void> {
   await serveThread<WorkerSetup, RoundSpec, FromWorker>('redis-streams', ({ setup, post, fatal }) => {
     const { producers, consumers } = splitAgents(
       setup.agents,
-      (index) => new Producer(index, setup),
+      (index, victim) =>
+        new Producer(index, setup, victim, {
+          crashing: (report) => post({ type: 'producer-crashing', producer: index, ...report, atUs: nowUs() }),
+        }),
       (index, victim) =>
         new Consumer(index, setup, victim, {
           crashing: (held) => post({ type: 'crashing', consumer: index, held, atUs: nowUs() }),

@@ -318,21 +318,24 @@ describe('http kind under load', () => {
 
   it('stops promptly on abort and keeps what it measured', async () => {
     const controller = new AbortController();
-    let abortedAt = 0;
+    let aborted = false;
+    let furthest = 0;
     const run = await runHttp(
       { target: srv.url, load: { users: 4, duration: '30s' }, requests: [{ name: 'f', path: '/delay?ms=2' }] },
       {
         signal: controller.signal,
         onProgress: (_m, fraction) => {
-          if (!abortedAt && fraction !== undefined && fraction > 0.02) {
-            abortedAt = performance.now();
+          if (fraction !== undefined) furthest = Math.max(furthest, fraction);
+          if (!aborted && fraction !== undefined && fraction > 0.02) {
+            aborted = true;
             controller.abort(new Error('stop'));
           }
         },
       },
     );
-    expect(abortedAt).toBeGreaterThan(0);
-    expect(performance.now() - abortedAt).toBeLessThan(5000);
+    expect(aborted).toBe(true);
+    // Judged by the suite's own progress, not a clock: it never got near the end of the 30 s it was given.
+    expect(furthest).toBeLessThan(0.5);
     expect(run.byId('api/f/latency').stats.n).toBeGreaterThan(0);
   });
 });

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { HANG_GUARD_MS } from './helpers/tier.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const probe = path.join(root, '__tests__/fixtures/lazy-suites/probe.ts');
@@ -17,7 +18,7 @@ function loadedPackages(config: string, extra: string[] = []): { suites: string[
   const r = spawnSync(process.execPath, ['--import', 'tsx', probe, config, ...extra], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: HANG_GUARD_MS,
   });
   if (r.status !== 0) throw new Error(`probe exited ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '');

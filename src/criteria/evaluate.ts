@@ -2,6 +2,7 @@
 // series; for ratio and diff, many pairs); each one is a check, and the criterion passes only when every check
 // passes: a silent pass is a defect, so anything that cannot be checked makes the criterion `missing`, never `pass`.
 
+import { suggest } from '../config/suggest.ts';
 import { selectorMatches } from '../model/glob.ts';
 import { formatParams, type Params, splitParams } from '../model/metric-id.ts';
 import type { Metric } from '../model/results.ts';
@@ -12,7 +13,6 @@ import { summarize } from '../stats/summary.ts';
 import {
   CriteriaConfigError,
   CriterionSyntaxError,
-  closest,
   type ParsedCriterion,
   parseCriterion,
   pointAt,
@@ -305,7 +305,7 @@ function nothingMatched(pattern: string, metrics: readonly Metric[]): string {
     }
   }
   const candidates = [...new Set(metrics.flatMap((m) => [m.id, splitParams(m.id).base]))];
-  const hint = closest(pattern, candidates);
+  const hint = suggest(pattern, candidates);
   return hint ? `${head}; did you mean "${hint}"?` : head;
 }
 

@@ -480,7 +480,6 @@ function found(c: Cursor): string {
 }
 
 // The shared "did you mean" under the name evaluate.ts imports it by.
-export { suggest as closest };
 
 function oneLine(text: string): string {
   return text.replace(/[\t\r\n]/g, ' ');

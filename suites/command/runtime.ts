@@ -5,11 +5,11 @@
 import { makeMetric } from '../../src/model/make-metric.ts';
 import { formatParams } from '../../src/model/metric-id.ts';
 import type { Metric } from '../../src/model/results.ts';
+import { procAvailable } from '../../src/runner/proc-stat.ts';
 import { type SuiteContext, SuiteSetupError } from '../../src/runner/suite-kind.ts';
 import { type ParamSet, paramEnv } from './grid.ts';
 import { fileStamp, ingestResults } from './ingest-step.ts';
 import { type CommandPlan, planCommand } from './plan.ts';
-import { procAvailable } from './proc.ts';
 import { RunFailure, type RunMeasurement, runOnce } from './run-once.ts';
 import type { CommandSuiteConfig } from './schema.ts';
 

@@ -387,7 +387,7 @@ async function saveRun(
 async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
   const job = await startJob(inputs, env, registry);
   if (!job) return;
-  const { cwd, payload, plan, loaded, suiteEnv, configId } = job;
+  const { cwd, plan, loaded, suiteEnv, configId } = job;
   if (inputs.shard) {
     await measureLeg(inputs.shard, inputs.startAt, loaded, suiteEnv, env, outDirFor(env, configId, cwd));
     return;
@@ -457,14 +457,49 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: R
       : {}),
   });
   await writeJsonAtomic(resultsFile, results);
+  await conclude(job, inputs, env, {
+    judged,
+    results,
+    ...(reported ? { compared: reported } : {}),
+    setupErrors,
+    options,
+    store,
+    allowSave,
+    outDir,
+    resultsFile,
+  });
+}
+
+/**
+ * How run and merge mode end: the accept label applied, the verdict published (summary, outputs, annotations,
+ * comment), the run saved where it may be, and the step failed on a failed gate or a set-up error.
+ */
+async function conclude(
+  job: Job,
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  c: {
+    judged: VerdictDocument;
+    results: ResultsDocument;
+    compared?: LoadedBaseline;
+    setupErrors: string[];
+    options: CompareOptions;
+    store: BaselineStore | undefined;
+    allowSave: boolean;
+    outDir: string;
+    resultsFile: string;
+  },
+): Promise<void> {
+  const { payload, plan, loaded, configId } = job;
+  const { results, setupErrors } = c;
   const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
-  const verdict = await applyAcceptLabel(judged, {
+  const verdict = await applyAcceptLabel(c.judged, {
     inputs,
     payload,
     ...(plan.pr ? { pr: plan.pr } : {}),
     ...(octokit ? { octokit } : {}),
     repo: repoRef(env),
-    options,
+    options: c.options,
     crashed: results.suites.filter((x) => !x.ok).length,
   });
   if (!plan.compare) {
@@ -475,19 +510,19 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: R
   await publish({
     verdict,
     results,
-    ...(reported ? { baseline: reported } : {}),
+    ...(c.compared ? { baseline: c.compared } : {}),
     configId,
     ...(plan.pr ? { pr: plan.pr } : {}),
     fork: isForkPr(payload),
     ...(octokit ? { octokit } : {}),
     repo: repoRef(env),
     inputs,
-    outDir,
-    resultsFile,
+    outDir: c.outDir,
+    resultsFile: c.resultsFile,
     annotate: annotateWith(loaded, inputs),
     ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  await saveRun(store, { results, setupErrors }, inputs, plan, allowSave);
+  await saveRun(c.store, { results, setupErrors }, inputs, plan, c.allowSave);
   if (setupErrors.length > 0) {
     // The failure line stays one line; a multi-line error (a service's log tail) goes to the log in full.
     for (const e of setupErrors) if (e.includes('\n')) core.info(e);
@@ -708,7 +743,7 @@ async function legFiles(cwd: string, spec: string): Promise<string[]> {
 async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: Registry): Promise<void> {
   const job = await startJob(inputs, env, registry);
   if (!job) return;
-  const { cwd, payload, plan, loaded, configId } = job;
+  const { cwd, plan, loaded, configId } = job;
   const files = await legFiles(cwd, inputs.results as string);
   if (files.length === 0) {
     throw new Error(
@@ -746,34 +781,17 @@ async function mergeMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry:
   const resultsFile = path.join(outDir, 'results.json');
   await writeJsonAtomic(resultsFile, results);
   const options: CompareOptions = { ...loaded.config.compare, ...(inputs.failOn ? { failOn: inputs.failOn } : {}) };
-  const octokit = inputs.githubToken ? makeOctokit(inputs.githubToken, retryOptions(env)) : undefined;
-  const verdict = await applyAcceptLabel(judged, {
-    inputs,
-    payload,
-    ...(plan.pr ? { pr: plan.pr } : {}),
-    ...(octokit ? { octokit } : {}),
-    repo: repoRef(env),
-    options,
-    crashed: results.suites.filter((x) => !x.ok).length,
-  });
-  if (!plan.compare) verdict.warnings.unshift(warning('note', plan.reason));
-  await publish({
-    verdict,
+  await conclude(job, inputs, env, {
+    judged,
     results,
-    ...(baseline ? { baseline } : {}),
-    configId,
-    ...(plan.pr ? { pr: plan.pr } : {}),
-    fork: isForkPr(payload),
-    ...(octokit ? { octokit } : {}),
-    repo: repoRef(env),
-    inputs,
+    ...(baseline ? { compared: baseline } : {}),
+    setupErrors: [],
+    options,
+    store,
+    allowSave,
     outDir,
     resultsFile,
-    annotate: annotateWith(loaded, inputs),
-    ...(plan.baseBranch ? { baseBranch: plan.baseBranch } : {}),
   });
-  await saveRun(store, { results }, inputs, plan, allowSave);
-  if (verdict.status === 'fail') core.setFailed(`perf-action: ${failReason(verdict)}`);
 }
 
 /**

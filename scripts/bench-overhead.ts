@@ -24,6 +24,7 @@ import { DEFAULT_BRANCH, REPOSITORY, RunnerSandbox, runActionBundle } from '../_
 import { makeRuntimeToken, startCacheService } from '../__tests__/standins/cache-service.ts';
 import { startGitHubApi, WRITE_TOKEN } from '../__tests__/standins/github-api.ts';
 import { parseResults, type ResultsDocument } from '../src/model/results.ts';
+import { defaultWorkers } from '../suites/http/plan.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
@@ -44,12 +45,20 @@ const median = (xs: readonly number[]) => {
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const list = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
 
-function timed(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
+/**
+ * Runs a command to its end; exit 1 is accepted (a gate that failed still measured). `output`, when named, is
+ * removed first and must exist afterwards, so a run that could not start never passes for one that did.
+ */
+function timed(command: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; output?: string }) {
+  if (opts.output) rmSync(path.join(opts.cwd, opts.output), { force: true });
   const t0 = performance.now();
   const r = spawnSync(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`${path.basename(command)} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  }
+  if (opts.output && !existsSync(path.join(opts.cwd, opts.output))) {
+    throw new Error(`${path.basename(command)} ${args.join(' ')} wrote no ${opts.output}:\n${r.stderr}`);
   }
   return { ms, stdout: r.stdout, stderr: r.stderr };
 }
@@ -88,6 +97,7 @@ function replicateOverhead(): void {
         const run = timed(NODE, [cli, 'run', '--config', 'perf.yml', '--out', 'out.json'], {
           cwd: dir,
           env,
+          output: 'out.json',
         });
         const doc = parseResults(readFileSync(path.join(dir, 'out.json'), 'utf8'), 'out.json');
         wall[name] = [...(wall[name] ?? []), run.ms];
@@ -203,6 +213,7 @@ async function actionOverhead(): Promise<void> {
           ms = timed(process.execPath, [cli, 'run', '--config', 'perf.yml', '--out', 'cli.json'], {
             cwd: job.workspace,
             env: { ...process.env, NO_COLOR: '1' },
+            output: 'cli.json',
           }).ms;
           doc = path.join(job.workspace, 'cli.json');
         } else {
@@ -300,6 +311,7 @@ function perfAction(dir: string, url: string, workers: number | undefined): numb
   timed(NODE, [cli, 'run', '--config', 'perf.yml', '--out', 'http.json'], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
+    output: 'http.json',
   });
   const doc = parseResults(readFileSync(path.join(dir, 'http.json'), 'utf8'), 'http.json');
   const suite = doc.suites[0];
@@ -322,21 +334,29 @@ async function httpWorkers(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-overhead-http-'));
   try {
     wrk(url, 2); // a warm server for every tool
-    const variants: Record<string, number | undefined> = { '1 worker': 1, '2 workers': 2, default: undefined };
+    const variants: Record<string, number | undefined> = {
+      '1 worker': 1,
+      '2 workers': 2,
+      [`default (${defaultWorkers(cores)})`]: undefined,
+    };
     const runs: Record<string, number[]> = { 'wrk -t1': [] };
+    // Each run's ratio is to the wrk run of its own round, so a busy spell of the machine hits both sides.
+    const ratios: Record<string, number[]> = {};
     for (let r = 0; r < ROUNDS; r++) {
       const w = wrk(url);
-      if (w !== undefined) runs['wrk -t1']?.push(w);
+      if (w === undefined) throw new Error('wrk failed');
+      runs['wrk -t1']?.push(w);
       for (const [name, workers] of Object.entries(variants)) {
-        runs[name] = [...(runs[name] ?? []), perfAction(dir, url, workers)];
+        const x = perfAction(dir, url, workers);
+        runs[name] = [...(runs[name] ?? []), x];
+        ratios[name] = [...(ratios[name] ?? []), x / w];
       }
     }
-    const w = median(runs['wrk -t1'] ?? []);
     for (const [name, xs] of Object.entries(runs)) {
-      const ratio = name === 'wrk -t1' ? '' : `  ${(median(xs) / w).toFixed(2)}x wrk -t1`;
+      const ratio = ratios[name] ? `  ${median(ratios[name]).toFixed(2)}x wrk -t1` : '';
       const runsText = xs.map((x) => Math.round(x)).join(', ');
       console.log(
-        `  ${name.padEnd(10)} ${String(Math.round(median(xs))).padStart(8)} req/s${ratio}  (runs: ${runsText})`,
+        `  ${name.padEnd(11)} ${String(Math.round(median(xs))).padStart(8)} req/s${ratio}  (runs: ${runsText})`,
       );
     }
     console.log('  target: default >= 0.90x wrk -t1');

@@ -82,6 +82,16 @@ export function peakLevel(stages: readonly Stage[]): number {
 }
 
 /**
+ * Worker threads when the config sets none: one per core but one. The service under test usually shares the
+ * machine (a CI runner), and so does this process's main thread; a thread on every core starves them. On a
+ * 2-core machine against a loopback server (npm run bench:overhead), 1 thread reached 0.98x `wrk -t1` and 2
+ * threads 0.77x.
+ */
+export function defaultWorkers(cores: number): number {
+  return Math.max(1, cores - 1);
+}
+
+/**
  * `workers` is this runner's thread count; `first` and `total` place its threads among all threads of all
  * legs when the load is split (`part`): users and arrivals are dealt by global thread index, so n legs of w
  * threads run exactly the load of one run with n*w threads.
@@ -101,7 +111,7 @@ export function makePlan(
   const legs = part?.count ?? 1;
   const workers = Math.max(
     1,
-    Math.min(cfg.workers ?? cores, closed ? Math.ceil(peak / legs) || 1 : Number.POSITIVE_INFINITY),
+    Math.min(cfg.workers ?? defaultWorkers(cores), closed ? Math.ceil(peak / legs) || 1 : Number.POSITIVE_INFINITY),
   );
   const total = workers * legs;
   const maxInFlight = cfg.load['max-in-flight'] ?? 10_000;

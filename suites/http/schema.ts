@@ -144,7 +144,13 @@ export const httpSchema = z.strictObject({
   requests: z.array(requestSchema).min(1, 'add at least one request'),
   setup: z.array(requestSchema).optional().describe('Requests each user runs once before its loop (login)'),
   headers: z.record(z.string(), scalar).optional().describe('Headers sent with every request'),
-  workers: z.number().int().min(1).max(256).optional().describe('Worker threads generating load (default: cores)'),
+  workers: z
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('Worker threads generating load (default: cores - 1, at least 1)'),
   connections: z.number().int().min(1).max(100_000).optional().describe('Keep-alive connections (total)'),
   'request-timeout': duration.default(30_000).describe('Default per-request timeout: an error, never a crash'),
   window: duration.default(1000).describe('Sample window: each gives one value per metric for the gate'),

@@ -152,6 +152,7 @@ export async function runSuites(loaded: LoadedConfig, opts: RunOptions = {}): Pr
               entry.reference = structuredClone(reference);
             },
             measuring: (on) => monitor?.measuring(on ? { during: suite.name, ...variant.params } : undefined),
+            services,
             ...(part
               ? {
                   shard: { ...part, ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}) },

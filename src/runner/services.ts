@@ -11,9 +11,16 @@ export interface RunningService {
   name: string;
   pid: number;
   logFile: string;
+  /** Where it answers when ready (perf.yml's `ready:`). */
+  ready?: string;
   /** Why the service is no longer running (its exit code or signal), once it has exited on its own. */
   exited(): string | undefined;
   stop(): Promise<void>;
+  /**
+   * A fault a suite injects: kill the service's process group (SIGKILL, as a crash would) and start it again
+   * with the same command, env and log; resolves once it is ready again (rejects if it does not come back).
+   */
+  restart(): Promise<void>;
 }
 
 export class ServiceError extends Error {
@@ -96,7 +103,7 @@ export async function waitReady(
 }
 
 /** Stop a process group: SIGTERM, then SIGKILL after a grace period. */
-export async function stopTree(child: ChildProcess, graceMs = 5000): Promise<void> {
+export async function stopTree(child: ChildProcess, graceMs = 5000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const kill = (sig: NodeJS.Signals) => {
@@ -106,10 +113,20 @@ export async function stopTree(child: ChildProcess, graceMs = 5000): Promise<voi
       child.kill(sig);
     }
   };
-  kill('SIGTERM');
+  kill(first);
   const timer = setTimeout(() => kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * Wait (up to 5 s) until `ready` stops answering: a killed grandchild may still hold the port for a moment.
+ * (Waiting for the process group to vanish would also wait for zombies that init reaps only now and then.)
+ */
+async function released(ready: string | undefined, signal: AbortSignal): Promise<void> {
+  if (!ready) return;
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && (await answers(ready, signal))) await new Promise((r) => setTimeout(r, 10));
 }
 
 export async function startService(
@@ -127,31 +144,27 @@ export async function startService(
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = path.join(opts.logDir, `${svc.name}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn('sh', ['-c', svc.run], {
-    cwd: path.resolve(opts.configDir, svc.cwd ?? '.'),
-    env: { ...opts.env, ...svc.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout?.pipe(log, { end: false });
-  child.stderr?.pipe(log, { end: false });
   let stopping = false;
   let exitedWith: string | undefined;
-  child.once('exit', (code, sig) => {
-    if (!stopping) exitedWith = sig ? `was killed by ${sig}` : `exited with code ${code}`;
-  });
-  const running: RunningService = {
-    name: svc.name,
-    pid: child.pid ?? -1,
-    logFile,
-    exited: () => exitedWith,
-    stop: async () => {
-      stopping = true;
-      await stopTree(child);
-      log.end();
-    },
+  /** Children killed on purpose by a restart: their exit is no failure. */
+  const replaced = new WeakSet<ChildProcess>();
+  const launch = () => {
+    const c = spawn('sh', ['-c', svc.run], {
+      cwd: path.resolve(opts.configDir, svc.cwd ?? '.'),
+      env: { ...opts.env, ...svc.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    c.stdout?.pipe(log, { end: false });
+    c.stderr?.pipe(log, { end: false });
+    c.once('exit', (code, sig) => {
+      if (!stopping && !replaced.has(c)) exitedWith = sig ? `was killed by ${sig}` : `exited with code ${code}`;
+    });
+    return c;
   };
-  if (svc.ready) {
+  let child = launch();
+  const becomeReady = async () => {
+    if (!svc.ready) return;
     try {
       await waitReady(svc.ready, svc.timeout, opts.signal, () => child.exitCode === null && child.signalCode === null);
     } catch (err) {
@@ -161,6 +174,35 @@ export async function startService(
         `service ${svc.name}: ${(err as Error).message}${t ? `\n--- last lines of its log ---\n${t}` : ''}`,
       );
     }
-  }
+  };
+  const running: RunningService = {
+    name: svc.name,
+    get pid() {
+      return child.pid ?? -1;
+    },
+    logFile,
+    ...(svc.ready ? { ready: svc.ready } : {}),
+    exited: () => exitedWith,
+    stop: async () => {
+      stopping = true;
+      await stopTree(child);
+      log.end();
+    },
+    restart: async () => {
+      if (stopping || exitedWith !== undefined) throw new ServiceError(`service ${svc.name} is not running`);
+      const old = child;
+      replaced.add(old);
+      await stopTree(old, 0, 'SIGKILL');
+      await released(svc.ready, opts.signal);
+      child = launch();
+      try {
+        await becomeReady();
+      } catch (err) {
+        exitedWith = `did not come back after a restart (${(err as Error).message})`;
+        throw err;
+      }
+    },
+  };
+  await becomeReady();
   return running;
 }

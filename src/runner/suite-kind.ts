@@ -36,6 +36,11 @@ export interface SuiteContext<C> {
    * over it alone, without warm-up, setup and idle gaps (runner/resource-monitor.ts).
    */
   measuring?(on: boolean): void;
+  /**
+   * The services perf.yml started for this run (runner/services.ts), for a kind that injects faults into
+   * them: `restart` kills one and starts it again with the same command, resolving once it is ready.
+   */
+  services?: ReadonlyArray<{ name: string; ready?: string; restart(): Promise<void> }>;
 }
 
 export interface SuiteKind<Shape extends z.ZodRawShape = z.ZodRawShape> {

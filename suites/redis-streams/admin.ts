@@ -16,7 +16,7 @@ export class Admin {
   private readonly live = new Set<string>();
 
   private constructor(
-    readonly client: Client,
+    private client: Client,
     private readonly target: Target,
     private readonly prefix: string,
     private readonly suite: string,
@@ -100,6 +100,27 @@ export class Admin {
     if (!owner) throw new Error(`no cluster node serves slot ${slot} of ${key}`);
     const [host, port] = owner[2];
     return { ...base, host: host || base.host, port: Number(port) };
+  }
+
+  /** A fresh connection after the server was restarted (the old one is closed for good). */
+  async reconnect(): Promise<void> {
+    this.client.disconnect();
+    const client = createClient(this.target, 'perf-action-admin');
+    await connectClient(client, this.target);
+    this.client = client;
+  }
+
+  /** Recreate the round's streams and group where a restart lost them (an existing group is kept as it is). */
+  async restore(group: string, streams: StreamRef[], ttlMs: number): Promise<void> {
+    for (const s of streams) {
+      try {
+        await this.client.call('XGROUP', 'CREATE', s.key, group, '0', 'MKSTREAM');
+      } catch (err) {
+        if (!/BUSYGROUP/.test((err as Error).message)) throw err;
+        continue;
+      }
+      if (ttlMs > 0) await this.client.call('PEXPIRE', s.key, Math.round(ttlMs));
+    }
   }
 
   /** Nothing left to deliver: every entry was delivered to the group and none is pending. */

@@ -22,6 +22,8 @@ export interface ConsumerHooks {
   crashing(held: number[]): void;
   /** A reclaimed batch was acked. */
   reclaimed(): void;
+  /** The first entries read after reconnecting to a restarted broker. */
+  resumed(atUs: number): void;
 }
 
 export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
@@ -42,7 +44,7 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
   async run(spec: RoundSpec): Promise<ConsumeReport> {
     this.stopping = false;
     this.armed = false;
-    const client = this.client as Client;
+    let client = this.client as Client;
     const stream = spec.streams[this.index % spec.streams.length] as StreamRef;
     const report: ConsumeReport = { lastAckUs: 0, foreign: 0 };
     const ackSlot = this.ackSlot;
@@ -62,54 +64,43 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
           after?.();
         },
         (err: Error) => {
-          ackError ??= err.message;
+          // After a broker restart the entries stay pending (or were acked before it died): the survivors'
+          // XAUTOCLAIM and the ledger account for them, so a lost ack is no failure then.
+          if (this.setup.reconnectMs === undefined) ackError ??= err.message;
         },
       );
     };
+    /** Since when the connection has failed (a restarted broker); the first read after it is timed. */
+    let brokenSinceUs: number | undefined;
+    let resuming = false;
+    const read = (entries: number, atUs: number) => {
+      if (resuming && entries > 0) {
+        resuming = false;
+        this.hooks.resumed(atUs);
+      }
+    };
     try {
       while (!this.stopping && ackError === undefined) {
-        const reply = (await client.callBuffer(
-          'XREADGROUP',
-          'GROUP',
-          spec.group,
-          this.name,
-          'COUNT',
-          this.setup.count,
-          'BLOCK',
-          this.setup.blockMs,
-          'STREAMS',
-          stream.key,
-          '>',
-        )) as Array<[Buffer, Entry[]]> | null;
-        const atUs = nowUs();
-        const entries = reply?.[0]?.[1] ?? [];
-        if (
-          this.victim &&
-          (holding.length > 0 || (entries.length > 0 && (this.armed || this.reached(entries, spec))))
-        ) {
-          // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver all of
-          // it; without recovery the second half is lost. A consumer that keeps up reads one entry at a
-          // time, and half of one is all of it: the victim reads on, acking nothing, until it holds two -
-          // or until the stream runs dry, when it dies with what it has.
-          for (const e of entries) holding.push({ entry: e, atUs });
-          if (holding.length >= 2 || entries.length === 0) {
-            const held: number[] = [];
-            const upto = Math.ceil(holding.length / 2);
-            holding.forEach((h, i) => {
-              this.record([h.entry], h.atUs, spec, report, i < upto ? 1 : 0, held);
-            });
-            this.hooks.crashing(held);
-            await new Promise(() => {});
+        try {
+          if (brokenSinceUs !== undefined) {
+            client = await this.reopen();
+            brokenSinceUs = undefined;
+            resuming = true;
           }
-          continue;
+          await this.once(client, stream, spec, report, ack, holding, read);
+        } catch (err) {
+          const limit = this.setup.reconnectMs;
+          if (limit === undefined) throw err;
+          if (this.stopping) break;
+          brokenSinceUs ??= nowUs();
+          if (nowUs() - brokenSinceUs > limit * 1000) throw err;
+          await sleep(50);
         }
-        if (entries.length > 0) {
-          const ids = this.record(entries, atUs, spec, report);
-          if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);
-          ack(ids);
-        }
-        if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs) {
-          await this.reclaim(client, stream, spec, report, ack);
+        if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs && brokenSinceUs === undefined) {
+          await this.reclaim(client, stream, spec, report, ack, read).catch((err: Error) => {
+            if (this.setup.reconnectMs === undefined) throw err;
+            brokenSinceUs ??= nowUs();
+          });
           nextClaimUs = nowUs() + claimEveryMs * 1000;
         }
       }
@@ -121,6 +112,63 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
     return report;
   }
 
+  /** A new connection in place of one a broker restart closed. */
+  private async reopen(): Promise<Client> {
+    this.close();
+    await this.connect();
+    return this.client as Client;
+  }
+
+  /** One XREADGROUP and what follows it: the victim's crash, or recording and acking the batch. */
+  private async once(
+    client: Client,
+    stream: StreamRef,
+    spec: RoundSpec,
+    report: ConsumeReport,
+    ack: (ids: Buffer[]) => void,
+    holding: Array<{ entry: Entry; atUs: number }>,
+    read: (entries: number, atUs: number) => void,
+  ): Promise<void> {
+    const reply = (await client.callBuffer(
+      'XREADGROUP',
+      'GROUP',
+      spec.group,
+      this.name,
+      'COUNT',
+      this.setup.count,
+      'BLOCK',
+      this.setup.blockMs,
+      'STREAMS',
+      stream.key,
+      '>',
+    )) as Array<[Buffer, Entry[]]> | null;
+    const atUs = nowUs();
+    const entries = reply?.[0]?.[1] ?? [];
+    read(entries.length, atUs);
+    if (this.victim && (holding.length > 0 || (entries.length > 0 && (this.armed || this.reached(entries, spec))))) {
+      // Killed mid-batch: the first half is processed, none of it acked. Recovery must redeliver all of
+      // it; without recovery the second half is lost. A consumer that keeps up reads one entry at a
+      // time, and half of one is all of it: the victim reads on, acking nothing, until it holds two -
+      // or until the stream runs dry, when it dies with what it has.
+      for (const e of entries) holding.push({ entry: e, atUs });
+      if (holding.length >= 2 || entries.length === 0) {
+        const held: number[] = [];
+        const upto = Math.ceil(holding.length / 2);
+        holding.forEach((h, i) => {
+          this.record([h.entry], h.atUs, spec, report, i < upto ? 1 : 0, held);
+        });
+        this.hooks.crashing(held);
+        await new Promise(() => {});
+      }
+      return;
+    }
+    if (entries.length > 0) {
+      const ids = this.record(entries, atUs, spec, report);
+      if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);
+      ack(ids);
+    }
+  }
+
   /** XAUTOCLAIM until the cursor wraps: entries idle for min-idle belong to a consumer that is gone. */
   private async reclaim(
     client: Client,
@@ -128,6 +176,7 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
     spec: RoundSpec,
     report: ConsumeReport,
     ack: (ids: Buffer[], after?: () => void) => void,
+    read?: (entries: number, atUs: number) => void,
   ): Promise<void> {
     let cursor = '0-0';
     for (let pass = 0; pass < 100; pass++) {
@@ -142,6 +191,7 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
         this.setup.count,
       )) as [Buffer, Entry[], Buffer[]?];
       const entries = (reply[1] ?? []).filter((e) => e[1] !== null);
+      read?.(entries.length, nowUs());
       if (entries.length > 0) {
         const ids = this.record(entries, nowUs(), spec, report);
         if (this.setup.processingMs > 0) await sleep(this.setup.processingMs * entries.length);

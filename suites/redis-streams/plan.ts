@@ -33,7 +33,6 @@ export function makePlan(cfg: RedisStreamsConfig): Plan {
       `crash.service names the service a broker restart restarts: add target: broker, or remove service`,
     );
   }
-  if (fault?.target === 'broker') throw new SuiteSetupError('crash target broker: not implemented yet');
   if (fault?.target === 'broker' && cfg.cluster) {
     throw new SuiteSetupError(
       'crash target broker restarts one redis-server service, not a cluster: use it with a standalone Redis',

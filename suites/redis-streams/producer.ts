@@ -9,7 +9,7 @@ export type { ProduceReport } from '../broker/pace.ts';
 import { type Client, connectClient, createClient } from './connection.ts';
 import { type EventEncoder, makeEncoder, nowUs } from './event.ts';
 import type { RoundSpec, StreamRef, WorkerSetup } from './protocol.ts';
-import { bulk, RespPipe } from './resp-pipe.ts';
+import { type BatchDone, bulk, RespPipe } from './resp-pipe.ts';
 
 /** Batches in flight per connection: enough to keep the server busy while the next batch is encoded. */
 const WINDOW = 4;
@@ -20,7 +20,7 @@ interface Batch {
   n: number;
   /** The timestamp of event `seq`. */
   stamp: (seq: number) => number;
-  done: (error: string | undefined) => void;
+  done: BatchDone;
 }
 
 /** Where batches go: the lean RESP pipeline or an ioredis pipeline. */
@@ -69,13 +69,20 @@ export class Producer {
 
   async run(spec: RoundSpec): Promise<ProduceReport> {
     this.armed = false;
-    const sink = await this.sinkFor(spec.streams);
+    let sink = await this.sinkFor(spec.streams);
     const pace = makePace(spec, spec.quota[this.index] ?? 0);
     const base = spec.bases[this.index] ?? 0;
     const report: ProduceReport = { count: 0, firstUs: pace.startUs, lastUs: pace.startUs };
     let failed: string | undefined;
-    const done = (first: number, n: number) => (error: string | undefined) => {
-      if (error !== undefined) failed ??= error;
+    const reconnect = this.setup.reconnectMs;
+    /** Set when a batch failed on a lost connection (a broker restart): the next one reconnects first. */
+    let broken = false;
+    const done = (first: number, n: number) => (error: string | undefined, nil?: boolean) => {
+      // After a broker restart without persistence XADD NOMKSTREAM answers nil until the stream is back: not
+      // added, so unconfirmed. (Otherwise a stream gone mid-round counts as before: the ledger shows it lost.)
+      if (nil && error === undefined && reconnect !== undefined) return;
+      if (error !== undefined && reconnect !== undefined) broken = true;
+      else if (error !== undefined) failed ??= error;
       else {
         report.count += n;
         report.lastUs = nowUs();
@@ -91,7 +98,16 @@ export class Producer {
         : Number.POSITIVE_INFINITY;
     for await (const { first, n, index } of pace.batches(this.setup.batch, () => failed === undefined)) {
       const stream = spec.streams[(this.index + index) % spec.streams.length] as StreamRef;
-      await sink.ready(stream);
+      if (reconnect === undefined) await sink.ready(stream);
+      else
+        sink = await this.usable(
+          sink,
+          stream,
+          spec.streams,
+          () => broken,
+          reconnect,
+          () => (broken = false),
+        );
       this.confirms.sent(base, first, n);
       sink.send({ stream, first, n, stamp, done: done(first, n) });
       if (this.victim && (this.armed || first + n >= crashFrom)) {
@@ -109,6 +125,37 @@ export class Producer {
   close(): void {
     this.sink?.close();
     this.sink = undefined;
+  }
+
+  /**
+   * A sink that takes the next batch: this one, or a new one once the broker is back (a restart closed the
+   * old connection). Batches in flight on the old one stay unconfirmed. Fails after `limitMs` without one.
+   */
+  private async usable(
+    sink: Sink,
+    stream: StreamRef,
+    streams: StreamRef[],
+    broken: () => boolean,
+    limitMs: number,
+    repaired: () => void,
+  ): Promise<Sink> {
+    let since: number | undefined;
+    let current = sink;
+    for (;;) {
+      try {
+        if (since !== undefined || broken()) {
+          this.close();
+          current = await this.sinkFor(streams);
+          repaired();
+        }
+        await current.ready(stream);
+        return current;
+      } catch (err) {
+        since ??= nowUs();
+        if (nowUs() - since > limitMs * 1000) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   private async sinkFor(streams: StreamRef[]): Promise<Sink> {
@@ -178,7 +225,8 @@ export class Producer {
         const sent = pipeline.exec().then(
           (results) => {
             const bad = results?.find(([err]) => err);
-            b.done(bad ? (bad[0] as Error).message : results ? undefined : 'pipeline aborted');
+            const nil = results?.some(([, value]) => value === null);
+            b.done(bad ? (bad[0] as Error).message : results ? undefined : 'pipeline aborted', nil);
           },
           (err: Error) => b.done(err.message),
         );

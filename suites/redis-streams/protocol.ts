@@ -21,6 +21,11 @@ export interface WorkerSetup extends BaseSetup {
   nomkstream: boolean;
   reclaim: boolean;
   minIdleMs: number;
+  /**
+   * Set when the broker may be restarted mid-round: a lost connection is then reopened (for up to this many
+   * ms) instead of failing the suite; XADDs it left unanswered are unconfirmed.
+   */
+  reconnectMs?: number;
 }
 
 export interface StreamRef {
@@ -40,4 +45,5 @@ export type FromWorker =
   | BaseFromWorker
   | { type: 'crashing'; consumer: number; held: number[]; atUs: number }
   | { type: 'reclaimed'; consumer: number; atUs: number }
+  | { type: 'resumed'; consumer: number; atUs: number }
   | { type: 'producer-crashing'; producer: number; count: number; firstUs: number; lastUs: number; atUs: number };

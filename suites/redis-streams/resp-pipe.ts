@@ -26,15 +26,19 @@ export function encodeCommand(args: readonly string[]): string {
   return out;
 }
 
+/** A batch's outcome: its first error reply, and whether a reply was nil (XADD NOMKSTREAM to a stream that is gone). */
+export type BatchDone = (error: string | undefined, nil?: boolean) => void;
+
 interface Batch {
   replies: number;
-  done: (error: string | undefined) => void;
+  done: BatchDone;
 }
 
 export class RespPipe {
   private readonly batches: Batch[] = [];
   private headLeft = 0;
   private headError: string | undefined;
+  private headNil = false;
   private pending: Buffer | undefined;
   /** Remaining elements at each open array level of the reply being parsed. */
   private readonly stack: number[] = [];
@@ -88,8 +92,8 @@ export class RespPipe {
     return this.batches.length;
   }
 
-  /** Write `replies` pre-encoded commands; `done` gets the first error reply of the batch, if any. */
-  send(encoded: string, replies: number, done: (error: string | undefined) => void): void {
+  /** Write `replies` pre-encoded commands; `done` gets the first error reply of the batch, if any, and any nil. */
+  send(encoded: string, replies: number, done: BatchDone): void {
     if (this.closedWith) {
       done(this.closedWith.message);
       return;
@@ -98,6 +102,7 @@ export class RespPipe {
     if (this.batches.length === 1) {
       this.headLeft = replies;
       this.headError = undefined;
+      this.headNil = false;
     }
     // Everything perf-action writes is ASCII: latin1 skips UTF-8 encoding work.
     this.socket.write(encoded, 'latin1');
@@ -144,7 +149,7 @@ export class RespPipe {
         if (n >= 0) {
           if (next + n + 2 > len) break;
           next += n + 2;
-        }
+        } else if (this.stack.length === 0) this.headNil = true;
       } else if (type === 42 /* * */) {
         const n = readInt(buf, pos + 1, eol);
         if (n > 0) {
@@ -180,10 +185,12 @@ export class RespPipe {
     if (--this.headLeft > 0) return;
     const batch = this.batches.shift();
     const error = this.headError;
+    const nil = this.headNil;
     const head = this.batches[0];
     this.headLeft = head ? head.replies : 0;
     this.headError = undefined;
-    batch?.done(error);
+    this.headNil = false;
+    batch?.done(error, nil);
   }
 }
 

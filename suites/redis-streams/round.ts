@@ -8,6 +8,7 @@ import type { ProducedMessage } from '../broker/protocol.ts';
 import { tally } from '../broker/record.ts';
 import * as broker from '../broker/round.ts';
 import type { Admin } from './admin.ts';
+import { BrokerRestart, type RestartableService } from './faults.ts';
 import type { Plan } from './plan.ts';
 import type { WorkerPool } from './pool.ts';
 import type { FromWorker, RoundSpec, WorkerSetup } from './protocol.ts';
@@ -19,6 +20,8 @@ export type RoundResult = broker.BrokerRoundResult;
 export interface RoundContext extends broker.RoundContextOf<WorkerPool, Admin, Plan, RedisStreamsConfig> {
   /** Setup of the victim's thread, spawned afresh each round (it is killed every time). */
   victimSetup?: WorkerSetup;
+  /** With `crash: { target: broker }`: the service the round restarts. */
+  brokerService?: RestartableService;
 }
 
 export async function runRound(rc: RoundContext, round: number, label: string): Promise<RoundResult> {
@@ -27,7 +30,22 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
   broker.resetRecord(shared);
   const warnings: string[] = [];
   const { group, streams } = await admin.createStreams(round, cfg.streams, cfg.ttl);
-  const crash: broker.CrashState = {};
+  const crashAt = plan.crashAt ?? 0;
+  const restart = rc.brokerService
+    ? new BrokerRestart(
+        rc.brokerService,
+        admin,
+        { group, streams, ttlMs: cfg.ttl },
+        plan.durationMs !== undefined ? { ms: crashAt * plan.durationMs } : { events: crashAt * plan.events },
+      )
+    : undefined;
+  const crash: broker.CrashState = restart ? restart.crash : {};
+  const counters = new Int32Array(shared.counters);
+  const confirmed = () => {
+    let sum = 0;
+    for (let p = 0; p < cfg.producers; p++) sum += Atomics.load(counters, p);
+    return sum;
+  };
   try {
     if (rc.victimSetup) {
       const started = await pool.start([rc.victimSetup], rc.signal);
@@ -39,7 +57,7 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
     const substitutes: ProducedMessage[] = [];
     // Unanswered XADDs may still have been added: acks can then pass the confirmed total before every
     // confirmed event is delivered, so after such a fault only the group's own state says it is drained.
-    const exactTotal = plan.crashTarget !== 'producer';
+    const exactTotal = plan.crashTarget !== 'producer' && !restart;
     const drive = await broker.driveRound<RoundSpec, FromWorker, Extract<FromWorker, { type: 'consumed' }>>({
       ...broker.commonDrive(rc, label, crash.host),
       pool,
@@ -56,10 +74,10 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
             void pool.kill(crash.host);
           }
         } else if (m.type === 'reclaimed') broker.checkRecovery(crash, seen, m.atUs);
+        else if (m.type === 'resumed') restart?.resumed(m.atUs);
         else if (m.type === 'producer-crashing' && crash.host) {
           crash.killedUs = m.atUs;
           const host = crash.host;
-          const counters = new Int32Array(shared.counters);
           void pool.kill(host).then(() => {
             const { producer, firstUs, lastUs } = m;
             // Read once the thread is gone: replies that came before it died were confirmed.
@@ -69,8 +87,11 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
         }
       },
       substitutes: () => substitutes,
+      ...(restart ? { onTick: (now: number) => restart.tick(now, confirmed()) } : {}),
       async complete(acked, total, now) {
         if (exactTotal && acked >= total) return true;
+        // Nothing can be asked of a broker that is down, and it may still hold entries to deliver.
+        if (restart?.busy) return false;
         if (now < nextDrainCheckUs) return false;
         // Entries trimmed by MAXLEN are never delivered: stop once nothing is left to deliver.
         if (await admin.drained(group, streams)) return true;
@@ -79,11 +100,12 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
       },
     });
 
+    await restart?.settle();
     // Every count below comes from the shared record, so it includes what the killed victim processed.
     const ledger = tally(shared, plan.bases, drive.produced, plan.quota);
     const foreign = broker.foreignCount(drive);
     if (foreign > 0) warnings.push(`${label}: ${foreign} entries were not events of this run and were ignored`);
-    if (ledger.lost > 0 && cfg.maxlen !== undefined && !drive.timedOut && !crash.host) {
+    if (ledger.lost > 0 && cfg.maxlen !== undefined && !drive.timedOut && !crash.host && !restart) {
       warnings.push(
         `${label}: ${ledger.lost} events were trimmed by maxlen ${cfg.maxlen} before any consumer read them`,
       );
@@ -93,7 +115,8 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
         `${label}: consumers had not acked every event ${cfg['drain-timeout']} ms after producing ended (drain-timeout)`,
       );
     }
-    if (plan.crashTarget === 'producer') {
+    if (restart) warnings.push(...restart.warnings(label));
+    else if (plan.crashTarget === 'producer') {
       if (crash.host && crash.killedUs === undefined) {
         warnings.push(`${label}: the crash probe did not fire (the victim producer sent nothing past the crash point)`);
       }
@@ -109,6 +132,8 @@ export async function runRound(rc: RoundContext, round: number, label: string): 
       plan.crashTarget === 'producer' ? { crashed: crash.killedUs !== undefined } : broker.crashFigures(crash);
     return { ...broker.roundFigures(drive, ledger, cfg.consumers), ...crashed, warnings };
   } finally {
+    // A round that failed mid-restart leaves the server coming back: wait, so cleanup can reach it.
+    await restart?.settle().catch(() => {});
     if (crash.host && !crash.host.closing) await pool.kill(crash.host);
   }
 }

@@ -4,9 +4,11 @@
 
 import type { Metric } from '../../src/model/results.ts';
 import type { SuiteContext } from '../../src/runner/suite-kind.ts';
+import { crashOf } from '../broker/plan.ts';
 import { measureRounds } from '../broker/round.ts';
 import { Admin } from './admin.ts';
 import type { Target } from './connection.ts';
+import { brokerService as brokerServiceOf, RECONNECT_MS } from './faults.ts';
 import { roundsToMetrics } from './metrics.ts';
 import { makePlan } from './plan.ts';
 import { WorkerPool } from './pool.ts';
@@ -17,6 +19,12 @@ import type { RedisStreamsConfig } from './schema.ts';
 export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): AsyncIterable<Metric> {
   const cfg = ctx.config;
   const plan = makePlan(cfg);
+  const fault = crashOf(cfg.crash);
+  // Known before connecting: a broker restart needs a service perf-action started, or it is a setup error.
+  const brokerService =
+    fault?.target === 'broker'
+      ? brokerServiceOf(ctx.services, (Array.isArray(cfg.url) ? cfg.url[0] : cfg.url) as string, fault.service)
+      : undefined;
   const target: Target = { urls: Array.isArray(cfg.url) ? cfg.url : [cfg.url], cluster: cfg.cluster };
   ctx.progress('connecting');
   const admin = await Admin.connect(target, cfg.prefix, ctx.suite);
@@ -51,6 +59,7 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
         nomkstream: major > 6 || (major === 6 && minor >= 2),
         reclaim,
         minIdleMs: cfg['min-idle'],
+        ...(brokerService ? { reconnectMs: RECONNECT_MS } : {}),
         // Faults that can leave XADDs unanswered need to know which events the server acknowledged.
         shared: makeSharedRecord(
           plan.events,
@@ -73,6 +82,7 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
         cfg,
         shared: base.shared,
         ...(victims[0] ? { victimSetup: { ...base, agents: victims[0] } } : {}),
+        ...(brokerService ? { brokerService } : {}),
         signal: ctx.signal,
       };
       return (r, label, progress) => runRound({ ...rc, progress }, r, label);

@@ -20,6 +20,7 @@ export async function runStreamsWorker(): Promise<void> {
         new Consumer(index, setup, victim, {
           crashing: (held) => post({ type: 'crashing', consumer: index, held, atUs: nowUs() }),
           reclaimed: () => post({ type: 'reclaimed', consumer: index, atUs: nowUs() }),
+          resumed: (atUs) => post({ type: 'resumed', consumer: index, atUs }),
         }),
     );
     return {

@@ -56,7 +56,18 @@ describe('examples/scale', () => {
     expect([0, 1]).toContain(r.status);
 
     const doc = parseResults(readFileSync(path.join(work, 'out.json'), 'utf8'), 'out.json');
-    const suites = ['startup', 'tasks', 'llm', 'llm-one', 'cache', 'schedule', 'bus', 'bus-burst', 'bus-crash'];
+    const suites = [
+      'startup',
+      'tasks',
+      'llm',
+      'llm-one',
+      'agent',
+      'cache',
+      'schedule',
+      'bus',
+      'bus-burst',
+      'bus-crash',
+    ];
     // The platform service's CPU and memory come last, as a suite of their own.
     expect(doc.suites.map((s) => [s.name, s.ok])).toEqual([...suites, 'platform'].map((s) => [s, true]));
     const metrics = new Map(doc.suites.flatMap((s) => s.metrics).map((m) => [m.id, m]));
@@ -80,6 +91,8 @@ describe('examples/scale', () => {
       'bus-burst/backlog',
       'bus-crash/lost',
       'bus-crash/recovery',
+      'agent/handle/alloc[turns=50]',
+      'agent/handle/gc_pause[turns=50]',
     ]) {
       expect(metrics.has(id), id).toBe(true);
     }
@@ -87,7 +100,7 @@ describe('examples/scale', () => {
     expect(metrics.get('llm-one/completion/first_event')?.stats.median).toBeGreaterThanOrEqual(120);
 
     const v = parseVerdict(readFileSync(path.join(work, 'v.json'), 'utf8'), 'v.json');
-    expect(v.criteria).toHaveLength(32);
+    expect(v.criteria).toHaveLength(34);
     // The stand-ins sit well inside every limit of the plan (they do timed sleeps, not arithmetic). The one
     // tight criterion, "no degradation" within 10%, is held to its measured value instead: ten clients and the
     // server share two cores with whatever else runs.

@@ -21,6 +21,9 @@ interface CaseData {
   info: CaseInfo;
   medians: number[];
   groups: Array<{ values: number[]; count: number }>;
+  /** With `memory`: bytes allocated per call, and the longest GC pause, one of each per replicate. */
+  alloc: number[];
+  gcPause: number[];
 }
 
 interface ReplicateOutcome {
@@ -113,6 +116,7 @@ export const benchKind = defineSuiteKind({
         iterations: cfg.iterations,
         seed: 1 + r,
         reference: cfg.reference,
+        ...(cfg.memory ? { memory: true } : {}),
         ...(cfg.filter ? { filter: cfg.filter } : {}),
       };
       let started = 0;
@@ -134,12 +138,18 @@ export const benchKind = defineSuiteKind({
         if (!Object.hasOwn(references, part)) references[part] = [];
         references[part]?.push(t);
       }
-      for (const info of outcome.cases) if (!data.has(info.key)) data.set(info.key, { info, medians: [], groups: [] });
+      for (const info of outcome.cases) {
+        if (!data.has(info.key)) data.set(info.key, { info, medians: [], groups: [], alloc: [], gcPause: [] });
+      }
       for (const [key, m] of outcome.done) {
         const d = data.get(key);
         if (!d) continue;
         d.medians.push(m.median);
         d.groups.push({ values: m.sketch, count: m.count });
+        if (m.memory) {
+          d.alloc.push(m.memory.bytesPerOp);
+          d.gcPause.push(m.memory.gcMaxPauseMs);
+        }
       }
       const firstError = [...outcome.caseErrors][0];
       if (firstError) {
@@ -166,6 +176,25 @@ export const benchKind = defineSuiteKind({
         samples: d.medians,
         stats: summarizeWeighted(d.groups),
       });
+      const params = d.info.params as Record<string, ParamValue>;
+      if (d.alloc.length > 0) {
+        yield makeMetric({
+          suite: ctx.suite,
+          name: `${d.info.bench}/alloc`,
+          params,
+          unit: 'B',
+          better: 'lower',
+          samples: d.alloc,
+        });
+        yield makeMetric({
+          suite: ctx.suite,
+          name: `${d.info.bench}/gc_pause`,
+          params,
+          unit: 'ms',
+          better: 'lower',
+          samples: d.gcPause,
+        });
+      }
     }
     if (failure) throw failure;
   },

@@ -16,6 +16,17 @@ export interface WorkerInput {
   seed: number;
   /** Also time the reference workload (reference.ts) once, at a shuffled place among the cases. */
   reference?: boolean;
+  /** After each case's timed run, a pass that measures its allocations and GC pauses (memory.ts). */
+  memory?: boolean;
+}
+
+/** One memory pass of a case: heap bytes allocated per call, and the garbage collections it caused. */
+export interface MemoryPass {
+  calls: number;
+  bytesPerOp: number;
+  gcCount: number;
+  /** The longest GC pause, ms (0 when none ran). */
+  gcMaxPauseMs: number;
 }
 
 export interface CaseInfo {
@@ -36,6 +47,8 @@ export type WorkerMessage =
       count: number;
       /** Evenly spaced quantiles of this process's latencies (ms), standing for `count` values. */
       sketch: number[];
+      /** With `memory`: what the memory pass saw. */
+      memory?: MemoryPass;
     }
   | { type: 'case-error'; key: string; message: string }
   /** Each part of the reference workload: its median latency in this process, ms. */

@@ -14,6 +14,12 @@ export const benchSchema = z.strictObject({
     .describe(
       "Time perf-action's fixed reference workload in every replicate process, so that compare can take the machine's speed out",
     ),
+  memory: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Also measure bytes allocated per operation and the longest GC pause, in a pass after the timed run (metrics <bench>/alloc and <bench>/gc_pause)',
+    ),
   'replicate-timeout': duration.default(300_000).describe('Longest one replicate process may take'),
 });
 

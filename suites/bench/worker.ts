@@ -9,6 +9,7 @@ import { importUserModule } from '../../src/runner/import-user-module.ts';
 import { registerTsLoader } from '../../src/runner/ts-loader.ts';
 import { makeRng } from '../../src/stats/rng.ts';
 import { BENCH_TAG, type BenchDefinition, expandGrid, type ParamGrid } from './define.ts';
+import { MEMORY_CALLS, measureMemory } from './memory.ts';
 import { type CaseInfo, INPUT_ENV, type WorkerInput, type WorkerMessage } from './protocol.ts';
 import { REFERENCE_PARTS } from './reference.ts';
 
@@ -150,12 +151,16 @@ export async function runBenchWorker(api: Record<string, unknown>, opts: { lean?
         throw new Error(why);
       }
       const samples = result.latency.samples;
+      const memory = input.memory
+        ? await measureMemory(() => c.fn(state, c.params), Math.max(1, Math.min(samples.length, MEMORY_CALLS)))
+        : undefined;
       await send({
         type: 'case',
         key: c.key,
         median: result.latency.p50,
         count: samples.length,
         sketch: sketch(samples),
+        ...(memory ? { memory } : {}),
       });
     } catch (err) {
       const e = err as Error;

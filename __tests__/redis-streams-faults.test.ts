@@ -10,7 +10,8 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../src/index.ts';
 import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
-import { redisStreamsKind } from '../suites/redis-streams/index.ts';
+import { redisStreamsKind, redisStreamsSchema } from '../suites/redis-streams/index.ts';
+import { layout, makePlan } from '../suites/redis-streams/plan.ts';
 import { encodeCommand, RespPipe } from '../suites/redis-streams/resp-pipe.ts';
 import { freePort, type RedisHandle, startRedis } from './helpers/redis-server.ts';
 import { scratchDir } from './helpers/scratch.ts';
@@ -52,6 +53,33 @@ describe('producer crash', () => {
     expect(delivered + unconfirmed.reduce((s, u) => s + u, 0)).toBe(rounds * written);
     expect(delivered).toBeGreaterThanOrEqual(rounds * (events / 2));
     expect(metrics.has('recovery')).toBe(false);
+  });
+});
+
+describe('crash targets in the config', () => {
+  const plan = (raw: Record<string, unknown>) =>
+    makePlan({ ...redisStreamsSchema.parse(raw), name: 'bus', kind: 'redis-streams' });
+
+  it('keeps crash: true and { at } a consumer crash, and gives a producer victim a thread of its own', () => {
+    expect(plan({ crash: true })).toMatchObject({ crashAt: 0.3, crashTarget: 'consumer' });
+    expect(plan({ crash: { at: '60%' }, consumers: 2 })).toMatchObject({ crashAt: 0.6, crashTarget: 'consumer' });
+    const threads = plan({ crash: { target: 'producer' }, producers: 3, consumers: 1 }).threads;
+    expect(threads).toContainEqual([{ kind: 'producer', index: 0, victim: true }]);
+    const others = threads.flat().filter((a) => !a.victim);
+    expect(others.map((a) => `${a.kind}${a.index}`).sort()).toEqual(['consumer0', 'producer1', 'producer2']);
+    // A producer crash kills no consumer: one consumer per stream is enough, unlike a consumer crash.
+    expect(() => plan({ crash: { target: 'producer' }, consumers: 1 })).not.toThrow();
+    expect(() => plan({ crash: true, consumers: 1 })).toThrow(/crash needs consumers: 2/);
+    // Nothing else beside the victim: no empty thread.
+    expect(layout(1, 0, 1, 'producer')).toEqual([[{ kind: 'producer', index: 0, victim: true }]]);
+  });
+
+  it('rejects what a broker restart cannot do, saying what to change', () => {
+    expect(() => plan({ crash: { target: 'consumer', service: 'redis' } })).toThrow(/add target: broker/);
+    expect(() =>
+      plan({ crash: { target: 'broker' }, cluster: true, url: ['redis://127.0.0.1:7000', 'redis://127.0.0.1:7001'] }),
+    ).toThrow(/not a cluster/);
+    expect(() => redisStreamsSchema.parse({ crash: { target: 'publisher' } })).toThrow();
   });
 });
 

@@ -94,7 +94,7 @@ export class Consumer extends BrokerConsumer<WorkerSetup, ConsumerHooks> {
           if (this.stopping) break;
           brokenSinceUs ??= nowUs();
           if (nowUs() - brokenSinceUs > limit * 1000) throw err;
-          await sleep(50);
+          await sleep(20);
         }
         if (this.setup.reclaim && !this.victim && nowUs() >= nextClaimUs && brokenSinceUs === undefined) {
           await this.reclaim(client, stream, spec, report, ack, read).catch((err: Error) => {

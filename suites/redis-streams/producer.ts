@@ -153,7 +153,7 @@ export class Producer {
       } catch (err) {
         since ??= nowUs();
         if (nowUs() - since > limitMs * 1000) throw err;
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, 20));
       }
     }
   }

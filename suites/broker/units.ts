@@ -5,6 +5,7 @@ export const BROKER_METRIC_UNITS: Readonly<Record<string, string>> = {
   lost: 'count',
   duplicates: 'count',
   redelivered: 'count',
+  unconfirmed: 'count',
   backlog: 'events',
   recovery: 'ms',
 };

@@ -77,11 +77,13 @@ export class Producer {
     const reconnect = this.setup.reconnectMs;
     /** Set when a batch failed on a lost connection (a broker restart): the next one reconnects first. */
     let broken = false;
-    const done = (first: number, n: number) => (error: string | undefined, nil?: boolean) => {
+    /** Which connection a batch went out on: a late failure of an old one must not break the new one. */
+    let generation = 0;
+    const done = (first: number, n: number, sentOn: number) => (error: string | undefined, nil?: boolean) => {
       // After a broker restart without persistence XADD NOMKSTREAM answers nil until the stream is back: not
       // added, so unconfirmed. (Otherwise a stream gone mid-round counts as before: the ledger shows it lost.)
       if (nil && error === undefined && reconnect !== undefined) return;
-      if (error !== undefined && reconnect !== undefined) broken = true;
+      if (error !== undefined && reconnect !== undefined) broken ||= sentOn === generation;
       else if (error !== undefined) failed ??= error;
       else {
         report.count += n;
@@ -106,10 +108,13 @@ export class Producer {
           spec.streams,
           () => broken,
           reconnect,
-          () => (broken = false),
+          () => {
+            broken = false;
+            generation++;
+          },
         );
       this.confirms.sent(base, first, n);
-      sink.send({ stream, first, n, stamp, done: done(first, n) });
+      sink.send({ stream, first, n, stamp, done: done(first, n, generation) });
       if (this.victim && (this.armed || first + n >= crashFrom)) {
         // Dies with this batch (and any before it) written and unanswered: the replies that arrive before
         // the thread is killed still count, as a real process's would until it is gone.

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../src/index.ts';
 import { silentProgress } from '../src/runner/progress.ts';
 import { runSuites } from '../src/runner/run.ts';
+import { startService } from '../src/runner/services.ts';
 import { redisStreamsKind, redisStreamsSchema } from '../suites/redis-streams/index.ts';
 import { layout, makePlan } from '../suites/redis-streams/plan.ts';
 import { encodeCommand, RespPipe } from '../suites/redis-streams/resp-pipe.ts';
@@ -143,6 +144,30 @@ async function restartRun(persistence: string[], suite: Record<string, unknown> 
   const metrics = new Map((suiteResult?.metrics ?? []).map((m) => [m.name, m]));
   return { suite: suiteResult, metrics, warnings, setupErrors };
 }
+
+describe('service restart', () => {
+  it('kills the service and starts it again on the same port, not reported as exited', async () => {
+    const dir = scratchDir('perf-restart');
+    const port = await freePort();
+    const ready = `redis://127.0.0.1:${port}`;
+    const svc = await startService(
+      { name: 'bus', run: `redis-server --port ${port} --bind 127.0.0.1 --save ''`, ready, timeout: 30_000 },
+      { configDir: dir, logDir: dir, env: process.env, signal: new AbortController().signal },
+    );
+    try {
+      const before = svc.pid;
+      await svc.restart();
+      expect(svc.pid).not.toBe(before);
+      expect(svc.exited()).toBeUndefined();
+      // The first process was killed and reaped before the second started.
+      expect(() => process.kill(before, 0)).toThrow();
+    } finally {
+      await svc.stop();
+    }
+    expect(svc.exited()).toBeUndefined();
+    await expect(svc.restart()).rejects.toThrow(/not running/);
+  });
+});
 
 describe('broker restart', () => {
   it('loses nothing with appendfsync always: producers and consumers reconnect and deliveries resume', async () => {

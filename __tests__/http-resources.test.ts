@@ -56,6 +56,38 @@ describe('resource monitor', () => {
     },
   );
 
+  it.runIf(process.platform === 'linux')(
+    'follows a restarted service to its new process, and never takes CPU across the restart',
+    async () => {
+      // Two idle processes: the service "restarts" from the first (small) to the second, which holds 64 MB.
+      const small = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      const big = spawn(process.execPath, ['-e', 'const b = Buffer.alloc(64e6, 1); setInterval(() => b[0]++, 1000)'], {
+        stdio: 'ignore',
+      });
+      const exits = [small, big].map((c) => new Promise((r) => c.once('exit', r)));
+      try {
+        await new Promise((r) => setTimeout(r, 500));
+        const service = { name: 'svc', pid: small.pid ?? -1 };
+        const monitor = startResourceMonitor([service], 50);
+        await new Promise((r) => setTimeout(r, 400));
+        service.pid = big.pid ?? -1;
+        await new Promise((r) => setTimeout(r, 400));
+        const [suite] = monitor.stop();
+        const byName = new Map(suite?.metrics.map((m) => [m.name, m]));
+        const rss = byName.get('rss')?.samples ?? [];
+        // Sampled on both sides of the restart: the last samples are the new process's 64 MB and more.
+        expect(rss.length).toBeGreaterThan(4);
+        expect(rss.at(-1)).toBeGreaterThan((rss[0] ?? 0) + 50);
+        // One interval spans the restart and is left out of cpu: one fewer cpu window than rss intervals.
+        expect(byName.get('cpu')?.samples?.length).toBe(rss.length - 2);
+      } finally {
+        small.kill('SIGKILL');
+        big.kill('SIGKILL');
+        await Promise.all(exits);
+      }
+    },
+  );
+
   it('reports nothing for services without a process', () => {
     expect(startResourceMonitor([]).stop()).toEqual([]);
     expect(startResourceMonitor([{ name: 'x', pid: -1 }]).stop()).toEqual([]);

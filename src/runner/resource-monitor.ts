@@ -26,7 +26,10 @@ export function treeOf<P extends { pid: number; ppid: number }>(procs: readonly 
 
 interface Track {
   name: string;
-  pid: number;
+  /** Read at every sample: a restarted service (a broker-restart fault) has a new process. */
+  service: { readonly pid: number };
+  /** The service's process at each sample: CPU ticks only continue within one process. */
+  roots: number[];
   times: number[];
   /** CPU ticks of the tree, per sample. */
   ticks: number[];
@@ -54,7 +57,15 @@ export function startResourceMonitor(
 ): ResourceMonitor {
   const live = services.filter((s) => s.pid > 0);
   if (process.platform !== 'linux' || live.length === 0) return { stop: () => [], measuring: () => {} };
-  const tracks: Track[] = live.map((s) => ({ name: s.name, pid: s.pid, times: [], ticks: [], rssMb: [], during: [] }));
+  const tracks: Track[] = live.map((s) => ({
+    name: s.name,
+    service: s,
+    roots: [],
+    times: [],
+    ticks: [],
+    rssMb: [],
+    during: [],
+  }));
   const started = performance.now();
   let current: string | undefined;
   const periods = new Map<string, Params>();
@@ -67,8 +78,10 @@ export function startResourceMonitor(
     }
     const t = performance.now() - started;
     for (const track of tracks) {
-      const tree = treeOf(procs, track.pid);
+      const root = track.service.pid;
+      const tree = root > 0 ? treeOf(procs, root) : [];
       if (tree.length === 0) continue;
+      track.roots.push(root);
       track.times.push(t);
       // Own CPU plus that of children already waited for: a worker that exited still counts.
       track.ticks.push(tree.reduce((s, p) => s + p.ownTicks + p.reapedTicks, 0));
@@ -123,6 +136,7 @@ function usageMetrics(track: Track, suite: string, idx: readonly number[], param
     const i = idx[k] as number;
     const j = idx[k - 1] as number;
     if (i !== j + 1) continue; // a gap: the interval between them was outside the period
+    if (track.roots[i] !== track.roots[j]) continue; // restarted in between: a new process's ticks start at 0
     const dt = ((track.times[i] as number) - (track.times[j] as number)) / 1000;
     const used = ((track.ticks[i] as number) - (track.ticks[j] as number)) / TICKS_PER_S;
     if (dt > 0) cpu.push(Math.max(0, (used / dt) * 100));

@@ -3,7 +3,7 @@
 // than that entry offers runs in the whole bundle instead.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.ts';
@@ -77,5 +77,20 @@ describe('bench replicate entry', () => {
       ['full', [2]],
     ]);
     expect(logLines(log)).toEqual(['bench-replicate.js', 'bench-replicate.js', 'cli.js function', 'cli.js function']);
+  });
+
+  it('falls back to the whole bundle when dist/bench-replicate.js is not beside it', () => {
+    const cli = path.join(root, 'dist/cli.js');
+    if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+    const work = scratchDir('replicate-entry');
+    for (const f of ['cli.js', 'package.json']) copyFileSync(path.join(root, 'dist', f), path.join(work, f));
+    const log = path.join(work, 'log');
+    const r = spawnSync(
+      process.execPath,
+      [path.join(work, 'cli.js'), 'run', '--config', path.join(fixtures, 'perf.yml'), '--out', 'out.json'],
+      { cwd: work, env: { ...process.env, NO_COLOR: '1', REPLICATE_ENTRY_LOG: log }, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(logLines(log)).toEqual(['cli.js', 'cli.js', 'cli.js function', 'cli.js function']);
   });
 });

@@ -19,11 +19,13 @@ export interface ReplicateCommand {
   env: Record<string, string>;
 }
 
+function wholeEntry(): ReplicateCommand {
+  const { command, args } = selfCommand();
+  return { command, args, env: { [ROLE_ENV]: BENCH_ROLE } };
+}
+
 export function replicateCommand(full: boolean): ReplicateCommand {
-  if (full) {
-    const { command, args } = selfCommand();
-    return { command, args, env: { [ROLE_ENV]: BENCH_ROLE } };
-  }
+  if (full) return wholeEntry();
   const here = fileURLToPath(import.meta.url);
   const dir = path.dirname(here);
   if (here.endsWith('.ts')) {
@@ -31,8 +33,10 @@ export function replicateCommand(full: boolean): ReplicateCommand {
     return { command: process.execPath, args: ['--import', tsx, path.join(dir, 'replicate-main.ts')], env: {} };
   }
   // Inside a bundle this module is dist/cli.js or dist/index.js, with the lean bundle beside it; compiled
-  // to lib/ (the library) it sits beside replicate-main.js.
-  const bundled = path.join(dir, BUNDLED_REPLICATE);
-  const entry = existsSync(bundled) ? bundled : path.join(dir, 'replicate-main.js');
-  return { command: process.execPath, args: [entry], env: {} };
+  // to lib/ (the library) it sits beside replicate-main.js. A bundle copied without its lean neighbour still
+  // works, only slower.
+  for (const entry of [path.join(dir, BUNDLED_REPLICATE), path.join(dir, 'replicate-main.js')]) {
+    if (existsSync(entry)) return { command: process.execPath, args: [entry], env: {} };
+  }
+  return wholeEntry();
 }

@@ -197,6 +197,17 @@ export class Engine {
     return reason === undefined;
   }
 
+  /** The `until` status request for this session, under the target's path; a reason when it cannot be built. */
+  private statusRequest(until: CompiledUntil, session: Session): BuiltRequest | string {
+    try {
+      const built = until.build(session.scope);
+      if (this.basePath) built.path = this.basePath + built.path;
+      return built;
+    } catch (err) {
+      return `until: the status request could not be built: ${(err as Error).message}`;
+    }
+  }
+
   /**
    * Polls `until.path` every interval until its JSON path equals the value: resolves to when the matching
    * response arrived, or a failure reason (timeout, or a stop). Error answers while polling (a 404 before the
@@ -209,13 +220,8 @@ export class Engine {
       const left = until.timeoutMs - (performance.now() - origin);
       if (left <= 0) return `until: ${until.json} was not ${until.equals} within ${until.timeoutMs} ms (last: ${last})`;
       await new Promise((r) => setTimeout(r, Math.min(until.intervalMs, left)));
-      let built: BuiltRequest;
-      try {
-        built = until.build(session.scope);
-      } catch (err) {
-        return `until: the status request could not be built: ${(err as Error).message}`;
-      }
-      if (this.basePath) built.path = this.basePath + built.path;
+      const built = this.statusRequest(until, session);
+      if (typeof built === 'string') return built;
       const o = await send(this.pool, built, opts);
       if (o.error || o.status === undefined) {
         last = o.error ?? 'no answer';
@@ -245,13 +251,8 @@ export class Engine {
     const late = (last: string) =>
       `until: ${until.json} was not ${until.equals} within ${until.timeoutMs} ms (last: ${last})`;
     if (left <= 0) return late('no event');
-    let built: BuiltRequest;
-    try {
-      built = until.build(session.scope);
-    } catch (err) {
-      return `until: the status request could not be built: ${(err as Error).message}`;
-    }
-    if (this.basePath) built.path = this.basePath + built.path;
+    const built = this.statusRequest(until, session);
+    if (typeof built === 'string') return built;
     built.headers = { ...built.headers, accept: 'text/event-stream' };
     let last = 'no event';
     const watch = (data: string): boolean => {

@@ -122,7 +122,7 @@ describe('criteria units, checked before the run', () => {
 });
 
 describe('perf-action validate', () => {
-  async function validate(criterion: string): Promise<{ code: number; err: string }> {
+  async function validate(criterion: string, suiteKeys = ''): Promise<{ code: number; err: string }> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'perf-units-'));
     writeFileSync(
       path.join(dir, 'perf.yml'),
@@ -131,10 +131,10 @@ suites:
   - name: api
     kind: http
     target: http://127.0.0.1:9
-    load: { users: 1, duration: 1s }
+    load: { users: ${suiteKeys ? '"{{grid.users}}"' : 1}, duration: 1s }
     requests:
       - { name: list, path: /agents }
-criteria:
+${suiteKeys}criteria:
   - expect: "${criterion}"
 `,
     );
@@ -165,6 +165,15 @@ criteria:
     const bad = await validate('api/list/latency p95 < 200');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/perf\.yml:10:\d+: criterion 1 .*200 has no unit but api\/list\/latency is measured in ms/);
+    // A ladder's criteria too, placed at their suite's line.
+    const ladder = await validate(
+      'api/list/latency p95 < 200ms',
+      '    grid: { users: [1, 2] }\n    ladder: ["api/all/latency p95 < 2MB"]\n',
+    );
+    expect(ladder.code).toBe(2);
+    expect(ladder.err).toMatch(
+      /perf\.yml:3 ladder\[0\]: criterion 1 .*2MB is .* but api\/all\/latency is measured in ms/,
+    );
     const good = await validate('api/list/latency p95 < 200ms');
     expect(good.code).toBe(0);
     expect(good.err).toMatch(/is valid/);

@@ -422,10 +422,10 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: R
       );
     }
   }
-  const pairs = compareTo !== 'baseline' && plan.compare && plan.baseSha;
-  if (pairs) {
-    // Same-runner A/B against the PR's base commit: `auto` screens with the stored baseline first.
-    core.info(`compare-to: ${compareTo}: measuring the base ${plan.baseSha?.slice(0, 7)} on this runner too`);
+  // Same-runner A/B against the PR's base commit: `auto` screens with the stored baseline first.
+  const baseRef = compareTo !== 'baseline' && plan.compare ? plan.baseSha : undefined;
+  if (baseRef) {
+    core.info(`compare-to: ${compareTo}: measuring the base ${baseRef.slice(0, 7)} on this runner too`);
   } else if (compareTo !== 'baseline') {
     core.notice(
       `perf-action: compare-to: ${compareTo} needs a base commit (pull requests, merge queues); compared with the stored baseline`,
@@ -445,10 +445,10 @@ async function runMode(inputs: ActionInputs, env: NodeJS.ProcessEnv, registry: R
     signal: stop.signal,
     ...(headGit ? { git: headGit } : {}),
     onSuite: (partial) => writeJsonAtomic(resultsFile, partial),
-    ...(pairs && plan.baseSha
+    ...(baseRef
       ? {
           sameRunner: {
-            baseRef: plan.baseSha,
+            baseRef,
             ab: { ...DEFAULT_AB, ...loaded.config.ab },
             screen: compareTo === 'auto',
             log: process.stdout,

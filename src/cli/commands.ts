@@ -134,14 +134,19 @@ export interface RunArgs {
  * Saves a complete run as the baseline, carrying the history beside it forward. A run with a crashed suite
  * or cut short is not saved: a baseline missing metrics would make the next comparison report them missing.
  */
-export async function saveBaseline(io: Io, file: string, results: ResultsDocument, problem?: string): Promise<void> {
-  const why = problem ?? whyNotSave({ results }, { aborted: false });
+export async function saveBaseline(
+  io: Io,
+  file: string,
+  run: { results: ResultsDocument; setupErrors?: readonly string[] },
+  aborted = false,
+): Promise<void> {
+  const why = whyNotSave(run, { aborted });
   if (why) {
     io.stderr.write(`baseline not saved to ${file}: ${why}; the previous baseline stays\n`);
     return;
   }
   const store = new FileBaselineStore(path.resolve(io.cwd, file));
-  await store.save(results);
+  await store.save(run.results);
   const runs = store.historyRuns;
   io.stderr.write(
     `baseline saved to ${file}; its history (${path.basename(store.historyFile)}) holds ${runs} run${runs === 1 ? '' : 's'}\n`,
@@ -199,10 +204,7 @@ export async function runCommand(io: Io, args: RunArgs, signal: AbortSignal): Pr
     io.stderr.write(`results written to ${args.out}\n`);
   }
   const code = await emitReports(io, verdict, results, baseline, loaded.id, args);
-  if (args.saveBaseline) {
-    const problem = whyNotSave({ results, setupErrors }, { aborted: signal.aborted });
-    await saveBaseline(io, args.saveBaseline, results, problem);
-  }
+  if (args.saveBaseline) await saveBaseline(io, args.saveBaseline, { results, setupErrors }, signal.aborted);
   if (setupErrors.length > 0) {
     for (const e of setupErrors) io.stderr.write(`error: ${e}\n`);
     return 2;

@@ -52,6 +52,6 @@ export async function mergeCommand(io: Io, args: MergeArgs): Promise<number> {
   io.stderr.write(`merged ${legs.length} of ${count} legs: ${results.suites.length} suites\n`);
   if (args.out) await writeJsonAtomic(path.resolve(io.cwd, args.out), results);
   const code = await emitReports(io, verdict, results, baseline, loaded?.id, args);
-  if (args.saveBaseline) await saveBaseline(io, args.saveBaseline, results);
+  if (args.saveBaseline) await saveBaseline(io, args.saveBaseline, { results });
   return code;
 }

@@ -107,7 +107,7 @@ function evaluateMetrics(
   return aggregate(checks, 'matches');
 }
 
-export interface Limit {
+interface Limit {
   limit: number;
   op: Op;
   /** A rate VALUE against a time per operation: the limit is 1 / VALUE and the op flipped. */

@@ -479,8 +479,6 @@ function found(c: Cursor): string {
   return `"${/^\S+/.exec(c.rest)?.[0] ?? c.peek()}"`;
 }
 
-// The shared "did you mean" under the name evaluate.ts imports it by.
-
 function oneLine(text: string): string {
   return text.replace(/[\t\r\n]/g, ' ');
 }

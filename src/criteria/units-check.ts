@@ -15,6 +15,8 @@ export interface SuiteUnits {
   units?: Readonly<Record<string, string>>;
   /** `ladder:` criteria; a ladder also yields `max_<key>`, a count. */
   ladder?: readonly string[];
+  /** Where the suite is written (`perf.yml:14`), to place its ladder's criteria. */
+  where?: string;
 }
 
 const GLOB = /[*?]/;
@@ -60,7 +62,7 @@ export function checkCriteriaUnits(criteria: readonly CriterionConfig[], suites:
   for (const [i, c] of criteria.entries()) check(i + 1, c);
   for (const s of suites) {
     for (const [i, expect] of (s.ladder ?? []).entries())
-      check(i + 1, { expect, where: `suite ${s.name} ladder[${i}]` });
+      check(i + 1, { expect, where: `${s.where ?? `suite ${s.name}`} ladder[${i}]` });
   }
   if (problems.length > 0) throw new CriteriaConfigError(problems);
 }

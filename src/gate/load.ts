@@ -2,6 +2,7 @@
 // criteria checked (their syntax, and their units where the suite's kind knows the metric's). The environment it returns is the one the pull request's code (suites, services,
 // commands) gets; the caller keeps its own for its own calls (GitHub, the cache).
 
+import path from 'node:path';
 import { type LoadedConfig, loadConfig } from '../config/load.ts';
 import { checkCriteria } from '../criteria/index.ts';
 import { checkCriteriaUnits } from '../criteria/units-check.ts';
@@ -28,7 +29,13 @@ export async function loadGateConfig(
     loaded.config.criteria,
     loaded.config.suites.map((s) => {
       const units = loaded.kinds.find((k) => k.name === s.kind)?.metricUnits;
-      return { name: s.name, ...(units ? { units } : {}), ...(s.ladder ? { ladder: s.ladder } : {}) };
+      const line = loaded.config.lines?.suites[s.name];
+      return {
+        name: s.name,
+        ...(units ? { units } : {}),
+        ...(s.ladder ? { ladder: s.ladder } : {}),
+        ...(line ? { where: `${path.relative(at.cwd, loaded.file) || loaded.file}:${line}` } : {}),
+      };
     }),
   );
   return { loaded, suiteEnv: env };

@@ -81,8 +81,7 @@ export class Admin {
     for (let k = 0; k < count; k++) {
       const key = this.streamKey(round, k);
       this.live.add(key);
-      await this.client.call('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM');
-      if (ttlMs > 0) await this.client.call('PEXPIRE', key, Math.round(ttlMs));
+      await this.createStream(key, group, ttlMs);
       streams.push({ key, endpoint: await this.endpointFor(key) });
     }
     return { group, streams };
@@ -114,13 +113,17 @@ export class Admin {
   async restore(group: string, streams: StreamRef[], ttlMs: number): Promise<void> {
     for (const s of streams) {
       try {
-        await this.client.call('XGROUP', 'CREATE', s.key, group, '0', 'MKSTREAM');
+        await this.createStream(s.key, group, ttlMs);
       } catch (err) {
         if (!/BUSYGROUP/.test((err as Error).message)) throw err;
-        continue;
       }
-      if (ttlMs > 0) await this.client.call('PEXPIRE', s.key, Math.round(ttlMs));
     }
+  }
+
+  /** A stream with its group, and a TTL in case perf-action dies mid-run. */
+  private async createStream(key: string, group: string, ttlMs: number): Promise<void> {
+    await this.client.call('XGROUP', 'CREATE', key, group, '0', 'MKSTREAM');
+    if (ttlMs > 0) await this.client.call('PEXPIRE', key, Math.round(ttlMs));
   }
 
   /** Nothing left to deliver: every entry was delivered to the group and none is pending. */

@@ -88,20 +88,17 @@ export class BrokerRestart {
       this.point.ms !== undefined ? now - this.startUs >= this.point.ms * 1000 : confirmed >= (this.point.events ?? 0);
     if (!due) return;
     this.crash.killedUs = nowUs();
-    this.running = this.service.restart().then(
-      async () => {
+    this.running = this.service
+      .restart()
+      .then(async () => {
         await this.admin.reconnect();
         // Without persistence the streams and group are gone: recreate them, as the application would.
         await this.admin.restore(this.round.group, this.round.streams, this.round.ttlMs);
         this.restored = true;
-      },
-      (err: Error) => {
+      })
+      .catch((err: Error) => {
         this.failure = new Error(`broker restart: ${err.message}`);
-      },
-    );
-    this.running.catch((err: Error) => {
-      this.failure ??= new Error(`broker restart: ${err.message}`);
-    });
+      });
   }
 
   /** A consumer's first delivery after it reconnected. */
@@ -113,7 +110,7 @@ export class BrokerRestart {
 
   /** Wait for a restart still under way (the round ended during it), so cleanup finds the server up. */
   async settle(): Promise<void> {
-    await this.running?.catch(() => {});
+    await this.running;
     if (this.failure) throw this.failure;
   }
 

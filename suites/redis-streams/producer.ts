@@ -1,6 +1,7 @@
 // One producer: XADDs its quota (or for the round's duration) in pipelined batches, paced by the shared
 // schedule (suites/broker/pace.ts): as fast as the server takes them, or at a fixed rate (open model).
 
+import { sleep } from '../broker/consumer.ts';
 import { makePace, type ProduceReport } from '../broker/pace.ts';
 import { ConfirmRecord } from '../broker/record.ts';
 
@@ -158,7 +159,7 @@ export class Producer {
       } catch (err) {
         since ??= nowUs();
         if (nowUs() - since > limitMs * 1000) throw err;
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
     }
   }

@@ -20,6 +20,8 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
   const cfg = ctx.config;
   const plan = makePlan(cfg);
   const fault = crashOf(cfg.crash);
+  // Faults that can leave XADDs unanswered: only what the server acknowledged counts as produced.
+  const unanswered = plan.crashTarget === 'producer' || plan.crashTarget === 'broker';
   // Known before connecting: a broker restart needs a service perf-action started, or it is a setup error.
   const brokerService =
     fault?.target === 'broker'
@@ -60,13 +62,7 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
         reclaim,
         minIdleMs: cfg['min-idle'],
         ...(brokerService ? { reconnectMs: RECONNECT_MS } : {}),
-        // Faults that can leave XADDs unanswered need to know which events the server acknowledged.
-        shared: makeSharedRecord(
-          plan.events,
-          cfg.producers,
-          cfg.consumers,
-          plan.crashTarget === 'producer' || plan.crashTarget === 'broker',
-        ),
+        shared: makeSharedRecord(plan.events, cfg.producers, cfg.consumers, unanswered),
       };
       const victims = plan.threads.filter((agents) => agents.some((a) => a.victim));
       const regular = plan.threads.filter((agents) => !agents.some((a) => a.victim));
@@ -98,9 +94,7 @@ export async function* runRedisStreams(ctx: SuiteContext<RedisStreamsConfig>): A
         rounds,
         { consumers: cfg.consumers, crash: plan.crashAt !== undefined },
         // Sends a fault left unanswered: neither produced nor lost, reported on their own.
-        plan.crashTarget === 'producer' || plan.crashTarget === 'broker'
-          ? [{ name: 'unconfirmed', pick: (r) => r.unconfirmed ?? 0 }]
-          : [],
+        unanswered ? [{ name: 'unconfirmed', pick: (r) => r.unconfirmed ?? 0 }] : [],
       ),
   });
 }

@@ -9,44 +9,16 @@
 //
 // BENCH_HTTP_SECONDS (default 5) sets each throughput run's length; BENCH_HTTP_CONNECTIONS (default 50).
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Metric } from '../src/model/results.ts';
 import { median } from '../src/stats/quantile.ts';
 import { httpKind } from '../suites/http/index.ts';
+import { HTTP_CONNECTIONS as CONNECTIONS, HTTP_SECONDS as SECONDS, startServer, wrk } from './bench-server.ts';
 
-const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 50);
 const ROUNDS = 2;
-
-// The system under test: a minimal JSON endpoint, and a control route that freezes the event loop once.
-const SERVER = `
-const http = require('node:http');
-const body = JSON.stringify({ ok: true, service: 'bench' });
-const server = http.createServer((req, res) => {
-  if (req.url.startsWith('/__stall')) {
-    const ms = Number(new URL(req.url, 'http://x').searchParams.get('ms') || 1000);
-    res.end('stalling');
-    setImmediate(() => { const end = Date.now() + ms; while (Date.now() < end); });
-    return;
-  }
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
 
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
 
@@ -77,13 +49,6 @@ async function runKind(
 function reqPerS(m: Map<string, Metric>): number {
   const t = m.get('all/throughput');
   return t ? t.stats.mean : 0;
-}
-
-function wrk(url: string): number | undefined {
-  const r = spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return undefined;
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
-  return m ? Number(m[1]) : undefined;
 }
 
 function locust(url: string, userClass: 'HttpUser' | 'FastHttpUser'): number | undefined {
@@ -139,7 +104,7 @@ async function throughput(url: string) {
   // perf-action runs on V8: its first second (JIT, connection setup) is excluded as a warm-up, and the
   // server is warmed up by a short wrk run first, so both tools measure a warm server.
   const closed = { users: CONNECTIONS, duration: `${SECONDS}s`, warmup: '1s' };
-  spawnSync('wrk', ['-t1', `-c${CONNECTIONS}`, '-d2s', url]);
+  wrk(url, 2);
   for (let r = 0; r < ROUNDS; r++) {
     const w = wrk(url);
     if (w !== undefined) wrkRuns.push(w);

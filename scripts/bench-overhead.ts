@@ -15,7 +15,7 @@
 // printed. `npm run bench:overhead -- replicate http` runs only the parts named; BENCH_OVERHEAD_ROUNDS sets the
 // rounds (default 3).
 
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,9 @@ import { DEFAULT_BRANCH, REPOSITORY, RunnerSandbox, runActionBundle } from '../_
 import { makeRuntimeToken, startCacheService } from '../__tests__/standins/cache-service.ts';
 import { startGitHubApi, WRITE_TOKEN } from '../__tests__/standins/github-api.ts';
 import { parseResults, type ResultsDocument } from '../src/model/results.ts';
+import { median } from '../src/stats/quantile.ts';
 import { defaultWorkers } from '../suites/http/plan.ts';
+import { HTTP_CONNECTIONS, HTTP_SECONDS, startServer, wrk } from './bench-server.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const cli = path.join(root, 'dist/cli.js');
@@ -37,11 +39,6 @@ const NODE = process.env.BENCH_OVERHEAD_NODE ?? process.execPath;
 const parts = process.argv.slice(2);
 const wanted = (part: string) => parts.length === 0 || parts.includes(part);
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const list = (xs: readonly number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(', ');
 
@@ -269,36 +266,6 @@ async function actionOverhead(): Promise<void> {
 }
 
 // --- http ---------------------------------------------------------------------------------------------------
-
-const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
-const HTTP_CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 50);
-
-const SERVER = `
-const http = require('node:http');
-const body = JSON.stringify({ ok: true, service: 'bench' });
-const server = http.createServer((req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
-  res.end(body);
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
-
-async function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once('data', (d: Buffer) => resolve(d.toString().trim()));
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child };
-}
-
-function wrk(url: string, seconds = HTTP_SECONDS): number | undefined {
-  const r = spawnSync('wrk', ['-t1', `-c${HTTP_CONNECTIONS}`, `-d${seconds}s`, url], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) return undefined;
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
-  return m ? Number(m[1]) : undefined;
-}
 
 /** perf-action's http suite through the bundled CLI; req/s over the measured time (warm-up excluded). */
 function perfAction(dir: string, url: string, workers: number | undefined): number {

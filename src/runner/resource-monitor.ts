@@ -6,14 +6,18 @@ import { makeMetric } from '../model/make-metric.ts';
 import { formatParams, type Params } from '../model/metric-id.ts';
 import type { Metric, SuiteResult } from '../model/results.ts';
 import { slopeOrZero } from '../stats/fit.ts';
-import { type ProcStat, readAllStats, readRss, TICK_MS } from './proc-stat.ts';
+import { type ProcStat, pageBytes, readAllStats, TICK_MS } from './proc-stat.ts';
 
 const TICKS_PER_S = 1000 / TICK_MS;
 
 /** The root and all its descendants among `procs`. */
 export function treeOf<P extends { pid: number; ppid: number }>(procs: readonly P[], root: number): P[] {
   const children = new Map<number, P[]>();
-  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  for (const p of procs) {
+    const siblings = children.get(p.ppid);
+    if (siblings) siblings.push(p);
+    else children.set(p.ppid, [p]);
+  }
   const out: P[] = [];
   const queue = procs.filter((p) => p.pid === root);
   while (queue.length > 0) {
@@ -85,7 +89,8 @@ export function startResourceMonitor(
       track.times.push(t);
       // Own CPU plus that of children already waited for: a worker that exited still counts.
       track.ticks.push(tree.reduce((s, p) => s + p.ownTicks + p.reapedTicks, 0));
-      track.rssMb.push(tree.reduce((s, p) => s + (readRss(p.pid) ?? 0), 0) / 1e6);
+      // The stat line already read holds each process's resident pages (VmRSS in pages): no second read.
+      track.rssMb.push((tree.reduce((s, p) => s + p.rssPages, 0) * pageBytes()) / 1e6);
       track.during.push(current);
     }
   };

@@ -27,7 +27,7 @@ export {
   type ResultsDocument,
   type SuiteResult,
 } from './model/results.ts';
-export { convert, formatValue, parseAs, parseQuantity } from './model/units.ts';
+export { convert, formatValue, parseAs, parseDuration, parseQuantity } from './model/units.ts';
 export {
   type Comparison,
   type CriterionResult,
@@ -48,7 +48,6 @@ import {
   type PerfConfig,
   parseConfigText as parseOf,
 } from './config/load.ts';
-import { parseAs } from './model/units.ts';
 import type { SuiteKind } from './runner/suite-kind.ts';
 
 /** Reads perf.yml (or perf.config.ts; found in `cwd` when `file` is absent) with the built-in suite kinds. */
@@ -67,9 +66,4 @@ export function loadConfig(
 /** Parses perf.yml text with the built-in suite kinds; `${VAR}` expands from `env`. */
 export function parseConfigText(text: string, file: string, env: NodeJS.ProcessEnv = {}): PerfConfig {
   return parseOf(text, file, suiteKinds, env);
-}
-
-/** "250ms", "30s", "5m" -> milliseconds. */
-export function parseDuration(text: string | number): number {
-  return parseAs(text, 'ms');
 }

@@ -137,6 +137,11 @@ export function parseAs(text: string | number, to: string): number {
   return convert(q.value, q.unit, to);
 }
 
+/** "250ms", "30s", "5m" -> milliseconds. */
+export function parseDuration(text: string | number): number {
+  return parseAs(text, 'ms');
+}
+
 export function exampleFor(dim: Dimension | undefined): string {
   switch (dim) {
     case 'time':

@@ -5,7 +5,7 @@
 
 import { makeMetric } from '../../src/model/make-metric.ts';
 import { formatMetricId, parseMetricId } from '../../src/model/metric-id.ts';
-import { convert, formatValue, parseAs, parseQuantity } from '../../src/model/units.ts';
+import { convert, formatValue, parseAs, parseDuration, parseQuantity } from '../../src/model/units.ts';
 import { summarize } from '../../src/stats/summary.ts';
 import { generateDag } from '../../src/workloads/dag.ts';
 import { defineBench } from './define.ts';
@@ -20,7 +20,6 @@ export const leanBenchApi: Record<string, unknown> = {
   formatValue,
   parseAs,
   parseQuantity,
-  // Same as the library's parseDuration, which lives in src/index.ts beside the whole API.
-  parseDuration: (text: string | number): number => parseAs(text, 'ms'),
+  parseDuration,
   summarize,
 };

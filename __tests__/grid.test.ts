@@ -167,5 +167,12 @@ suites:
     expect(() => parseConfigText(yaml('{ users: [1, 2] }', 'api/x/latency p59 < 1s'), 'p.yml')).toThrow(
       /p\.yml:7:\d+: suites\[0\]\.ladder\[0\]: .*unknown statistic/,
     );
+    // A ladder must be a list of criteria: one written as a bare string, or an empty list, is refused.
+    const bare = yaml('{ users: [1, 2] }', 'x').replace('ladder: ["x"]', 'ladder: "api/x/error_rate max < 1%"');
+    expect(() => parseConfigText(bare, 'p.yml')).toThrow(
+      /p\.yml:7:\d+: suites\[0\]\.ladder: expected a list of criteria/,
+    );
+    const empty = yaml('{ users: [1, 2] }', 'x').replace('ladder: ["x"]', 'ladder: []');
+    expect(() => parseConfigText(empty, 'p.yml')).toThrow(/suites\[0\]\.ladder: expected a list of criteria/);
   });
 });

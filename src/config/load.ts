@@ -445,7 +445,16 @@ export function validateConfig(
     }
     (out.suites[i] as SuiteConfig).variants = configs;
     const ladder = (suites as Array<{ ladder?: unknown }>)[i]?.ladder;
-    if (Array.isArray(ladder)) {
+    // grid.ts takes `ladder` out before the kind's schema sees the suite: its shape is checked here.
+    if (ladder !== undefined && (!Array.isArray(ladder) || ladder.length === 0)) {
+      const at = ['suites', i, 'ladder'];
+      problems.push({
+        file,
+        ...locate(at),
+        path: formatKeyPath(at),
+        message: 'expected a list of criteria, e.g. ["api/all/latency p95 < 200ms"]',
+      });
+    } else if (Array.isArray(ladder)) {
       ladder.forEach((c, k) => {
         const at = ['suites', i, 'ladder', k];
         if (typeof c !== 'string') {

@@ -17647,6 +17647,7 @@ function parseMetricId(id) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   C6: () => (/* binding */ convert),
+/* harmony export */   E9: () => (/* binding */ parseDuration),
 /* harmony export */   Fl: () => (/* binding */ formatValue),
 /* harmony export */   Lf: () => (/* binding */ parseQuantity),
 /* harmony export */   gf: () => (/* binding */ parseAs)
@@ -17774,6 +17775,10 @@ function parseAs(text, to) {
         throw new UnitError(`"${text}" needs a unit (${exampleFor(want)})`);
     }
     return convert(q.value, q.unit, to);
+}
+/** "250ms", "30s", "5m" -> milliseconds. */
+function parseDuration(text) {
+    return parseAs(text, 'ms');
 }
 function exampleFor(dim) {
     switch (dim) {
@@ -23149,8 +23154,7 @@ const leanBenchApi = {
     formatValue: units/* formatValue */.Fl,
     parseAs: units/* parseAs */.gf,
     parseQuantity: units/* parseQuantity */.Lf,
-    // Same as the library's parseDuration, which lives in src/index.ts beside the whole API.
-    parseDuration: (text) => (0,units/* parseAs */.gf)(text, 'ms'),
+    parseDuration: units/* parseDuration */.E9,
     summarize: summarize,
 };
 
